@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from dialogue.views.health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    # Until the officials' workspace has its own home page, the admin is the front door.
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+]

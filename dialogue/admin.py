@@ -1,0 +1,249 @@
+"""Admin for every model. Non-superusers see only what `visible_to(user)` allows."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from dialogue import models as m
+
+admin.site.site_header = _("Strategic dialogue administration")
+admin.site.site_title = _("Strategic dialogue")
+
+
+class VisibilityAdmin(SimpleHistoryAdmin):
+    """Scope every list, detail and lookup to the signed-in user's visibility."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.visible_to(request.user)
+
+    def _is_official_staff(self, request) -> bool:
+        return request.user.is_active and request.user.is_staff and request.user.is_official
+
+    # Staff officials may browse what they can see; changing data needs Django permissions.
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self._is_official_staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self._is_official_staff(request)
+
+
+class CreatedByAdmin(VisibilityAdmin):
+    readonly_fields = ["version", "created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class SectorChildInline(admin.TabularInline):
+    model = m.Sector
+    fk_name = "parent"
+    fields = ["code", "name_ja", "name_en", "designated_critical_product", "sort_order"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(m.Sector)
+class SectorAdmin(VisibilityAdmin):
+    list_display = ["code", "name_ja", "name_en", "kind", "parent", "designated_critical_product"]
+    list_filter = ["kind", "designated_critical_product", "parent"]
+    search_fields = ["code", "name_ja", "name_en"]
+    autocomplete_fields = ["lead"]
+    inlines = [SectorChildInline]
+
+
+@admin.register(m.ThreatCategory)
+class ThreatCategoryAdmin(VisibilityAdmin):
+    list_display = ["code", "name_ja", "name_en", "parent"]
+    list_filter = ["parent"]
+    search_fields = ["code", "name_ja", "name_en"]
+
+
+@admin.register(m.BestPractice)
+class BestPracticeAdmin(VisibilityAdmin):
+    list_display = ["number", "title_ja", "title_en"]
+    list_filter = ["threat_categories"]
+    search_fields = ["title_ja", "title_en", "description_ja", "description_en"]
+    filter_horizontal = ["threat_categories"]
+
+
+@admin.register(m.ForeignMeasure)
+class ForeignMeasureAdmin(VisibilityAdmin):
+    list_display = ["title_ja", "country_code", "kind", "effective_on", "marking"]
+    list_filter = ["kind", "country_code", "marking", "sectors"]
+    search_fields = ["title_ja", "title_en", "description_ja", "description_en"]
+    filter_horizontal = ["sectors", "threat_categories"]
+    date_hierarchy = "effective_on"
+
+
+@admin.register(m.Organization)
+class OrganizationAdmin(VisibilityAdmin):
+    list_display = ["name", "corporate_number", "kind", "size_class"]
+    list_filter = ["kind", "size_class", "sectors"]
+    search_fields = ["name", "name_en", "corporate_number"]
+    filter_horizontal = ["sectors"]
+
+
+@admin.register(m.User)
+class UserAdmin(DjangoUserAdmin, VisibilityAdmin):
+    list_display = ["username", "email", "role", "organization", "is_org_admin", "is_active"]
+    list_filter = ["role", "is_active", "is_org_admin", "language", "sectors"]
+    search_fields = ["username", "email", "first_name", "last_name", "organization__name"]
+    autocomplete_fields = ["organization"]
+    filter_horizontal = ["sectors", "groups", "user_permissions"]
+    fieldsets = [
+        *DjangoUserAdmin.fieldsets,
+        (
+            _("Strategic dialogue"),
+            {"fields": ["role", "organization", "is_org_admin", "sectors", "language"]},
+        ),
+    ]
+    add_fieldsets = [
+        *DjangoUserAdmin.add_fieldsets,
+        (
+            _("Strategic dialogue"),
+            {"fields": ["email", "role", "organization", "is_org_admin", "language"]},
+        ),
+    ]
+
+
+class ParticipantInline(admin.TabularInline):
+    model = m.Participant
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = m.AgendaItem
+    extra = 0
+
+
+@admin.register(m.Participant)
+class ParticipantAdmin(VisibilityAdmin):
+    list_display = ["name", "organization", "affiliation", "session"]
+    search_fields = ["name", "affiliation", "session__title"]
+    list_select_related = ["organization", "session"]
+
+
+@admin.register(m.AgendaItem)
+class AgendaItemAdmin(ParticipantAdmin):
+    list_display = ["topic", "session", "position"]
+    list_filter = ["topic"]
+    search_fields = ["note", "session__title"]
+    list_select_related = ["session"]
+
+
+@admin.register(m.DialogueSession)
+class DialogueSessionAdmin(CreatedByAdmin):
+    list_display = ["title", "held_on", "format", "status", "marking"]
+    list_filter = ["status", "format", "marking", "sectors"]
+    search_fields = ["title", "minutes"]
+    date_hierarchy = "held_on"
+    filter_horizontal = ["sectors", "participating_organizations", "chokepoints", "named_users"]
+    inlines = [ParticipantInline, AgendaItemInline]
+
+
+@admin.register(m.Threat)
+class ThreatAdmin(CreatedByAdmin):
+    list_display = [
+        "title",
+        "sector",
+        "category",
+        "likelihood",
+        "impact",
+        "severity",
+        "status",
+        "marking",
+    ]
+    list_filter = ["status", "marking", "sector", "category"]
+    search_fields = ["title", "description"]
+    list_select_related = ["sector", "category"]
+    autocomplete_fields = ["source_session", "source_concern"]
+    filter_horizontal = ["chokepoints", "named_users"]
+
+
+@admin.register(m.ChokepointTechnology)
+class ChokepointAdmin(CreatedByAdmin):
+    list_display = ["name", "sector", "stage", "world_share_pct", "outflow_concern", "marking"]
+    list_filter = ["stage", "outflow_concern", "marking", "sector"]
+    search_fields = ["name", "description", "holders"]
+    list_select_related = ["sector"]
+    filter_horizontal = ["holder_organizations", "named_users"]
+
+
+class ConcernMessageInline(admin.StackedInline):
+    model = m.ConcernMessage
+    extra = 0
+    fields = ["author", "body", "is_internal"]
+    autocomplete_fields = ["author"]
+
+
+@admin.register(m.Concern)
+class ConcernAdmin(VisibilityAdmin):
+    list_display = [
+        "title",
+        "organization",
+        "sector",
+        "category",
+        "status",
+        "marking",
+        "created_at",
+    ]
+    list_filter = ["status", "marking", "desired_support", "sector", "category"]
+    search_fields = ["title", "description", "organization__name"]
+    list_select_related = ["organization", "sector", "category"]
+    autocomplete_fields = ["organization", "submitted_by", "assigned_to"]
+    filter_horizontal = ["named_users"]
+    readonly_fields = ["version"]
+    inlines = [ConcernMessageInline]
+
+
+@admin.register(m.ConcernMessage)
+class ConcernMessageAdmin(VisibilityAdmin):
+    list_display = ["concern", "author", "is_internal", "created_at"]
+    list_filter = ["is_internal"]
+    search_fields = ["body", "concern__title"]
+    list_select_related = ["concern", "author"]
+
+
+@admin.register(m.ConcernAttachment)
+class ConcernAttachmentAdmin(VisibilityAdmin):
+    list_display = ["original_name", "concern", "content_type", "size", "created_at"]
+    list_filter = ["content_type"]
+    search_fields = ["original_name", "concern__title"]
+    list_select_related = ["concern"]
+    # Files are served only by the permission-checked download view, never by the admin.
+    exclude = ["file"]
+    readonly_fields = ["original_name", "content_type", "size", "sha256", "uploaded_by"]
+
+
+@admin.register(m.FollowUpAction)
+class FollowUpActionAdmin(CreatedByAdmin):
+    list_display = ["title", "sector", "owner", "due_on", "status", "priority", "pillar", "marking"]
+    list_filter = ["status", "priority", "pillar", "marking", "sector"]
+    search_fields = ["title", "description"]
+    list_select_related = ["sector", "owner"]
+    date_hierarchy = "due_on"
+    autocomplete_fields = ["owner", "owner_organization", "session", "threat", "concern"]
+    filter_horizontal = ["named_users"]
+
+
+class PlanRevisionItemInline(admin.TabularInline):
+    model = m.PlanRevisionItem
+    extra = 0
+    readonly_fields = ["kind", "object_id", "sector", "marking", "data"]
+    can_delete = False
+
+
+@admin.register(m.PlanRevision)
+class PlanRevisionAdmin(CreatedByAdmin):
+    list_display = ["label", "number", "status", "published_at"]
+    list_filter = ["status"]
+    search_fields = ["label", "notes"]
+    readonly_fields = ["created_by"]
+    inlines = [PlanRevisionItemInline]

@@ -1,0 +1,1 @@
+"""REST API v1: DRF views, serializers, filters and urls, built on `visible_to(user)`."""

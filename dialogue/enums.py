@@ -1,0 +1,165 @@
+"""Choice sets shared by models, forms, the API and exports."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Marking(models.TextChoices):
+    """FIRST Traffic Light Protocol 2.0, from least to most restricted."""
+
+    CLEAR = "CLEAR", "TLP:CLEAR"
+    GREEN = "GREEN", "TLP:GREEN"
+    AMBER = "AMBER", "TLP:AMBER"
+    AMBER_STRICT = "AMBER+STRICT", "TLP:AMBER+STRICT"
+    RED = "RED", "TLP:RED"
+
+    @classmethod
+    def rank(cls, value: str) -> int:
+        return list(cls.values).index(value)
+
+    @classmethod
+    def highest(cls, values) -> "Marking":
+        ranked = [cls(v) for v in values]
+        return max(ranked, key=lambda m: cls.rank(m)) if ranked else cls.CLEAR
+
+    @classmethod
+    def up_to(cls, maximum: str) -> list[str]:
+        """The markings at or below `maximum` (for "export only up to GREEN")."""
+        return list(cls.values)[: cls.rank(maximum) + 1]
+
+
+class Role(models.TextChoices):
+    COMPANY = "company", _("Company user")
+    OFFICIAL = "official", _("Sector official")
+    SECRETARIAT = "secretariat", _("Secretariat official")
+    ADMIN = "admin", _("System administrator")
+
+
+class Language(models.TextChoices):
+    JA = "ja", "日本語"
+    EN = "en", "English"
+
+
+class SectorKind(models.TextChoices):
+    DOMAIN = "domain", _("Technology domain")
+    SECTOR = "sector", _("Sector")
+
+
+class OrganizationKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    ASSOCIATION = "association", _("Industry association")
+
+
+class SizeClass(models.TextChoices):
+    LARGE = "large", _("Large enterprise")
+    SME = "sme", _("Small or medium-sized enterprise")
+
+
+class SessionFormat(models.TextChoices):
+    COMPANY_HEARING = "company_hearing", _("Company hearing")
+    INDUSTRY_ROUNDTABLE = "industry_roundtable", _("Industry roundtable")
+    INTERNATIONAL = "international", _("International dialogue")
+
+
+class SessionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    MINUTES_APPROVED = "minutes_approved", _("Minutes approved")
+
+
+class AgendaTopic(models.TextChoices):
+    """The plan's five practical items for the dialogue, plus free text."""
+
+    COMPLIANCE_RULES = "compliance_rules", _("Collect and share compliance rules")
+    TECHNOLOGY_MANAGEMENT = (
+        "technology_management",
+        _("Outreach and best practices on technology management"),
+    )
+    CHOKEPOINTS = (
+        "chokepoints",
+        _("Identify chokepoint technologies at risk of outflow and share that awareness"),
+    )
+    LIKE_MINDED = (
+        "like_minded",
+        _("Coordinate with like-minded countries holding the same chokepoints"),
+    )
+    INDUSTRY_NEEDS = (
+        "industry_needs",
+        _("Hear industry needs such as business continuity and finance"),
+    )
+    OTHER = "other", _("Other")
+
+
+class ThreatStatus(models.TextChoices):
+    IDENTIFIED = "identified", _("Identified")
+    MONITORING = "monitoring", _("Monitoring")
+    MITIGATING = "mitigating", _("Mitigating")
+    CLOSED = "closed", _("Closed")
+
+
+class SeverityLevel(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    CRITICAL = "critical", _("Critical")
+
+
+class SupplyChainStage(models.TextChoices):
+    UPSTREAM = "upstream", _("Upstream")
+    MIDSTREAM = "midstream", _("Midstream")
+    DOWNSTREAM = "downstream", _("Downstream")
+
+
+class ConcernLevel(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class DesiredSupport(models.TextChoices):
+    INFORMATION = "information", _("Information")
+    SUPPORT_MEASURES = "support_measures", _("Consultation on support measures")
+    BUSINESS_CONTINUITY = "business_continuity", _("Business continuity")
+    FINANCE = "finance", _("Finance")
+    OTHER = "other", _("Other")
+
+
+class ConcernStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    TRIAGED = "triaged", _("Triaged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class PolicyPillar(models.TextChoices):
+    PROMOTION = "promotion", _("Promotion (industrial support)")
+    PROTECTION = "protection", _("Protection (industrial defence)")
+    PARTNERSHIP = "partnership", _("Partnership (international frameworks)")
+
+
+class PlanRevisionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class MeasureKind(models.TextChoices):
+    EXPORT_CONTROL = "export_control", _("Export control")
+    INVESTMENT_SCREENING = "investment_screening", _("Investment rule")
+    ANTI_COERCION = "anti_coercion", _("Anti-coercion instrument")
+    INDUSTRIAL_POLICY = "industrial_policy", _("Industrial policy")
+    OTHER = "other", _("Other")

@@ -1,0 +1,1 @@
+"""Pure export writers: rows in, file out (CSV, XLSX, PDF)."""

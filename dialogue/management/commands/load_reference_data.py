@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+
+from dialogue.services.reference_data import reference_data_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load sectors, threat codes, best practices, foreign measures and chokepoint examples "
+        "from fixtures/. Idempotent: running it again changes nothing."
+    )
+
+    def handle(self, *args, **options):
+        report = reference_data_load()
+        for (model, outcome), count in sorted(report.counts.items()):
+            self.stdout.write(f"{model:24} {outcome:14} {count}")
+        if report.changed:
+            self.stdout.write(
+                self.style.SUCCESS(f"Reference data loaded ({report.changed} changes).")
+            )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS("Reference data already up to date; nothing changed.")
+            )

@@ -1,0 +1,142 @@
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from dialogue.enums import ConcernStatus, DesiredSupport, Marking
+from dialogue.models.base import MarkedModel, TimeStampedModel, VersionedModel
+from dialogue.querysets import ConcernAttachmentQuerySet, ConcernMessageQuerySet, ConcernQuerySet
+
+
+class Concern(MarkedModel, VersionedModel, TimeStampedModel):
+    """A concern or request for consultation submitted by a company through the portal."""
+
+    organization = models.ForeignKey(
+        "dialogue.Organization",
+        on_delete=models.PROTECT,
+        related_name="concerns",
+        verbose_name=_("organization"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="submitted_concerns",
+        verbose_name=_("submitted by"),
+    )
+    sector = models.ForeignKey(
+        "dialogue.Sector",
+        on_delete=models.PROTECT,
+        related_name="concerns",
+        verbose_name=_("sector"),
+    )
+    category = models.ForeignKey(
+        "dialogue.ThreatCategory",
+        on_delete=models.PROTECT,
+        related_name="concerns",
+        verbose_name=_("threat code"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    desired_support = models.CharField(
+        _("desired support"), max_length=24, choices=DesiredSupport.choices
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ConcernStatus.choices, default=ConcernStatus.SUBMITTED
+    )
+    # Concerns default to AMBER+STRICT: only the submitting organization and the sector's officials.
+    marking = models.CharField(
+        _("marking"), max_length=12, choices=Marking.choices, default=Marking.AMBER_STRICT
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_concerns",
+        verbose_name=_("assigned official"),
+    )
+    history = HistoricalRecords(m2m_fields=["named_users"])
+
+    objects = ConcernQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("concern")
+        verbose_name_plural = _("concerns")
+        indexes = [models.Index(fields=["sector", "category"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ConcernMessage(TimeStampedModel):
+    """A message on a concern's thread; internal notes are never shown to company users."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="concern_messages",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("message"))
+    is_internal = models.BooleanField(
+        _("internal note"),
+        default=False,
+        help_text=_("Internal notes are visible to officials only."),
+    )
+    history = HistoricalRecords()
+
+    objects = ConcernMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("concern message")
+        verbose_name_plural = _("concern messages")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} on {self.concern_id}"
+
+
+def attachment_path(instance: "ConcernAttachment", filename: str) -> str:
+    # The stored name is generated; the user's file name is kept only in `original_name`.
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"concerns/{instance.concern_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class ConcernAttachment(TimeStampedModel):
+    """A file attached to a concern, stored outside the web root under a generated name."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        ConcernMessage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    history = HistoricalRecords()
+
+    objects = ConcernAttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,122 @@
+"""Reference data: threat codes, best practices, foreign measures (loaded from fixtures/)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from dialogue.enums import Marking, MeasureKind
+from dialogue.models.base import BilingualNameMixin, TimeStampedModel
+from dialogue.querysets import ForeignMeasureQuerySet, ReferenceQuerySet
+
+
+class ThreatCategory(BilingualNameMixin, models.Model):
+    """A stable threat code such as "1-2" (people: retirees and former employees)."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent code"),
+    )
+    name_ja = models.CharField(_("name (Japanese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    description_ja = models.TextField(_("explanation (Japanese)"), blank=True)
+    description_en = models.TextField(_("explanation (English)"), blank=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+    history = HistoricalRecords()
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("threat code")
+        verbose_name_plural = _("threat codes")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        return self._localized("name")
+
+    @property
+    def description(self) -> str:
+        return self._localized("description")
+
+
+class BestPractice(BilingualNameMixin, models.Model):
+    """One of the 17 best practices for technology protection (① … ⑰)."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    description_ja = models.TextField(_("description (Japanese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    threat_categories = models.ManyToManyField(
+        ThreatCategory, related_name="best_practices", verbose_name=_("threat codes mitigated")
+    )
+    history = HistoricalRecords()
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("best practice")
+        verbose_name_plural = _("best practices")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    @property
+    def title(self) -> str:
+        return self._localized("title")
+
+    @property
+    def description(self) -> str:
+        return self._localized("description")
+
+
+class ForeignMeasure(BilingualNameMixin, TimeStampedModel):
+    """A foreign regulation or measure (export control, investment rule …) affecting sectors."""
+
+    reference_key = models.SlugField(
+        _("reference key"), max_length=80, unique=True, null=True, blank=True
+    )
+    country_code = models.CharField(_("country or region"), max_length=2)
+    kind = models.CharField(_("kind"), max_length=24, choices=MeasureKind.choices)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    description_ja = models.TextField(_("description (Japanese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    effective_on = models.DateField(_("in force from"), null=True, blank=True)
+    sectors = models.ManyToManyField(
+        "dialogue.Sector", related_name="foreign_measures", blank=True, verbose_name=_("sectors")
+    )
+    threat_categories = models.ManyToManyField(
+        ThreatCategory, related_name="foreign_measures", blank=True, verbose_name=_("threat codes")
+    )
+    marking = models.CharField(
+        _("marking"), max_length=12, choices=Marking.choices, default=Marking.CLEAR
+    )
+    history = HistoricalRecords()
+
+    objects = ForeignMeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_on", "country_code"]
+        verbose_name = _("foreign measure")
+        verbose_name_plural = _("foreign measures")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self._localized("title")
+
+    @property
+    def description(self) -> str:
+        return self._localized("description")

@@ -1,0 +1,77 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from dialogue.enums import Language, Role
+from dialogue.querysets import UserQuerySet
+
+
+class DialogueUserManager(UserManager.from_queryset(UserQuerySet)):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person: a company user of one organization, an official, or an administrator."""
+
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.COMPANY)
+    organization = models.ForeignKey(
+        "dialogue.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("organization"),
+    )
+    is_org_admin = models.BooleanField(
+        _("organization portal admin"),
+        default=False,
+        help_text=_("May invite colleagues of the same organization."),
+    )
+    sectors = models.ManyToManyField(
+        "dialogue.Sector",
+        blank=True,
+        related_name="officials",
+        verbose_name=_("assigned sectors"),
+        help_text=_("For sector officials: the sectors (or whole domains) they work on."),
+    )
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.JA
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["sectors"])
+
+    objects = DialogueUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.COMPANY and self.organization_id is None:
+            raise ValidationError(
+                {"organization": _("A company user belongs to one organization.")}
+            )
+        if self.role != Role.COMPANY and self.organization_id is not None:
+            raise ValidationError(
+                {"organization": _("Only company users belong to an organization.")}
+            )
+        if self.is_org_admin and self.role != Role.COMPANY:
+            raise ValidationError(
+                {"is_org_admin": _("Only company users can be organization admins.")}
+            )
+
+    @property
+    def is_company_user(self) -> bool:
+        return self.role == Role.COMPANY
+
+    @property
+    def is_official(self) -> bool:
+        return self.role in (Role.OFFICIAL, Role.SECRETARIAT, Role.ADMIN)
+
+    @property
+    def sees_all_sectors(self) -> bool:
+        return self.role in (Role.SECRETARIAT, Role.ADMIN) or self.is_superuser

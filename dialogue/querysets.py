@@ -1,0 +1,255 @@
+"""Who may see what: the one place that decides visibility (DOMAIN.md, "Who may see what").
+
+Every page, API endpoint, export, digest, e-mail and search starts from
+`Model.objects.visible_to(user)`. Rules, by TLP 2.0 marking:
+
+| marking      | officials                          | company users                                  |
+|--------------|------------------------------------|------------------------------------------------|
+| CLEAR        | all officials                      | all portal users                               |
+| GREEN        | all officials                      | users of organizations active in its sectors   |
+| AMBER        | secretariat + its sectors' officials | users of its organizations                   |
+| AMBER+STRICT | secretariat + its sectors' officials | users of the one organization it belongs to  |
+| RED          | only the people named on it        | only the people named on it                    |
+
+Deny by default: anonymous, inactive or role-less users see nothing. Everything is
+expressed as subqueries, so the filter adds no query and no duplicate rows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from dialogue.enums import ActionStatus, Marking, Role
+
+if TYPE_CHECKING:
+    from dialogue.models import User
+
+NOTHING = Q(pk__in=[])
+
+
+def _is_signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def official_sector_ids(user: User) -> models.QuerySet:
+    """The sectors an official works on: assigned sectors and the children of assigned domains."""
+    from dialogue.models import Sector
+
+    return Sector.objects.filter(Q(officials=user) | Q(parent__officials=user)).values("pk")
+
+
+def organization_sector_ids(organization_id: int | None) -> models.QuerySet:
+    from dialogue.models import Sector
+
+    return Sector.objects.filter(organizations=organization_id).values("pk")
+
+
+class MarkedQuerySet(models.QuerySet):
+    """Visibility for records with a TLP marking.
+
+    Subclasses say where an item's sectors and organizations are:
+    `sector_field` / `organization_field` name a ForeignKey or a ManyToManyField.
+    """
+
+    sector_field: str = "sector"
+    organization_field: str | None = None
+    has_named_users: bool = True
+
+    def visible_to(self, user: User) -> models.QuerySet:
+        if not _is_signed_in(user):
+            return self.none()
+        return self.filter(self.visibility_condition(user))
+
+    # -- the rules ---------------------------------------------------------
+    def visibility_condition(self, user: User) -> Q:
+        if user.is_superuser or user.role in (Role.SECRETARIAT, Role.ADMIN):
+            return ~Q(marking=Marking.RED) | self._named(user)
+        if user.role == Role.OFFICIAL:
+            return (
+                Q(marking__in=[Marking.CLEAR, Marking.GREEN])
+                | Q(marking__in=[Marking.AMBER, Marking.AMBER_STRICT])
+                & self._in_sectors(official_sector_ids(user))
+                | self._named(user)
+            )
+        if user.role == Role.COMPANY:
+            return self.company_condition(user)
+        return NOTHING
+
+    def company_condition(self, user: User) -> Q:
+        org_id = user.organization_id
+        if org_id is None:
+            return self._named(user)
+        return (
+            Q(marking=Marking.CLEAR)
+            | Q(marking=Marking.GREEN) & self._in_sectors(organization_sector_ids(org_id))
+            | Q(marking=Marking.AMBER) & self._belongs_to(org_id)
+            | Q(marking=Marking.AMBER_STRICT) & self._belongs_only_to(org_id)
+            | self._named(user)
+        )
+
+    # -- building blocks ---------------------------------------------------
+    def _named(self, user: User) -> Q:
+        if not self.has_named_users:
+            return NOTHING
+        return Q(marking=Marking.RED) & self._m2m_exists("named_users", [user.pk])
+
+    def _in_sectors(self, sector_ids) -> Q:
+        return self._related_in(self.sector_field, sector_ids)
+
+    def _belongs_to(self, org_id: int) -> Q:
+        if self.organization_field is None:
+            return NOTHING
+        return self._related_in(self.organization_field, [org_id])
+
+    def _belongs_only_to(self, org_id: int) -> Q:
+        """The item belongs to exactly one organization, and it is `org_id`."""
+        if self.organization_field is None:
+            return NOTHING
+        field = self.model._meta.get_field(self.organization_field)
+        if not field.many_to_many:
+            return Q(**{self.organization_field: org_id})
+        through, source, target = self._through(self.organization_field)
+        others = through.objects.filter(**{source: OuterRef("pk")}).exclude(**{target: org_id})
+        return self._m2m_exists(self.organization_field, [org_id]) & ~Q(Exists(others))
+
+    def _related_in(self, field_name: str, ids) -> Q:
+        field = self.model._meta.get_field(field_name)
+        if field.many_to_many:
+            return self._m2m_exists(field_name, ids)
+        return Q(**{f"{field_name}__in": ids})
+
+    def _m2m_exists(self, field_name: str, ids) -> Q:
+        through, source, target = self._through(field_name)
+        return Q(Exists(through.objects.filter(**{source: OuterRef("pk"), f"{target}__in": ids})))
+
+    def _through(self, field_name: str):
+        field = self.model._meta.get_field(field_name)
+        return field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name()
+
+
+class ThreatQuerySet(MarkedQuerySet):
+    sector_field = "sector"
+
+
+class ChokepointQuerySet(MarkedQuerySet):
+    sector_field = "sector"
+    organization_field = "holder_organizations"
+
+
+class DialogueSessionQuerySet(MarkedQuerySet):
+    sector_field = "sectors"
+    organization_field = "participating_organizations"
+
+    def company_condition(self, user: User) -> Q:
+        # Company users see only sessions their organization took part in.
+        if user.organization_id is None:
+            return NOTHING
+        took_part = self._belongs_to(user.organization_id)
+        return took_part & super().company_condition(user)
+
+
+class ConcernQuerySet(MarkedQuerySet):
+    sector_field = "sector"
+    organization_field = "organization"
+
+    def company_condition(self, user: User) -> Q:
+        # A concern is never shown to another organization, whatever its marking.
+        if user.organization_id is None:
+            return NOTHING
+        own = Q(organization_id=user.organization_id)
+        return own & (~Q(marking=Marking.RED) | self._named(user))
+
+
+class FollowUpActionQuerySet(MarkedQuerySet):
+    sector_field = "sector"
+    organization_field = "owner_organization"
+
+    def visibility_condition(self, user: User) -> Q:
+        # The owner always sees the action they must carry out.
+        return super().visibility_condition(user) | Q(owner=user)
+
+    def open(self) -> models.QuerySet:
+        return self.filter(status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])
+
+    def overdue(self, today=None) -> models.QuerySet:
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+
+class ForeignMeasureQuerySet(MarkedQuerySet):
+    sector_field = "sectors"
+    has_named_users = False
+
+
+class SessionPartQuerySet(models.QuerySet):
+    """Participants and agenda items: visible with their session."""
+
+    def visible_to(self, user: User) -> models.QuerySet:
+        from dialogue.models import DialogueSession
+
+        return self.filter(session__in=DialogueSession.objects.visible_to(user).values("pk"))
+
+
+class ConcernMessageQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> models.QuerySet:
+        from dialogue.models import Concern
+
+        if not _is_signed_in(user):
+            return self.none()
+        visible = self.filter(concern__in=Concern.objects.visible_to(user).values("pk"))
+        if user.role == Role.COMPANY:
+            visible = visible.filter(is_internal=False)
+        return visible
+
+
+class ConcernAttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> models.QuerySet:
+        from dialogue.models import Concern
+
+        if not _is_signed_in(user):
+            return self.none()
+        visible = self.filter(concern__in=Concern.objects.visible_to(user).values("pk"))
+        if user.role == Role.COMPANY:
+            visible = visible.exclude(message__is_internal=True)
+        return visible
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> models.QuerySet:
+        if not _is_signed_in(user):
+            return self.none()
+        if user.is_official or user.is_superuser:
+            return self.all()
+        if user.role == Role.COMPANY and user.organization_id:
+            return self.filter(pk=user.organization_id)
+        return self.none()
+
+
+class OfficialOnlyQuerySet(models.QuerySet):
+    """Records for officials only (plan revisions)."""
+
+    def visible_to(self, user: User) -> models.QuerySet:
+        if _is_signed_in(user) and (user.is_official or user.is_superuser):
+            return self.all()
+        return self.none()
+
+
+class ReferenceQuerySet(models.QuerySet):
+    """Public reference data (sectors, threat codes, best practices): any signed-in user."""
+
+    def visible_to(self, user: User) -> models.QuerySet:
+        return self.all() if _is_signed_in(user) else self.none()
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> models.QuerySet:
+        if not _is_signed_in(user):
+            return self.none()
+        if user.is_official or user.is_superuser:
+            return self.all()
+        if user.role == Role.COMPANY and user.organization_id:
+            return self.filter(organization_id=user.organization_id)
+        return self.filter(pk=user.pk)

@@ -1,0 +1,1 @@
+"""Reads that cross models (dashboard, sector overview, digest content …)."""

@@ -1,0 +1,1 @@
+"""Writes: one service per action, owning its transaction, validation and audit."""

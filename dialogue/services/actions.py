@@ -1,0 +1,96 @@
+"""Writes on follow-up actions."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from dialogue.enums import ActionStatus, Marking, PolicyPillar, Priority, Role
+from dialogue.models import Concern, DialogueSession, FollowUpAction, Sector, Threat, User
+from dialogue.services.common import check_transition, lock_for_update, save_validated
+from dialogue.workflows import ACTION_TRANSITIONS
+
+
+def parse_due_date(value: datetime.date | str) -> datetime.date:
+    """Accept a date or an ISO string (2026-12-01); anything else is a clear field error."""
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        parsed = parse_date(str(value).strip())
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValidationError(
+            {"due_on": _("Enter the due date as YYYY-MM-DD, e.g. 2026-12-01.")}, code="invalid_date"
+        )
+    return parsed
+
+
+@transaction.atomic
+def action_create(
+    *,
+    actor: User,
+    title: str,
+    sector: Sector,
+    owner: User,
+    due_on: datetime.date | str,
+    pillar: str = PolicyPillar.PROTECTION,
+    priority: str = Priority.MEDIUM,
+    description: str = "",
+    marking: str = Marking.AMBER,
+    session: DialogueSession | None = None,
+    threat: Threat | None = None,
+    concern: Concern | None = None,
+) -> FollowUpAction:
+    action = FollowUpAction(
+        title=title,
+        description=description,
+        sector=sector,
+        owner=owner,
+        owner_organization=owner.organization if owner.role == Role.COMPANY else None,
+        due_on=parse_due_date(due_on),
+        pillar=pillar,
+        priority=priority,
+        marking=marking,
+        session=session,
+        threat=threat,
+        concern=concern,
+        created_by=actor,
+    )
+    save_validated(action, actor=actor)
+    return action
+
+
+@transaction.atomic
+def action_change_status(
+    *,
+    action: FollowUpAction,
+    actor: User,
+    status: str,
+    completion_note: str = "",
+    expected_version: int | None = None,
+) -> FollowUpAction:
+    """Move an action along its workflow; closing it as done needs a completion note."""
+    action = lock_for_update(action, expected_version)
+    check_transition(ACTION_TRANSITIONS, ActionStatus, action.status, status)
+    fields = ["status"]
+    if status == ActionStatus.DONE:
+        if not completion_note.strip():
+            raise ValidationError(
+                {"completion_note": _("Describe what was done before closing the action.")},
+                code="required",
+            )
+        action.completion_note = completion_note.strip()
+        action.completed_at = timezone.now()
+        fields += ["completion_note", "completed_at"]
+    elif action.completed_at is not None:
+        action.completed_at = None
+        fields.append("completed_at")
+    action.status = status
+    save_validated(action, actor=actor, update_fields=fields)
+    return action

@@ -1,0 +1,62 @@
+"""Helpers every write service uses: validation, optimistic locking, audit attribution."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from dialogue.workflows import allowed_next
+
+
+class StaleVersionError(Exception):
+    """The record changed since the caller read it; nothing was saved."""
+
+    def __init__(self, instance: models.Model, expected: int):
+        self.instance = instance
+        self.expected = expected
+        super().__init__(
+            f"{type(instance).__name__} {instance.pk}: expected version {expected}, "
+            f"found {instance.version}"
+        )
+
+
+def lock_for_update(instance: models.Model, expected_version: int | None) -> models.Model:
+    """Re-read the row under a lock and refuse a write based on an older version."""
+    locked = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersionError(locked, expected_version)
+    return locked
+
+
+def save_validated(
+    instance: models.Model, *, actor, update_fields: list[str] | None = None
+) -> None:
+    """full_clean(), attribute the change to `actor` in the history, and save."""
+    instance.full_clean()
+    instance._history_user = actor
+    if update_fields is not None:
+        update_fields = list(update_fields)
+        if hasattr(instance, "version"):
+            instance.version += 1
+            update_fields.append("version")
+        if hasattr(instance, "updated_at"):
+            update_fields.append("updated_at")
+    instance.save(update_fields=update_fields)
+
+
+def check_transition(transitions: dict, choices: type[models.TextChoices], current: str, new: str):
+    """Raise a translated ValidationError unless `current` → `new` is an allowed transition."""
+    if new not in choices.values:
+        raise ValidationError(
+            {"status": _("“%(value)s” is not a valid status.") % {"value": new}},
+            code="invalid_choice",
+        )
+    if new not in allowed_next(transitions, current):
+        raise ValidationError(
+            {
+                "status": _("The status cannot change from “%(current)s” to “%(new)s”.")
+                % {"current": choices(current).label, "new": choices(new).label}
+            },
+            code="invalid_transition",
+        )

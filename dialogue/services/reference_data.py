@@ -1,0 +1,171 @@
+"""Load the reference data in fixtures/ idempotently: a second run changes nothing."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models, transaction
+
+from dialogue.enums import Marking
+from dialogue.models import (
+    BestPractice,
+    ChokepointTechnology,
+    ForeignMeasure,
+    Sector,
+    ThreatCategory,
+)
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+
+
+@dataclass
+class LoadReport:
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, model: type[models.Model], outcome: str) -> None:
+        self.counts[(model._meta.model_name, outcome)] += 1
+
+    @property
+    def changed(self) -> int:
+        return sum(n for (_, outcome), n in self.counts.items() if outcome != "unchanged")
+
+
+def _read(name: str, directory: Path) -> list[dict]:
+    with (directory / name).open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _upsert(model, report: LoadReport, lookup: dict, values: dict):
+    """Create or update one row, saving only when a value differs (no empty history rows)."""
+    instance = model.objects.filter(**lookup).first()
+    if instance is None:
+        instance = model(**lookup, **values)
+        instance.full_clean()
+        instance.save()
+        report.add(model, "created")
+        return instance
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    if changed:
+        for name in changed:
+            setattr(instance, name, values[name])
+        instance.full_clean()
+        instance.save(update_fields=changed)
+        report.add(model, "updated")
+    else:
+        report.add(model, "unchanged")
+    return instance
+
+
+def _set_m2m(instance, field_name: str, targets, report: LoadReport) -> None:
+    manager = getattr(instance, field_name)
+    wanted = {t.pk for t in targets}
+    if set(manager.values_list("pk", flat=True)) != wanted:
+        manager.set(targets)
+        report.add(type(instance), "links updated")
+
+
+@transaction.atomic
+def reference_data_load(*, directory: Path = FIXTURES_DIR) -> LoadReport:
+    report = LoadReport()
+
+    sectors: dict[str, Sector] = {}
+    # Domains first so that sectors can point at their parent.
+    rows = sorted(_read("sectors.json", directory), key=lambda r: r["parent"] is not None)
+    for row in rows:
+        sectors[row["code"]] = _upsert(
+            Sector,
+            report,
+            {"code": row["code"]},
+            {
+                "kind": row["kind"],
+                "parent": sectors[row["parent"]] if row["parent"] else None,
+                "name_ja": row["name_ja"],
+                "name_en": row["name_en"],
+                "designated_critical_product": row["designated_critical_product"],
+                "sort_order": row["sort_order"],
+            },
+        )
+
+    categories: dict[str, ThreatCategory] = {}
+    rows = sorted(_read("threat_categories.json", directory), key=lambda r: r["parent"] is not None)
+    for row in rows:
+        categories[row["code"]] = _upsert(
+            ThreatCategory,
+            report,
+            {"code": row["code"]},
+            {
+                "parent": categories[row["parent"]] if row["parent"] else None,
+                "name_ja": row["name_ja"],
+                "name_en": row["name_en"],
+                "description_ja": row.get("description_ja", ""),
+                "description_en": row.get("description_en", ""),
+                "sort_order": row["sort_order"],
+            },
+        )
+
+    for row in _read("best_practices.json", directory):
+        practice = _upsert(
+            BestPractice,
+            report,
+            {"number": row["number"]},
+            {
+                "title_ja": row["title_ja"],
+                "title_en": row["title_en"],
+                "description_ja": row.get("description_ja", ""),
+                "description_en": row.get("description_en", ""),
+            },
+        )
+        _set_m2m(
+            practice, "threat_categories", [categories[c] for c in row["threat_categories"]], report
+        )
+
+    for row in _read("foreign_measures.json", directory):
+        measure = _upsert(
+            ForeignMeasure,
+            report,
+            {"reference_key": row["key"]},
+            {
+                "country_code": row["country_code"],
+                "kind": row["kind"],
+                "title_ja": row["title_ja"],
+                "title_en": row["title_en"],
+                "description_ja": row.get("description_ja", ""),
+                "description_en": row.get("description_en", ""),
+                "effective_on": date.fromisoformat(row["effective_on"])
+                if row["effective_on"]
+                else None,
+                "marking": Marking.CLEAR,
+            },
+        )
+        _set_m2m(measure, "sectors", [sectors[c] for c in row["sectors"]], report)
+        _set_m2m(
+            measure, "threat_categories", [categories[c] for c in row["threat_categories"]], report
+        )
+
+    for row in _read("chokepoints.json", directory):
+        share = row.get("world_share_pct")
+        _upsert(
+            ChokepointTechnology,
+            report,
+            {"reference_key": row["key"]},
+            {
+                "name": row["name"],
+                "description": row.get("description", ""),
+                "sector": sectors[row["sector"]],
+                "stage": row["stage"],
+                "holders": row.get("holders", ""),
+                "world_share_pct": Decimal(str(share)).quantize(Decimal("0.01"))
+                if share is not None
+                else None,
+                "outflow_concern": row["outflow_concern"],
+                "like_minded_holders": row.get("like_minded_holders", ""),
+                "marking": row.get("marking", Marking.CLEAR),
+            },
+        )
+    return report

@@ -1,0 +1,51 @@
+"""The admin works for every model and shows non-superusers only what they may see."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from dialogue.enums import Marking
+from tests import factories as f
+
+
+@pytest.mark.django_db
+def test_every_model_has_an_admin_changelist(admin_client, reference_data):
+    from django.apps import apps
+
+    for model in apps.get_app_config("dialogue").get_models():
+        if model.__name__.startswith("Historical") or model.__name__ == "PlanRevisionItem":
+            continue
+        assert model in admin.site._registry, model.__name__
+        url = reverse(f"admin:dialogue_{model._meta.model_name}_changelist")
+        assert admin_client.get(url).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_an_official_sees_only_their_sectors_in_the_admin(client, semiconductors, batteries):
+    official = f.OfficialFactory(sectors=[semiconductors])
+    mine = f.ThreatFactory(sector=semiconductors, marking=Marking.AMBER, title="半導体の脅威")
+    other = f.ThreatFactory(sector=batteries, marking=Marking.AMBER, title="蓄電池の脅威")
+    client.force_login(official)
+
+    changelist = client.get(reverse("admin:dialogue_threat_changelist"))
+    assert changelist.status_code == 200
+    assert mine.title in changelist.content.decode()
+    assert other.title not in changelist.content.decode()
+    hidden = client.get(reverse("admin:dialogue_threat_change", args=[other.pk]))
+    assert hidden.status_code == 302  # the admin redirects "does not exist" to its index
+    assert client.get(reverse("admin:dialogue_threat_change", args=[mine.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_company_users_cannot_enter_the_admin(client):
+    client.force_login(f.CompanyUserFactory())
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_admin_labels_are_japanese_by_default_and_english_on_request(admin_client, reference_data):
+    url = reverse("admin:dialogue_threat_changelist")
+    assert "脅威" in admin_client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "threat" in admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode().lower()
