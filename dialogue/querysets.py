@@ -193,6 +193,16 @@ class SessionPartQuerySet(models.QuerySet):
         return self.filter(session__in=DialogueSession.objects.visible_to(user).values("pk"))
 
 
+class PlanRevisionItemQuerySet(MarkedQuerySet):
+    """Snapshot lines of a plan revision: officials only, by the line's marking and sector."""
+
+    sector_field = "sector"
+    has_named_users = False
+
+    def company_condition(self, user: User) -> Q:
+        return NOTHING
+
+
 class ConcernMessageQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> models.QuerySet:
         from dialogue.models import Concern

@@ -87,3 +87,13 @@ class FollowUpAction(MarkedModel, VersionedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        from dialogue.enums import ActionStatus
+
+        return self.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS) and (
+            self.due_on < timezone.localdate()
+        )

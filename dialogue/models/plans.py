@@ -5,7 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from dialogue.enums import PlanRevisionStatus
 from dialogue.models.base import TimeStampedModel
-from dialogue.querysets import OfficialOnlyQuerySet
+from dialogue.querysets import OfficialOnlyQuerySet, PlanRevisionItemQuerySet
 
 
 class PlanRevision(TimeStampedModel):
@@ -58,6 +58,8 @@ class PlanRevisionItem(models.Model):
     )
     marking = models.CharField(_("marking"), max_length=12)
     data = models.JSONField(_("snapshot"), default=dict)
+
+    objects = PlanRevisionItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["revision", "kind", "sector", "object_id"]

@@ -18,10 +18,10 @@ def broker_status() -> dict:
     """Ping the Celery broker; with none configured, tasks run in-process and that is healthy."""
     if not settings.CELERY_BROKER_URL:
         return {"ok": True, "mode": "in-process"}
-    from config.celery import app
+    from kombu import Connection
 
     try:
-        with app.connection_for_write() as conn:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as error:  # kombu raises many types; report, never crash the probe
         return {"ok": False, "mode": "broker", "error": type(error).__name__}

@@ -12,8 +12,39 @@ from django.utils.translation import gettext as _
 
 from dialogue.enums import ActionStatus, Marking, PolicyPillar, Priority, Role
 from dialogue.models import Concern, DialogueSession, FollowUpAction, Sector, Threat, User
-from dialogue.services.common import check_transition, lock_for_update, save_validated
+from dialogue.permissions import can_manage_sector, can_update_action_status
+from dialogue.services.common import (
+    PermissionDeniedError,
+    apply_changes,
+    check_transition,
+    lock_for_update,
+    save_validated,
+)
 from dialogue.workflows import ACTION_TRANSITIONS
+
+ACTION_UPDATABLE = {
+    "title",
+    "description",
+    "sector",
+    "owner",
+    "due_on",
+    "priority",
+    "pillar",
+    "marking",
+    "session",
+    "threat",
+    "concern",
+    "named_users",
+}
+
+
+def _require_sector(actor: User, sector: Sector) -> None:
+    if not can_manage_sector(actor, sector):
+        raise PermissionDeniedError(_("You can manage actions only for your own sectors."))
+
+
+def _owner_organization(owner: User):
+    return owner.organization if owner.role == Role.COMPANY else None
 
 
 def parse_due_date(value: datetime.date | str) -> datetime.date:
@@ -46,13 +77,15 @@ def action_create(
     session: DialogueSession | None = None,
     threat: Threat | None = None,
     concern: Concern | None = None,
+    named_users=(),
 ) -> FollowUpAction:
+    _require_sector(actor, sector)
     action = FollowUpAction(
         title=title,
         description=description,
         sector=sector,
         owner=owner,
-        owner_organization=owner.organization if owner.role == Role.COMPANY else None,
+        owner_organization=_owner_organization(owner),
         due_on=parse_due_date(due_on),
         pillar=pillar,
         priority=priority,
@@ -63,7 +96,28 @@ def action_create(
         created_by=actor,
     )
     save_validated(action, actor=actor)
+    action.named_users.set(named_users)
     return action
+
+
+@transaction.atomic
+def action_update(
+    *, action: FollowUpAction, actor: User, changes: dict, expected_version: int | None = None
+) -> FollowUpAction:
+    _require_sector(actor, action.sector)
+    if "sector" in changes:
+        _require_sector(actor, changes["sector"])
+    if "due_on" in changes:
+        changes = {**changes, "due_on": parse_due_date(changes["due_on"])}
+    if "owner" in changes:
+        changes = {**changes, "owner_organization": _owner_organization(changes["owner"])}
+    return apply_changes(
+        action,
+        actor=actor,
+        changes=changes,
+        allowed=ACTION_UPDATABLE | {"owner_organization"},
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
@@ -75,7 +129,12 @@ def action_change_status(
     completion_note: str = "",
     expected_version: int | None = None,
 ) -> FollowUpAction:
-    """Move an action along its workflow; closing it as done needs a completion note."""
+    """Move an action along its workflow; closing it as done needs a completion note.
+
+    The owner (official or company user) and the sector's officials may do this.
+    """
+    if not can_update_action_status(actor, action):
+        raise PermissionDeniedError(_("Only the owner or the sector's officials can change this."))
     action = lock_for_update(action, expected_version)
     check_transition(ACTION_TRANSITIONS, ActionStatus, action.status, status)
     fields = ["status"]

@@ -60,3 +60,36 @@ def check_transition(transitions: dict, choices: type[models.TextChoices], curre
             },
             code="invalid_transition",
         )
+
+
+class PermissionDeniedError(Exception):
+    """The user may see the record but not make this change."""
+
+
+def apply_changes(
+    instance: models.Model,
+    *,
+    actor,
+    changes: dict,
+    allowed: set[str],
+    expected_version: int | None = None,
+) -> models.Model:
+    """Lock the row, refuse a stale version, set the allowed fields, validate and save.
+
+    Many-to-many values (lists) are set after the row is saved.
+    """
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"not updatable here: {sorted(unknown)}")
+    locked = lock_for_update(instance, expected_version)
+    scalar = {}
+    m2m = {}
+    for name, value in changes.items():
+        field = locked._meta.get_field(name)
+        (m2m if field.many_to_many else scalar)[name] = value
+    for name, value in scalar.items():
+        setattr(locked, name, value)
+    save_validated(locked, actor=actor, update_fields=list(scalar))
+    for name, value in m2m.items():
+        getattr(locked, name).set(value)
+    return locked

@@ -1,21 +1,134 @@
-"""Writes on concerns submitted by companies."""
+"""Writes on concerns: companies submit, reply and withdraw; officials triage and answer."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from dialogue.enums import ConcernStatus
-from dialogue.models import Concern, User
-from dialogue.services.common import check_transition, lock_for_update, save_validated
+from dialogue.enums import ConcernStatus, DesiredSupport, Marking, Role
+from dialogue.models import Concern, ConcernMessage, Sector, Threat, ThreatCategory, User
+from dialogue.permissions import can_handle_concern, can_manage_sector, is_concern_member
+from dialogue.services.attachments import attachments_add
+from dialogue.services.common import (
+    PermissionDeniedError,
+    apply_changes,
+    check_transition,
+    lock_for_update,
+    save_validated,
+)
+from dialogue.services.threats import threat_category_by_code
 from dialogue.workflows import CONCERN_TRANSITIONS
+
+
+def _require_handler(actor: User, concern: Concern) -> None:
+    if not can_handle_concern(actor, concern):
+        raise PermissionDeniedError(_("Only the sector's officials can handle this concern."))
+
+
+@transaction.atomic
+def concern_submit(
+    *,
+    user: User,
+    sector: Sector,
+    category: ThreatCategory | str,
+    title: str,
+    description: str,
+    desired_support: str = DesiredSupport.INFORMATION,
+    marking: str = Marking.AMBER_STRICT,
+    uploads=(),
+) -> Concern:
+    """A company user raises a concern for their own organization."""
+    if user.role != Role.COMPANY or user.organization_id is None:
+        raise PermissionDeniedError(_("Only company users can submit concerns."))
+    if not isinstance(category, ThreatCategory):
+        category = threat_category_by_code(category)
+    concern = Concern(
+        organization_id=user.organization_id,
+        submitted_by=user,
+        sector=sector,
+        category=category,
+        title=title,
+        description=description,
+        desired_support=desired_support,
+        marking=marking,
+    )
+    save_validated(concern, actor=user)
+    if marking == Marking.RED:
+        concern.named_users.add(user)  # RED is for named people: the submitter at least
+    attachments_add(concern=concern, actor=user, uploads=uploads)
+    return concern
+
+
+@transaction.atomic
+def concern_message_post(
+    *, concern: Concern, author: User, body: str, is_internal: bool = False, uploads=()
+) -> ConcernMessage:
+    """A reply on the thread. Internal notes are for officials only."""
+    if is_concern_member(author, concern):
+        if is_internal:
+            raise PermissionDeniedError(_("Company users cannot add internal notes."))
+        if concern.status in (ConcernStatus.CLOSED, ConcernStatus.WITHDRAWN):
+            raise ValidationError(
+                {"body": _("This concern is closed; it no longer takes replies.")}, code="closed"
+            )
+    else:
+        _require_handler(author, concern)
+    message = ConcernMessage(concern=concern, author=author, body=body, is_internal=is_internal)
+    save_validated(message, actor=author)
+    attachments_add(concern=concern, actor=author, uploads=uploads, message=message)
+    return message
+
+
+@transaction.atomic
+def concern_attach(*, concern: Concern, actor: User, uploads) -> list:
+    """Add files to a concern: its organization's users and its sector's officials."""
+    if not is_concern_member(actor, concern):
+        _require_handler(actor, concern)
+    return attachments_add(concern=concern, actor=actor, uploads=uploads)
 
 
 @transaction.atomic
 def concern_change_status(
     *, concern: Concern, actor: User, status: str, expected_version: int | None = None
 ) -> Concern:
+    """Officials move a concern along; the submitting organization may only withdraw it."""
+    if is_concern_member(actor, concern):
+        if status != ConcernStatus.WITHDRAWN:
+            raise PermissionDeniedError(_("You can only withdraw your organization's concern."))
+    else:
+        _require_handler(actor, concern)
     concern = lock_for_update(concern, expected_version)
     check_transition(CONCERN_TRANSITIONS, ConcernStatus, concern.status, status)
     concern.status = status
     save_validated(concern, actor=actor, update_fields=["status"])
     return concern
+
+
+@transaction.atomic
+def concern_update(
+    *, concern: Concern, actor: User, changes: dict, expected_version: int | None = None
+) -> Concern:
+    """Officials assign the concern and adjust its marking."""
+    _require_handler(actor, concern)
+    assignee = changes.get("assigned_to")
+    if assignee is not None and not can_manage_sector(assignee, concern.sector):
+        raise ValidationError(
+            {"assigned_to": _("Assign the concern to an official of its sector.")}, code="invalid"
+        )
+    return apply_changes(
+        concern,
+        actor=actor,
+        changes=changes,
+        allowed={"assigned_to", "marking", "named_users"},
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def concern_link_threat(*, concern: Concern, threat: Threat, actor: User) -> Threat:
+    """Record that the concern is a source of the threat."""
+    from dialogue.services.threats import threat_update
+
+    _require_handler(actor, concern)
+    return threat_update(threat=threat, actor=actor, changes={"source_concern": concern})

@@ -1,13 +1,127 @@
-"""Writes on dialogue sessions."""
+"""Writes on dialogue sessions: one flow records the session, its people and its agenda."""
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime
+from collections.abc import Iterable, Sequence
 
-from dialogue.enums import SessionStatus
-from dialogue.models import DialogueSession, User
-from dialogue.services.common import check_transition, lock_for_update, save_validated
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dialogue.enums import Marking, SessionStatus
+from dialogue.models import AgendaItem, DialogueSession, Participant, User
+from dialogue.permissions import can_manage_sectors
+from dialogue.services.common import (
+    PermissionDeniedError,
+    apply_changes,
+    check_transition,
+    lock_for_update,
+    save_validated,
+)
 from dialogue.workflows import SESSION_TRANSITIONS
+
+SESSION_UPDATABLE = {
+    "title",
+    "held_on",
+    "format",
+    "marking",
+    "minutes",
+    "sectors",
+    "participating_organizations",
+    "chokepoints",
+    "named_users",
+}
+
+
+def _require_sectors(actor: User, sectors: Sequence) -> None:
+    if not sectors:
+        raise ValidationError({"sectors": _("Choose at least one sector.")}, code="required")
+    if not can_manage_sectors(actor, sectors):
+        raise PermissionDeniedError(_("You can record sessions only for your own sectors."))
+
+
+def _replace_children(actor: User, existing, rows: list) -> None:
+    # Saved one by one (a handful per session) so that each change lands in the history.
+    for old in existing:
+        old._history_user = actor
+        old.delete()
+    for row in rows:
+        save_validated(row, actor=actor)
+
+
+def _replace_participants(
+    actor: User, session: DialogueSession, participants: Iterable[dict]
+) -> None:
+    rows = [Participant(session=session, **row) for row in participants]
+    _replace_children(actor, session.participants.all(), rows)
+
+
+def _replace_agenda(actor: User, session: DialogueSession, agenda: Iterable[dict]) -> None:
+    rows = [AgendaItem(session=session, position=i, **row) for i, row in enumerate(agenda)]
+    _replace_children(actor, session.agenda_items.all(), rows)
+
+
+@transaction.atomic
+def session_create(
+    *,
+    actor: User,
+    title: str,
+    sectors: Sequence,
+    held_on: datetime.date,
+    format: str,
+    marking: str = Marking.AMBER,
+    minutes: str = "",
+    participating_organizations: Sequence = (),
+    participants: Iterable[dict] = (),
+    agenda: Iterable[dict] = (),
+    chokepoints: Sequence = (),
+    named_users: Sequence = (),
+) -> DialogueSession:
+    _require_sectors(actor, sectors)
+    session = DialogueSession(
+        title=title,
+        held_on=held_on,
+        format=format,
+        marking=marking,
+        minutes=minutes,
+        created_by=actor,
+    )
+    save_validated(session, actor=actor)
+    session.sectors.set(sectors)
+    session.participating_organizations.set(participating_organizations)
+    session.chokepoints.set(chokepoints)
+    session.named_users.set(named_users)
+    _replace_participants(actor, session, participants)
+    _replace_agenda(actor, session, agenda)
+    return session
+
+
+@transaction.atomic
+def session_update(
+    *,
+    session: DialogueSession,
+    actor: User,
+    changes: dict,
+    participants: Iterable[dict] | None = None,
+    agenda: Iterable[dict] | None = None,
+    expected_version: int | None = None,
+) -> DialogueSession:
+    _require_sectors(actor, list(session.sectors.all()))
+    if "sectors" in changes:
+        _require_sectors(actor, changes["sectors"])
+    session = apply_changes(
+        session,
+        actor=actor,
+        changes=changes,
+        allowed=SESSION_UPDATABLE,
+        expected_version=expected_version,
+    )
+    if participants is not None:
+        _replace_participants(actor, session, participants)
+    if agenda is not None:
+        _replace_agenda(actor, session, agenda)
+    return session
 
 
 @transaction.atomic
@@ -15,6 +129,7 @@ def session_change_status(
     *, session: DialogueSession, actor: User, status: str, expected_version: int | None = None
 ) -> DialogueSession:
     """planned → held → minutes approved."""
+    _require_sectors(actor, list(session.sectors.all()))
     session = lock_for_update(session, expected_version)
     check_transition(SESSION_TRANSITIONS, SessionStatus, session.status, status)
     session.status = status

@@ -8,8 +8,34 @@ from django.utils.translation import gettext as _
 
 from dialogue.enums import Marking, ThreatStatus
 from dialogue.models import Concern, DialogueSession, Sector, Threat, ThreatCategory, User
-from dialogue.services.common import check_transition, lock_for_update, save_validated
+from dialogue.permissions import can_manage_sector
+from dialogue.services.common import (
+    PermissionDeniedError,
+    apply_changes,
+    check_transition,
+    lock_for_update,
+    save_validated,
+)
 from dialogue.workflows import THREAT_TRANSITIONS
+
+THREAT_UPDATABLE = {
+    "title",
+    "description",
+    "sector",
+    "category",
+    "likelihood",
+    "impact",
+    "marking",
+    "source_session",
+    "source_concern",
+    "chokepoints",
+    "named_users",
+}
+
+
+def _require_sector(actor: User, sector: Sector) -> None:
+    if not can_manage_sector(actor, sector):
+        raise PermissionDeniedError(_("You can change the register only for your own sectors."))
 
 
 def threat_category_by_code(code: str) -> ThreatCategory:
@@ -40,7 +66,9 @@ def threat_create(
     source_session: DialogueSession | None = None,
     source_concern: Concern | None = None,
     chokepoints=(),
+    named_users=(),
 ) -> Threat:
+    _require_sector(actor, sector)
     if not isinstance(category, ThreatCategory):
         category = threat_category_by_code(category)
     threat = Threat(
@@ -56,15 +84,34 @@ def threat_create(
         created_by=actor,
     )
     save_validated(threat, actor=actor)
-    if chokepoints:
-        threat.chokepoints.set(chokepoints)
+    threat.chokepoints.set(chokepoints)
+    threat.named_users.set(named_users)
     return threat
+
+
+@transaction.atomic
+def threat_update(
+    *, threat: Threat, actor: User, changes: dict, expected_version: int | None = None
+) -> Threat:
+    _require_sector(actor, threat.sector)
+    if "sector" in changes:
+        _require_sector(actor, changes["sector"])
+    if "category" in changes and not isinstance(changes["category"], ThreatCategory):
+        changes = {**changes, "category": threat_category_by_code(changes["category"])}
+    return apply_changes(
+        threat,
+        actor=actor,
+        changes=changes,
+        allowed=THREAT_UPDATABLE,
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
 def threat_change_status(
     *, threat: Threat, actor: User, status: str, expected_version: int | None = None
 ) -> Threat:
+    _require_sector(actor, threat.sector)
     threat = lock_for_update(threat, expected_version)
     check_transition(THREAT_TRANSITIONS, ThreatStatus, threat.status, status)
     threat.status = status

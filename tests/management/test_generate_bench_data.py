@@ -6,8 +6,8 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
+from dialogue.bench.vocabulary import TextPool
 from dialogue.enums import Role, SectorKind
-from dialogue.management.commands.generate_bench_data import TextPool
 from dialogue.models import (
     ChokepointTechnology,
     Concern,

@@ -1,0 +1,75 @@
+"""Follow-up actions and plan revisions."""
+
+from rest_framework import serializers
+
+from dialogue.api.fields import VisibleRelatedField, visible_many
+from dialogue.api.serializers.common import VersionedSerializer
+from dialogue.enums import ActionStatus
+from dialogue.models import (
+    Concern,
+    DialogueSession,
+    FollowUpAction,
+    PlanRevision,
+    Sector,
+    Threat,
+    User,
+)
+
+
+class ActionSerializer(VersionedSerializer):
+    sector = VisibleRelatedField(model=Sector)
+    owner = VisibleRelatedField(model=User)
+    owner_name = serializers.CharField(source="owner.username", read_only=True)
+    due_on = serializers.DateField(
+        help_text="YYYY-MM-DD", error_messages={"invalid": "Enter the due date as YYYY-MM-DD."}
+    )
+    status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
+    completion_note = serializers.CharField(required=False, allow_blank=True)
+    session = VisibleRelatedField(model=DialogueSession, required=False, allow_null=True)
+    threat = VisibleRelatedField(model=Threat, required=False, allow_null=True)
+    concern = VisibleRelatedField(model=Concern, required=False, allow_null=True)
+    named_users = visible_many(User)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = FollowUpAction
+        fields = [
+            "id",
+            "title",
+            "description",
+            "sector",
+            "owner",
+            "owner_name",
+            "due_on",
+            "is_overdue",
+            "status",
+            "priority",
+            "pillar",
+            "session",
+            "threat",
+            "concern",
+            "completion_note",
+            "completed_at",
+            "marking",
+            "named_users",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = ["completed_at", "created_at", "updated_at"]
+
+
+class PlanRevisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanRevision
+        fields = ["id", "number", "label", "status", "published_at", "notes", "created_at"]
+        read_only_fields = ["number", "label", "status", "published_at", "created_at"]
+
+
+class PlanRevisionChangeSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    key = serializers.CharField()
+    sector = serializers.CharField()
+    change = serializers.ChoiceField(choices=["added", "removed", "changed"])
+    fields = serializers.DictField(help_text="Changed fields: name → {old, new}.")
+    data = serializers.DictField(help_text="The item as the revision holds it.")

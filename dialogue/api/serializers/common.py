@@ -1,0 +1,28 @@
+"""Pieces shared by the register serializers."""
+
+from rest_framework import serializers
+
+from dialogue.enums import Marking
+from dialogue.models import ThreatCategory
+
+
+class VersionedSerializer(serializers.ModelSerializer):
+    """`version` is shown on reads; sent back on a write, a stale value gets 409."""
+
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The version you read; a write based on an older version is refused with 409.",
+    )
+    marking = serializers.ChoiceField(choices=Marking.choices, required=False)
+
+
+class ThreatCodeField(serializers.SlugRelatedField):
+    """A leaf threat code such as "1-2"."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            slug_field="code",
+            queryset=ThreatCategory.objects.filter(parent__isnull=False),
+            **kwargs,
+        )

@@ -1,0 +1,50 @@
+"""The caller, sectors, threat codes and organizations."""
+
+from rest_framework import serializers
+
+from dialogue.api.fields import visible_many
+from dialogue.models import Organization, Sector, ThreatCategory, User
+
+
+class MeSerializer(serializers.ModelSerializer):
+    sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "role", "sectors", "organization", "language"]
+        read_only_fields = fields
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Sector
+        fields = [
+            "id",
+            "code",
+            "kind",
+            "name_ja",
+            "name_en",
+            "parent",
+            "designated_critical_product",
+        ]
+        read_only_fields = fields
+
+
+class ThreatCategorySerializer(serializers.ModelSerializer):
+    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
+
+    class Meta:
+        model = ThreatCategory
+        fields = ["code", "name_ja", "name_en", "description_ja", "description_en", "parent_code"]
+        read_only_fields = fields
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    sectors = visible_many(Sector)
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "name_en", "corporate_number", "kind", "size_class", "sectors"]

@@ -1,0 +1,64 @@
+"""Dialogue sessions with their participants and agenda."""
+
+from rest_framework import serializers
+
+from dialogue.api.fields import VisibleRelatedField, visible_many
+from dialogue.api.serializers.common import VersionedSerializer
+from dialogue.enums import AgendaTopic, SessionStatus
+from dialogue.models import (
+    AgendaItem,
+    ChokepointTechnology,
+    DialogueSession,
+    Organization,
+    Participant,
+    Sector,
+    User,
+)
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    organization = VisibleRelatedField(model=Organization, required=False, allow_null=True)
+
+    class Meta:
+        model = Participant
+        fields = ["name", "organization", "affiliation"]
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    topic = serializers.ChoiceField(choices=AgendaTopic.choices)
+
+    class Meta:
+        model = AgendaItem
+        fields = ["topic", "note"]
+
+
+class SessionSerializer(VersionedSerializer):
+    sectors = visible_many(Sector, required=True, allow_empty=False)
+    participating_organizations = visible_many(Organization)
+    participants = ParticipantSerializer(many=True, required=False)
+    agenda = AgendaItemSerializer(many=True, required=False, source="agenda_items")
+    chokepoints = visible_many(ChokepointTechnology)
+    named_users = visible_many(User)
+    status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)
+
+    class Meta:
+        model = DialogueSession
+        fields = [
+            "id",
+            "title",
+            "sectors",
+            "held_on",
+            "format",
+            "status",
+            "marking",
+            "participating_organizations",
+            "participants",
+            "agenda",
+            "minutes",
+            "chokepoints",
+            "named_users",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = ["created_at", "updated_at"]

@@ -1,0 +1,60 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from dialogue.api.views.actions import ActionViewSet
+from dialogue.api.views.auth import TokenView
+from dialogue.api.views.concerns import (
+    ConcernAttachmentViewSet,
+    ConcernMessageViewSet,
+    ConcernViewSet,
+)
+from dialogue.api.views.plans import PlanRevisionViewSet
+from dialogue.api.views.reference import (
+    MeView,
+    OrganizationViewSet,
+    SectorViewSet,
+    ThreatCategoryViewSet,
+)
+from dialogue.api.views.registers import ChokepointViewSet, ThreatViewSet
+from dialogue.api.views.sessions import SessionViewSet
+
+app_name = "api"
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("sectors", SectorViewSet, basename="sector")
+router.register("threat-categories", ThreatCategoryViewSet, basename="threat-category")
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("sessions", SessionViewSet, basename="session")
+router.register("threats", ThreatViewSet, basename="threat")
+router.register("chokepoints", ChokepointViewSet, basename="chokepoint")
+router.register("concerns", ConcernViewSet, basename="concern")
+router.register("actions", ActionViewSet, basename="action")
+router.register("plan-revisions", PlanRevisionViewSet, basename="plan-revision")
+
+concern_messages = ConcernMessageViewSet.as_view({"get": "list", "post": "create"})
+concern_attachments = ConcernAttachmentViewSet.as_view({"get": "list", "post": "create"})
+concern_attachment = ConcernAttachmentViewSet.as_view({"get": "retrieve"})
+concern_attachment_download = ConcernAttachmentViewSet.as_view({"get": "download"})
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("me/", MeView.as_view(), name="me"),
+    path("concerns/<int:concern_pk>/messages/", concern_messages, name="concern-message-list"),
+    path(
+        "concerns/<int:concern_pk>/attachments/",
+        concern_attachments,
+        name="concern-attachment-list",
+    ),
+    path(
+        "concerns/<int:concern_pk>/attachments/<int:pk>/",
+        concern_attachment,
+        name="concern-attachment-detail",
+    ),
+    path(
+        "concerns/<int:concern_pk>/attachments/<int:pk>/download/",
+        concern_attachment_download,
+        name="concern-attachment-download",
+    ),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,147 @@
+"""Concerns, their message threads and attachments."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from dialogue.api import filters
+from dialogue.api.querying import prefetch_visible
+from dialogue.api.serializers.concerns import (
+    ConcernAttachmentSerializer,
+    ConcernMessageSerializer,
+    ConcernSerializer,
+)
+from dialogue.api.throttles import ConcernSubmitThrottle
+from dialogue.api.views.base import ServiceViewSet, VisibleViewSet
+from dialogue.downloads import attachment_response
+from dialogue.models import Concern, ConcernAttachment, ConcernMessage, User
+from dialogue.services.concerns import (
+    concern_attach,
+    concern_change_status,
+    concern_message_post,
+    concern_submit,
+    concern_update,
+)
+
+
+class ConcernViewSet(ServiceViewSet):
+    """Company users see and submit their own organization's concerns; officials triage."""
+
+    model = Concern
+    serializer_class = ConcernSerializer
+    filterset_class = filters.ConcernFilter
+    ordering_fields = ["id", "created_at", "updated_at", "status"]
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if self.action == "create":
+            throttles.append(ConcernSubmitThrottle())
+        return throttles
+
+    def scope(self, queryset):
+        return prefetch_visible(
+            queryset.select_related("organization", "sector", "category"),
+            self.request.user,
+            {"named_users": User},
+        )
+
+    def service_create(self, data):
+        for official_only in ("status", "assigned_to", "named_users"):
+            data.pop(official_only, None)
+        return concern_submit(user=self.request.user, **data)
+
+    def service_update(self, concern, data, expected_version):
+        status_value = data.pop("status", None)
+        official_changes = {
+            k: data[k] for k in ("assigned_to", "marking", "named_users") if k in data
+        }
+        if official_changes:
+            concern = concern_update(
+                concern=concern,
+                actor=self.request.user,
+                changes=official_changes,
+                expected_version=expected_version,
+            )
+            expected_version = None
+        if status_value and status_value != concern.status:
+            concern = concern_change_status(
+                concern=concern,
+                actor=self.request.user,
+                status=status_value,
+                expected_version=expected_version,
+            )
+        return concern
+
+
+class ConcernChildViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, VisibleViewSet):
+    """Children of one concern; the concern itself must be visible, else 404."""
+
+    http_method_names = ["get", "post", "head", "options"]
+    pagination_class = None
+
+    def get_concern(self) -> Concern:
+        if not hasattr(self, "_concern"):
+            self._concern = get_object_or_404(
+                Concern.objects.visible_to(self.request.user), pk=self.kwargs["concern_pk"]
+            )
+        return self._concern
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return self.scope(
+            self.model.objects.visible_to(self.request.user).filter(concern=self.get_concern())
+        )
+
+
+class ConcernMessageViewSet(ConcernChildViewSet):
+    """The thread: replies visible to the company, internal notes to officials only."""
+
+    model = ConcernMessage
+    serializer_class = ConcernMessageSerializer
+    ordering = ["created_at", "id"]
+
+    def scope(self, queryset):
+        return queryset.select_related("author")
+
+    def create(self, request, *args, **kwargs):
+        concern = self.get_concern()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        message = concern_message_post(
+            concern=concern,
+            author=request.user,
+            body=serializer.validated_data["body"],
+            is_internal=serializer.validated_data.get("is_internal", False),
+        )
+        return Response(self.get_serializer(message).data, status=status.HTTP_201_CREATED)
+
+
+class ConcernAttachmentViewSet(mixins.RetrieveModelMixin, ConcernChildViewSet):
+    model = ConcernAttachment
+    serializer_class = ConcernAttachmentSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    ordering = ["created_at", "id"]
+
+    def scope(self, queryset):
+        return queryset.select_related("uploaded_by")
+
+    def create(self, request, *args, **kwargs):
+        concern = self.get_concern()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        [attachment] = concern_attach(
+            concern=concern, actor=request.user, uploads=[serializer.validated_data["file"]]
+        )
+        return Response(self.get_serializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, *args, **kwargs):
+        return attachment_response(self.get_object())

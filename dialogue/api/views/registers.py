@@ -1,0 +1,99 @@
+"""Threats and chokepoint technologies."""
+
+from django.db.models import Case, F, When
+
+from dialogue.api import filters
+from dialogue.api.querying import annotate_visible, prefetch_visible
+from dialogue.api.serializers.registers import ChokepointSerializer, ThreatSerializer
+from dialogue.api.views.base import ServiceViewSet
+from dialogue.models import (
+    ChokepointTechnology,
+    Concern,
+    DialogueSession,
+    Organization,
+    Threat,
+    User,
+)
+from dialogue.services.chokepoints import chokepoint_create, chokepoint_update
+from dialogue.services.threats import threat_change_status, threat_create, threat_update
+
+
+class ThreatViewSet(ServiceViewSet):
+    model = Threat
+    serializer_class = ThreatSerializer
+    filterset_class = filters.ThreatFilter
+    ordering_fields = [
+        "id",
+        "created_at",
+        "updated_at",
+        "severity",
+        "likelihood",
+        "impact",
+        "title",
+    ]
+
+    def scope(self, queryset):
+        user = self.request.user
+        queryset = annotate_visible(
+            queryset.select_related("sector", "category"),
+            user,
+            {"source_session": DialogueSession, "source_concern": Concern},
+        )
+        # The company behind a source concern is named only to those who may see that concern.
+        queryset = queryset.annotate(
+            source_organization=Case(
+                When(source_concern_visible=True, then=F("source_concern__organization__name")),
+                default=None,
+            )
+        )
+        return prefetch_visible(
+            queryset, user, {"chokepoints": ChokepointTechnology, "named_users": User}
+        )
+
+    def service_create(self, data):
+        data.pop("status", None)
+        return threat_create(actor=self.request.user, **data)
+
+    def service_update(self, threat, data, expected_version):
+        status = data.pop("status", None)
+        if data:
+            threat = threat_update(
+                threat=threat,
+                actor=self.request.user,
+                changes=data,
+                expected_version=expected_version,
+            )
+            expected_version = None
+        if status and status != threat.status:
+            threat = threat_change_status(
+                threat=threat,
+                actor=self.request.user,
+                status=status,
+                expected_version=expected_version,
+            )
+        return threat
+
+
+class ChokepointViewSet(ServiceViewSet):
+    model = ChokepointTechnology
+    serializer_class = ChokepointSerializer
+    filterset_class = filters.ChokepointFilter
+    ordering_fields = ["id", "name", "world_share_pct", "created_at"]
+
+    def scope(self, queryset):
+        return prefetch_visible(
+            queryset.select_related("sector"),
+            self.request.user,
+            {"holder_organizations": Organization, "named_users": User},
+        )
+
+    def service_create(self, data):
+        return chokepoint_create(actor=self.request.user, **data)
+
+    def service_update(self, chokepoint, data, expected_version):
+        return chokepoint_update(
+            chokepoint=chokepoint,
+            actor=self.request.user,
+            changes=data,
+            expected_version=expected_version,
+        )

@@ -1,0 +1,85 @@
+"""Dialogue sessions."""
+
+from django.db.models import Prefetch, Q
+
+from dialogue.api import filters
+from dialogue.api.querying import prefetch_visible
+from dialogue.api.serializers.sessions import SessionSerializer
+from dialogue.api.views.base import ServiceViewSet
+from dialogue.enums import Role
+from dialogue.models import (
+    ChokepointTechnology,
+    DialogueSession,
+    Organization,
+    Participant,
+    Sector,
+    User,
+)
+from dialogue.services.sessions import session_change_status, session_create, session_update
+
+
+class SessionViewSet(ServiceViewSet):
+    model = DialogueSession
+    serializer_class = SessionSerializer
+    filterset_class = filters.SessionFilter
+    ordering_fields = ["id", "held_on", "created_at", "title"]
+
+    def scope(self, queryset):
+        user = self.request.user
+        participants = Participant.objects.order_by("id")
+        if user.role == Role.COMPANY:
+            # Company users see the officials and their own colleagues, not other companies' people.
+            participants = participants.filter(
+                Q(organization__isnull=True) | Q(organization=user.organization_id)
+            )
+        queryset = queryset.prefetch_related(
+            Prefetch("participants", queryset=participants), "agenda_items"
+        )
+        return prefetch_visible(
+            queryset,
+            user,
+            {
+                "sectors": Sector,
+                "participating_organizations": Organization,
+                "chokepoints": ChokepointTechnology,
+                "named_users": User,
+            },
+        )
+
+    @staticmethod
+    def _nested(data: dict) -> tuple[list | None, list | None]:
+        participants = data.pop("participants", None)
+        agenda = data.pop("agenda_items", None)
+        return (
+            [dict(p) for p in participants] if participants is not None else None,
+            [dict(a) for a in agenda] if agenda is not None else None,
+        )
+
+    def service_create(self, data):
+        data.pop("status", None)
+        participants, agenda = self._nested(data)
+        return session_create(
+            actor=self.request.user, participants=participants or [], agenda=agenda or [], **data
+        )
+
+    def service_update(self, session, data, expected_version):
+        status = data.pop("status", None)
+        participants, agenda = self._nested(data)
+        if data or participants is not None or agenda is not None:
+            session = session_update(
+                session=session,
+                actor=self.request.user,
+                changes=data,
+                participants=participants,
+                agenda=agenda,
+                expected_version=expected_version,
+            )
+            expected_version = None
+        if status and status != session.status:
+            session = session_change_status(
+                session=session,
+                actor=self.request.user,
+                status=status,
+                expected_version=expected_version,
+            )
+        return session

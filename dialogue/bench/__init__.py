@@ -1,0 +1,6 @@
+"""Bulk benchmark data for `manage.py generate_bench_data`: BenchGenerator and its error."""
+
+from dialogue.bench.base import BenchDataError
+from dialogue.bench.generator import SCALE_1, BenchGenerator, require_reference_data
+
+__all__ = ["SCALE_1", "BenchDataError", "BenchGenerator", "require_reference_data"]
