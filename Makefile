@@ -74,3 +74,7 @@ bench-data: venv ## Migrate, then generate the benchmark data set (scale 1)
 clean: ## Remove caches and build artefacts (keeps .venv, db.sqlite3 and uploads)
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf
 	rm -rf .pytest_cache .ruff_cache build dist *.egg-info var/test-uploads
+
+.PHONY: bench
+bench: venv ## Run manage.py benchmark; needs DATABASE_URL pointing at a PostgreSQL database with bench data (BENCH_ARGS=... for options)
+	$(PY) manage.py benchmark $(BENCH_ARGS)

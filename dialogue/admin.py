@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from dialogue import models as m
+from dialogue.portal.admin import deactivate_users  # also registers InvitationAdmin
 
 admin.site.site_header = _("Strategic dialogue administration")
 admin.site.site_title = _("Strategic dialogue")
@@ -92,6 +93,7 @@ class OrganizationAdmin(VisibilityAdmin):
 @admin.register(m.User)
 class UserAdmin(DjangoUserAdmin, VisibilityAdmin):
     list_display = ["username", "email", "role", "organization", "is_org_admin", "is_active"]
+    actions = [deactivate_users]
     list_filter = ["role", "is_active", "is_org_admin", "language", "sectors"]
     search_fields = ["username", "email", "first_name", "last_name", "organization__name"]
     autocomplete_fields = ["organization"]
@@ -247,3 +249,59 @@ class PlanRevisionAdmin(CreatedByAdmin):
     search_fields = ["label", "notes"]
     readonly_fields = ["created_by"]
     inlines = [PlanRevisionItemInline]
+
+
+class DeliveryAdmin(VisibilityAdmin):
+    """Operations: what was owed, claimed, sent or failed. Read-only."""
+
+    list_filter = ["sent_at", "attempts"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(m.Reminder)
+class ReminderAdmin(DeliveryAdmin):
+    list_display = ["action", "kind", "due_on", "recipient", "sent_at", "attempts", "last_error"]
+    list_filter = ["kind", "sent_at", "attempts"]
+    search_fields = ["action__title", "recipient__username"]
+    list_select_related = ["action", "recipient"]
+
+
+@admin.register(m.Notification)
+class NotificationAdmin(DeliveryAdmin):
+    list_display = ["event", "concern", "recipient", "sent_at", "attempts", "last_error"]
+    list_filter = ["event", "sent_at"]
+    search_fields = ["event_key", "recipient__username"]
+    list_select_related = ["concern", "recipient"]
+
+
+@admin.register(m.Digest)
+class DigestAdmin(DeliveryAdmin):
+    list_display = ["recipient", "frequency", "period_start", "period_end", "marking", "sent_at"]
+    list_filter = ["frequency", "period_start", "sent_at"]
+    search_fields = ["recipient__username"]
+    list_select_related = ["recipient"]
+    exclude = ["content"]  # what one person may see; shown to that person in the workspace
+
+
+@admin.register(m.JobRun)
+class JobRunAdmin(DeliveryAdmin):
+    list_display = ["kind", "started_at", "finished_at", "queued", "sent", "failed"]
+    list_filter = ["kind", "started_at"]
+    search_fields = ["token", "error"]
+
+
+@admin.register(m.ExportJob)
+class ExportJobAdmin(DeliveryAdmin):
+    """Export jobs, their progress and failures (superusers see all, others their own).
+    Files are downloaded by their requester only, through the permission-checked view."""
+
+    list_display = ["kind", "format", "requested_by", "status", "progress", "rows", "created_at"]
+    list_filter = ["status", "format", "kind"]
+    search_fields = ["requested_by__username", "filename"]
+    list_select_related = ["requested_by"]
+    exclude = ["file"]

@@ -6,3 +6,14 @@ class DialogueConfig(AppConfig):
     name = "dialogue"
     verbose_name = _("Strategic dialogue")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_install_schedule, sender=self)
+
+
+def _install_schedule(sender, **kwargs) -> None:
+    from dialogue.schedule import install_schedule
+
+    install_schedule()

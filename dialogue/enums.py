@@ -163,3 +163,28 @@ class MeasureKind(models.TextChoices):
     ANTI_COERCION = "anti_coercion", _("Anti-coercion instrument")
     INDUSTRIAL_POLICY = "industrial_policy", _("Industrial policy")
     OTHER = "other", _("Other")
+
+
+class DigestFrequency(models.TextChoices):
+    NONE = "none", _("No digest")
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+
+
+class ReminderKind(models.TextChoices):
+    DUE_IN_7_DAYS = "due_7d", _("Due in 7 days")
+    DUE_TOMORROW = "due_1d", _("Due tomorrow")
+    OVERDUE = "overdue", _("Overdue")
+    ESCALATION = "escalation", _("Long overdue: escalated to the sector lead")
+
+
+class NotificationEvent(models.TextChoices):
+    CONCERN_SUBMITTED = "concern_submitted", _("New concern")
+    CONCERN_REPLY = "concern_reply", _("Reply from an official")
+    CONCERN_STATUS = "concern_status", _("Concern status changed")
+
+
+class JobKind(models.TextChoices):
+    REMINDERS = "reminders", _("Reminder sweep")
+    DIGESTS = "digests", _("Digest round")
+    NOTIFICATIONS = "notifications", _("Notification dispatch")

@@ -263,3 +263,47 @@ class UserQuerySet(models.QuerySet):
         if user.role == Role.COMPANY and user.organization_id:
             return self.filter(organization_id=user.organization_id)
         return self.filter(pk=user.pk)
+
+
+class DigestQuerySet(models.QuerySet):
+    """A digest holds what its recipient may see, so only its recipient reads it."""
+
+    def visible_to(self, user: User) -> models.QuerySet:
+        if not _is_signed_in(user):
+            return self.none()
+        return self.filter(recipient=user)
+
+
+class OperationsQuerySet(models.QuerySet):
+    """Delivery ledgers and job runs: the secretariat and administrators."""
+
+    def visible_to(self, user: User) -> models.QuerySet:
+        if _is_signed_in(user) and (
+            user.is_superuser or user.role in (Role.SECRETARIAT, Role.ADMIN)
+        ):
+            return self.all()
+        return self.none()
+
+
+class OwnQuerySet(models.QuerySet):
+    """Rows that belong to one user (export jobs): only that user reads them."""
+
+    owner_field = "requested_by"
+
+    def visible_to(self, user: User) -> models.QuerySet:
+        if not _is_signed_in(user):
+            return self.none()
+        return self.filter(**{self.owner_field: user})
+
+
+class InvitationQuerySet(models.QuerySet):
+    """Officials see every invitation; an organization's portal admin sees that organization's."""
+
+    def visible_to(self, user: User) -> models.QuerySet:
+        if not _is_signed_in(user):
+            return self.none()
+        if user.is_official or user.is_superuser:
+            return self.all()
+        if user.role == Role.COMPANY and user.is_org_admin and user.organization_id:
+            return self.filter(organization_id=user.organization_id)
+        return self.none()

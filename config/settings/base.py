@@ -4,6 +4,7 @@ Without any environment variable the app runs on a SQLite file in the project an
 runs background tasks in-process, so `make run` needs neither PostgreSQL nor Redis.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -34,6 +35,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "dialogue",
+    # Failed sign-ins: lock-out per account and per address (see "Company portal" below).
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -46,6 +49,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -68,17 +73,34 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
+
+
+def database_from_env(*, default: str | None, conn_max_age: int) -> dict:
+    database = env.db("DATABASE_URL", default=default) if default else env.db("DATABASE_URL")
+    # Every request is one transaction: a failed request leaves nothing half-saved.
+    database["ATOMIC_REQUESTS"] = True
+    database["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=conn_max_age)
+    database["CONN_HEALTH_CHECKS"] = True
+    if database["ENGINE"].endswith("postgresql"):
+        # Short queries with visibility subqueries have high cost estimates, and
+        # PostgreSQL's JIT then spends longer compiling than the query takes to run.
+        database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    return database
+
+
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": database_from_env(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=0)
 }
-# Every request is one transaction: a failed request leaves nothing half-saved.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "dialogue.User"
-LOGIN_URL = "admin:login"
+# django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "dialogue.portal.security.LockoutBackend",  # django-axes' AxesStandaloneBackend
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "workspace:login"
+LOGIN_REDIRECT_URL = "workspace:dashboard"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -172,6 +194,8 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# A working day; pages carry marked information, so sessions do not last for weeks.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 
@@ -187,3 +211,48 @@ LOGGING = {
 # --- Attachments ----------------------------------------------------------
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENT_MAX_PER_CONCERN = env.int("ATTACHMENT_MAX_PER_CONCERN", default=5)
+
+# --- Reminders, notifications, digests --------------------------------------
+REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14)
+REMINDER_MAX_LISTED = 50  # actions listed in one reminder e-mail; the rest behind a link
+# A worker that died holding rows releases them after this many seconds.
+DELIVERY_CLAIM_LEASE_SECONDS = env.int("DELIVERY_CLAIM_LEASE_SECONDS", default=600)
+# Default times of the periodic jobs (Asia/Tokyo). They are written to the database
+# once (manage.py install_schedule, run by migrate); change them later in the admin.
+REMINDER_SWEEP_AT = env("REMINDER_SWEEP_AT", default="08:00")
+DIGEST_ROUND_AT = env("DIGEST_ROUND_AT", default="07:30")
+NOTIFICATION_DISPATCH_EVERY_SECONDS = env.int("NOTIFICATION_DISPATCH_EVERY_SECONDS", default=60)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A message whose worker died is redelivered after this long (Redis transport).
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+# A digest round catches up at most this many missed periods per person.
+DIGEST_MAX_CATCH_UP = env.int("DIGEST_MAX_CATCH_UP", default=4)
+DIGEST_MAX_LISTED = 50
+
+# --- Exports ----------------------------------------------------------------
+# Exports with more rows than this run as a background job (progress page, then a
+# download); smaller ones stream straight away.
+EXPORT_SYNC_MAX_ROWS = env.int("EXPORT_SYNC_MAX_ROWS", default=5000)
+# Rows per table in a PDF report (the XLSX and CSV hold them all).
+EXPORT_PDF_MAX_ROWS = env.int("EXPORT_PDF_MAX_ROWS", default=200)
+# Finished export jobs and their files are removed after this many hours.
+EXPORT_JOB_TTL_HOURS = env.int("EXPORT_JOB_TTL_HOURS", default=24)
+
+# --- Company portal -----------------------------------------------------------
+# An invitation link works once, for this many days.
+INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
+# Sign-in lock-out (django-axes, every sign-in form: portal, workspace, admin, API token):
+# after LOGIN_FAILURE_LIMIT failed attempts for one account, or from one address,
+# that account or address is refused for LOGIN_LOCKOUT_MINUTES after its last failure.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "dialogue.portal.views.auth.locked_out"
+AXES_CLIENT_IP_CALLABLE = "dialogue.portal.security.client_ip"
+AXES_RESET_ON_SUCCESS = False
+# Reverse proxies in front of the app that append to X-Forwarded-For (0 = use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -1,18 +1,28 @@
 """OpenAPI: every operation documents its error responses too."""
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 Detail = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
-FieldErrors = inline_serializer(
-    "FieldErrors",
-    fields={
-        "field_name": serializers.ListField(
-            child=serializers.CharField(), help_text="Messages per field, in the caller's language."
-        )
+# Raw schema: the keys are the input's own field names, which no serializer can list.
+FieldErrors = {
+    "type": "object",
+    "description": (
+        "Messages per input field, in the caller's language: a list of messages, or the same "
+        "structure again for a nested field. `non_field_errors` is about the input as a whole; "
+        "a body that cannot be parsed gets a `detail` message instead."
+    ),
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "array", "items": {}},
+            {"type": "object", "additionalProperties": {}},
+            {"type": "string"},
+        ]
     },
-)
+    "example": {"due_on": ["Enter the due date as YYYY-MM-DD."]},
+}
 Conflict = inline_serializer(
     "StaleVersion",
     fields={"detail": serializers.CharField(), "current_version": serializers.IntegerField()},
@@ -35,6 +45,10 @@ class DialogueAutoSchema(AutoSchema):
                 FieldErrors, description="Invalid input; nothing was saved."
             )
             extra["403"] = OpenApiResponse(Detail, description="You may see it but not change it.")
+        if method in ("POST", "PATCH", "PUT") and self.get_request_serializer() is not None:
+            extra["415"] = OpenApiResponse(
+                Detail, description="The body is not in one of the documented content types."
+            )
         if method == "PATCH":
             extra["409"] = OpenApiResponse(
                 Conflict,
@@ -42,8 +56,27 @@ class DialogueAutoSchema(AutoSchema):
             )
         if method in ("GET",) and self._is_list_view():
             extra["400"] = OpenApiResponse(FieldErrors, description="Invalid filter value.")
+            if self._get_paginator() is not None:
+                extra["404"] = OpenApiResponse(
+                    Detail, description="Invalid `cursor`: there is no such page."
+                )
         extra["429"] = OpenApiResponse(Detail, description="Too many requests; retry later.")
         for code, response in extra.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(response, code)
         return responses
+
+
+class VisibleRelatedFieldExtension(OpenApiSerializerFieldExtension):
+    """A related id the caller may not see is shown as null (`VisibleRelatedField`), so in
+    responses every such field is nullable; in lists they are left out instead."""
+
+    target_class = "dialogue.api.fields.VisibleRelatedField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        in_list = isinstance(self.target.parent, serializers.ManyRelatedField)
+        if direction == "response" and not in_list:
+            schema = {**schema, "nullable": True}
+        return schema

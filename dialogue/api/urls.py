@@ -8,6 +8,13 @@ from dialogue.api.views.concerns import (
     ConcernMessageViewSet,
     ConcernViewSet,
 )
+from dialogue.api.views.exports import (
+    ActionExportView,
+    ChokepointExportView,
+    ExportJobViewSet,
+    PlanRevisionExportView,
+    ThreatExportView,
+)
 from dialogue.api.views.plans import PlanRevisionViewSet
 from dialogue.api.views.reference import (
     MeView,
@@ -31,6 +38,7 @@ router.register("chokepoints", ChokepointViewSet, basename="chokepoint")
 router.register("concerns", ConcernViewSet, basename="concern")
 router.register("actions", ActionViewSet, basename="action")
 router.register("plan-revisions", PlanRevisionViewSet, basename="plan-revision")
+router.register("export-jobs", ExportJobViewSet, basename="export-job")
 
 concern_messages = ConcernMessageViewSet.as_view({"get": "list", "post": "create"})
 concern_attachments = ConcernAttachmentViewSet.as_view({"get": "list", "post": "create"})
@@ -55,6 +63,15 @@ urlpatterns = [
         "concerns/<int:concern_pk>/attachments/<int:pk>/download/",
         concern_attachment_download,
         name="concern-attachment-download",
+    ),
+    # Exports: before the router, whose threats/{pk}/ would otherwise take threats/export/.
+    path("threats/export/", ThreatExportView.as_view(), name="threat-export"),
+    path("actions/export/", ActionExportView.as_view(), name="action-export"),
+    path("chokepoints/export/", ChokepointExportView.as_view(), name="chokepoint-export"),
+    path(
+        "plan-revisions/<int:pk>/export/",
+        PlanRevisionExportView.as_view(),
+        name="plan-revision-export",
     ),
     path("", include(router.urls)),
 ]

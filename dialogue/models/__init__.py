@@ -1,11 +1,15 @@
 from dialogue.models.actions import FollowUpAction
 from dialogue.models.chokepoints import ChokepointTechnology
 from dialogue.models.concerns import Concern, ConcernAttachment, ConcernMessage
+from dialogue.models.exports import ExportJob
+from dialogue.models.invitations import Invitation
+from dialogue.models.notifications import Digest, JobRun, Notification, Reminder
 from dialogue.models.organizations import Organization
 from dialogue.models.plans import PlanRevision, PlanRevisionItem
 from dialogue.models.reference import BestPractice, ForeignMeasure, ThreatCategory
 from dialogue.models.sectors import Sector
 from dialogue.models.sessions import AgendaItem, DialogueSession, Participant
+from dialogue.models.submissions import PortalSubmission
 from dialogue.models.threats import Threat
 from dialogue.models.users import User
 
@@ -17,12 +21,19 @@ __all__ = [
     "ConcernAttachment",
     "ConcernMessage",
     "DialogueSession",
+    "Digest",
+    "ExportJob",
     "FollowUpAction",
     "ForeignMeasure",
+    "Invitation",
+    "JobRun",
+    "Notification",
     "Organization",
     "Participant",
     "PlanRevision",
     "PlanRevisionItem",
+    "PortalSubmission",
+    "Reminder",
     "Sector",
     "Threat",
     "ThreatCategory",

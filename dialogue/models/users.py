@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from dialogue.enums import Language, Role
+from dialogue.enums import DigestFrequency, Language, Role
 from dialogue.querysets import UserQuerySet
 
 
@@ -40,6 +40,19 @@ class User(AbstractUser):
     )
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.JA
+    )
+    digest_frequency = models.CharField(
+        _("plan-revision digest"),
+        max_length=8,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.WEEKLY,
+    )
+    digest_sectors = models.ManyToManyField(
+        "dialogue.Sector",
+        blank=True,
+        related_name="+",
+        verbose_name=_("digest sectors"),
+        help_text=_("Leave empty for every sector you may see."),
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["sectors"])
 

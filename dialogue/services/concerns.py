@@ -17,6 +17,11 @@ from dialogue.services.common import (
     lock_for_update,
     save_validated,
 )
+from dialogue.services.notifications import (
+    notify_concern_reply,
+    notify_concern_status,
+    notify_concern_submitted,
+)
 from dialogue.services.threats import threat_category_by_code
 from dialogue.workflows import CONCERN_TRANSITIONS
 
@@ -56,6 +61,7 @@ def concern_submit(
     save_validated(concern, actor=user)
     if marking == Marking.RED:
         concern.named_users.add(user)  # RED is for named people: the submitter at least
+    notify_concern_submitted(concern)
     attachments_add(concern=concern, actor=user, uploads=uploads)
     return concern
 
@@ -76,6 +82,8 @@ def concern_message_post(
         _require_handler(author, concern)
     message = ConcernMessage(concern=concern, author=author, body=body, is_internal=is_internal)
     save_validated(message, actor=author)
+    if not is_concern_member(author, concern):
+        notify_concern_reply(message)
     attachments_add(concern=concern, actor=author, uploads=uploads, message=message)
     return message
 
@@ -102,6 +110,8 @@ def concern_change_status(
     check_transition(CONCERN_TRANSITIONS, ConcernStatus, concern.status, status)
     concern.status = status
     save_validated(concern, actor=actor, update_fields=["status"])
+    if not is_concern_member(actor, concern):
+        notify_concern_status(concern)
     return concern
 
 

@@ -101,3 +101,14 @@ def company_user_add(
         is_org_admin=org_admin,
         language=language,
     )
+
+
+@transaction.atomic
+def digest_preferences_update(*, user: User, frequency: str, sectors: list) -> User:
+    """How often a person wants the plan-revision digest, and for which sectors (none = all)."""
+    user.digest_frequency = frequency
+    user.full_clean(exclude=["password"])
+    user._history_user = user
+    user.save(update_fields=["digest_frequency"])
+    user.digest_sectors.set(sectors)
+    return user

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.test import Client
 
 from dialogue.enums import Role
@@ -28,7 +29,7 @@ def test_add_official_with_sectors(reference_data):
     user = User.objects.get(username="tanaka")
     assert user.role == Role.OFFICIAL
     assert set(user.sectors.values_list("code", flat=True)) == {"semiconductors", "batteries"}
-    assert Client().login(username="tanaka", password=PASSWORD)
+    assert Client().login(request=HttpRequest(), username="tanaka", password=PASSWORD)
     assert "tanaka" in out.getvalue()
 
 

@@ -4,6 +4,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 
@@ -63,7 +64,9 @@ def test_seed_demo_creates_accounts_that_can_log_in(reference_data):
     # then
     for username in USERNAMES:
         assert username in output
-        assert Client().login(username=username, password=DEFAULT_PASSWORD), username
+        assert Client().login(
+            request=HttpRequest(), username=username, password=DEFAULT_PASSWORD
+        ), username
     assert DEFAULT_PASSWORD in output
     assert "demo accounts" in output
 
@@ -103,8 +106,10 @@ def test_seed_demo_password_option(reference_data):
     output = seed("--password", "another-demo-pass")
 
     assert "another-demo-pass" in output
-    assert Client().login(username="company_a", password="another-demo-pass")
-    assert not Client().login(username="company_a", password=DEFAULT_PASSWORD)
+    assert Client().login(request=HttpRequest(), username="company_a", password="another-demo-pass")
+    assert not Client().login(
+        request=HttpRequest(), username="company_a", password=DEFAULT_PASSWORD
+    )
 
 
 @pytest.mark.django_db

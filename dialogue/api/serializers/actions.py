@@ -19,7 +19,12 @@ from dialogue.models import (
 class ActionSerializer(VersionedSerializer):
     sector = VisibleRelatedField(model=Sector)
     owner = VisibleRelatedField(model=User)
-    owner_name = serializers.CharField(source="owner.username", read_only=True)
+    owner_name = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The owner's user name, only when the caller may see the owner.",
+    )
     due_on = serializers.DateField(
         help_text="YYYY-MM-DD", error_messages={"invalid": "Enter the due date as YYYY-MM-DD."}
     )

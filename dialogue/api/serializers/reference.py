@@ -8,7 +8,7 @@ from dialogue.models import Organization, Sector, ThreatCategory, User
 
 class MeSerializer(serializers.ModelSerializer):
     sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    organization = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = User
@@ -17,7 +17,7 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class SectorSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Sector
@@ -34,7 +34,9 @@ class SectorSerializer(serializers.ModelSerializer):
 
 
 class ThreatCategorySerializer(serializers.ModelSerializer):
-    parent_code = serializers.CharField(source="parent.code", read_only=True, default=None)
+    parent_code = serializers.CharField(
+        source="parent.code", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = ThreatCategory

@@ -1,5 +1,7 @@
 """Follow-up actions."""
 
+from django.db.models import Case, F, When
+
 from dialogue.api import filters
 from dialogue.api.querying import annotate_visible, prefetch_visible
 from dialogue.api.serializers.actions import ActionSerializer
@@ -19,7 +21,12 @@ class ActionViewSet(ServiceViewSet):
         queryset = annotate_visible(
             queryset.select_related("owner", "sector"),
             user,
-            {"session": DialogueSession, "threat": Threat, "concern": Concern},
+            {"owner": User, "session": DialogueSession, "threat": Threat, "concern": Concern},
+        )
+        # A GREEN action may be owned by another company's user: name the owner only to those
+        # who may see that user.
+        queryset = queryset.annotate(
+            owner_name=Case(When(owner_visible=True, then=F("owner__username")), default=None)
         )
         return prefetch_visible(queryset, user, {"named_users": User})
 

@@ -140,7 +140,13 @@ class ConcernAttachmentViewSet(mixins.RetrieveModelMixin, ConcernChildViewSet):
         return Response(self.get_serializer(attachment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}
+        responses={
+            # The stored file in its own type (application/pdf, image/png, text/plain …).
+            (200, "*/*"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The file, as a download, with the content type it was stored with.",
+            )
+        }
     )
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):

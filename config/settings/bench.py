@@ -1,0 +1,37 @@
+"""Benchmark server settings: production-like, served by gunicorn on 127.0.0.1 only.
+
+`manage.py benchmark` starts gunicorn with these settings. They differ from
+production only where a loopback benchmark needs it: plain HTTP (no SSL
+redirect or secure cookies), a throttle rate the load generator cannot reach,
+and a URLconf that adds the benchmarks' reference endpoints to the real ones,
+so reference endpoints never exist in the production URLconf.
+"""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import DATABASES, REST_FRAMEWORK, env
+
+DEBUG = False
+ROOT_URLCONF = "dialogue.benchmarks.urls"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+
+# Same database as the command that starts the server (DATABASE_URL), kept open
+# between requests like production.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+
+# The throttle still runs on every request (its cost is part of the figure) but
+# never answers 429 to the load generator.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {
+        **REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+        "user": "1000000/minute",
+    },
+}
+
+# Only errors: a log line per request would be measured too.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

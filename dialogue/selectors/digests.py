@@ -1,0 +1,120 @@
+"""What changed since the last published plan revision, as one person may see it."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Count, Q
+
+from dialogue.enums import ActionStatus, Marking, PlanRevisionStatus
+from dialogue.models import (
+    ChokepointTechnology,
+    Concern,
+    FollowUpAction,
+    PlanRevision,
+    Threat,
+    User,
+)
+
+# Concern counts are shown only where at least this many organizations stand behind them.
+K_ANONYMITY = 3
+OPEN_STATUSES = [ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
+
+
+def last_published_revision() -> PlanRevision | None:
+    return (
+        PlanRevision.objects.filter(status=PlanRevisionStatus.PUBLISHED)
+        .order_by("-published_at")
+        .first()
+    )
+
+
+def _in_sectors(queryset, sector_ids: list[int] | None, field: str = "sector"):
+    return queryset if not sector_ids else queryset.filter(**{f"{field}__in": sector_ids})
+
+
+def _by_sector_and_code(queryset, markings: set) -> list[dict]:
+    """Counts by sector and threat code; the markings seen are collected on the way."""
+    counts: dict[tuple[str, str], int] = {}
+    for row in (
+        queryset.values("sector__code", "category__code", "marking")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        key = (row["sector__code"], row["category__code"])
+        counts[key] = counts.get(key, 0) + row["n"]
+        markings.add(row["marking"])
+    return [{"sector": s, "category": c, "count": n} for (s, c), n in sorted(counts.items())]
+
+
+def digest_content(
+    user: User,
+    *,
+    since: datetime.datetime | None,
+    today: datetime.date,
+    sector_ids: list[int] | None = None,
+) -> dict:
+    """Counts by sector and threat code, new chokepoints, k-anonymous concern counts, and
+    actions done and overdue — all from `visible_to(user)`, in a fixed number of queries."""
+    since = since or datetime.datetime.min.replace(tzinfo=datetime.UTC)
+    threats = _in_sectors(Threat.objects.visible_to(user), sector_ids)
+    chokepoints = _in_sectors(ChokepointTechnology.objects.visible_to(user), sector_ids)
+    concerns = _in_sectors(Concern.objects.visible_to(user), sector_ids)
+    actions = _in_sectors(FollowUpAction.objects.visible_to(user), sector_ids)
+
+    markings: set[str] = set()
+    new_threats = _by_sector_and_code(threats.filter(created_at__gte=since), markings)
+    changed_threats = _by_sector_and_code(
+        threats.filter(created_at__lt=since, updated_at__gte=since), markings
+    )
+    new_chokepoints = chokepoints.filter(created_at__gte=since)
+    markings.update(new_chokepoints.values_list("marking", flat=True).distinct().order_by())
+
+    concern_rows = []
+    for row in (
+        concerns.filter(created_at__gte=since)
+        .values("sector__code", "category__code")
+        .annotate(n=Count("pk"), organizations=Count("organization", distinct=True))
+        .order_by("sector__code", "category__code")
+    ):
+        shown = row["organizations"] >= K_ANONYMITY
+        concern_rows.append(
+            {
+                "sector": row["sector__code"],
+                "category": row["category__code"],
+                "count": row["n"] if shown else None,  # None: "fewer than 3 organizations"
+            }
+        )
+    if concern_rows:
+        markings.add(Marking.AMBER)
+
+    # Done since the revision and overdue now, by marking, in one pass.
+    action_counts = {"done": 0, "overdue": 0}
+    for row in (
+        actions.values("marking")
+        .annotate(
+            done=Count("pk", filter=Q(completed_at__gte=since)),
+            overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=today)),
+        )
+        .order_by()
+    ):
+        action_counts["done"] += row["done"]
+        action_counts["overdue"] += row["overdue"]
+        if row["done"] or row["overdue"]:
+            markings.add(row["marking"])
+    return {
+        "since": since.isoformat() if since.year > 1 else None,
+        "new_threats": new_threats,
+        "changed_threats": changed_threats,
+        "new_chokepoints": [
+            {"id": c["pk"], "name": c["name"], "sector": c["sector__code"], "marking": c["marking"]}
+            for c in new_chokepoints.values("pk", "name", "sector__code", "marking").order_by("pk")[
+                : settings.DIGEST_MAX_LISTED
+            ]
+        ],
+        "new_concerns": concern_rows,
+        "actions_done": action_counts["done"],
+        "actions_overdue": action_counts["overdue"],
+        "marking": Marking.highest(markings).value,
+    }

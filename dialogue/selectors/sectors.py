@@ -1,0 +1,177 @@
+"""Sectors as officials see them: the index with counts, and one sector's overview.
+
+A domain's figures include its sectors', as the register filters do (a domain
+code selects the domain and its children). Counts and rows come only from
+`visible_to(user)`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Case, Count, F, Q, QuerySet, When
+
+from dialogue.models import (
+    ChokepointTechnology,
+    Concern,
+    DialogueSession,
+    FollowUpAction,
+    Sector,
+    Threat,
+)
+from dialogue.permissions import is_secretariat
+from dialogue.querysets import official_sector_ids
+from dialogue.selectors.dashboard import Panel, panel, sessions_with_sectors
+
+if TYPE_CHECKING:
+    from dialogue.models import User
+
+OVERVIEW_SIZE = 5
+
+
+@dataclass
+class SectorCounts:
+    threats: int = 0
+    chokepoints: int = 0
+    sessions: int = 0
+    open_actions: int = 0
+    concerns: int = 0
+
+    def add(self, other: SectorCounts) -> None:
+        for name in ("threats", "chokepoints", "sessions", "open_actions", "concerns"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class SectorEntry:
+    sector: Sector
+    counts: SectorCounts
+    is_mine: bool
+    children: list[SectorEntry] = field(default_factory=list)
+
+
+def _my_sector_ids(user: User) -> set[int] | None:
+    """The sectors the user works on, or None for "all" (the secretariat)."""
+    if is_secretariat(user):
+        return None
+    return set(official_sector_ids(user).values_list("pk", flat=True))
+
+
+def _counted(queryset: QuerySet, field_name: str = "sector") -> Counter:
+    rows = queryset.order_by().values(field_name).annotate(n=Count("pk", distinct=True))
+    return Counter({row[field_name]: row["n"] for row in rows})
+
+
+def sector_index(user: User) -> list[SectorEntry]:
+    """Domains with their sectors, then the sectors outside any domain (eight queries)."""
+    threats = _counted(Threat.objects.visible_to(user))
+    chokepoints = _counted(ChokepointTechnology.objects.visible_to(user))
+    visible_sessions = DialogueSession.objects.visible_to(user)
+    sessions = _counted(visible_sessions, "sectors")
+    # A session held for two sectors of one domain is one session of that domain.
+    sessions_by_top = _counted(
+        visible_sessions.annotate(
+            top=Case(
+                When(sectors__parent__isnull=True, then=F("sectors")),
+                default=F("sectors__parent"),
+            )
+        ),
+        "top",
+    )
+    actions = _counted(FollowUpAction.objects.visible_to(user).open())
+    concerns = _counted(Concern.objects.visible_to(user))
+    mine = _my_sector_ids(user)
+
+    def entry(sector: Sector) -> SectorEntry:
+        return SectorEntry(
+            sector=sector,
+            counts=SectorCounts(
+                threats=threats[sector.pk],
+                chokepoints=chokepoints[sector.pk],
+                sessions=sessions[sector.pk],
+                open_actions=actions[sector.pk],
+                concerns=concerns[sector.pk],
+            ),
+            is_mine=mine is None or sector.pk in mine,
+        )
+
+    sectors = list(Sector.objects.visible_to(user).order_by("sort_order", "code"))
+    entries = {sector.pk: entry(sector) for sector in sectors}
+    top: list[SectorEntry] = []
+    for sector in sectors:
+        current = entries[sector.pk]
+        parent = entries.get(sector.parent_id) if sector.parent_id else None
+        if parent is None:
+            top.append(current)
+        else:
+            parent.children.append(current)
+    for current in top:
+        # Threats, chokepoints, actions and concerns have one sector each: a domain's
+        # figure is the sum of its own and its sectors' rows. Sessions are counted apart.
+        for child in current.children:
+            current.counts.add(child.counts)
+        current.counts.sessions = sessions_by_top[current.sector.pk]
+    return top
+
+
+@dataclass(frozen=True)
+class SectorOverview:
+    sector: Sector
+    children: list[Sector]
+    is_mine: bool
+    threats: Panel
+    chokepoints: Panel
+    sessions: Panel
+    open_actions: Panel
+    concerns: Panel
+
+
+def sector_overview(user: User, sector: Sector, size: int = OVERVIEW_SIZE) -> SectorOverview:
+    """Everything about one sector (and, for a domain, its sectors) that `user` may see."""
+    children = list(sector.children.order_by("sort_order", "code"))
+    ids = [sector.pk, *(child.pk for child in children)]
+    in_sector = Q(sector__in=ids)
+    mine = _my_sector_ids(user)
+    session_ids = DialogueSession.objects.filter(sectors__in=ids).values("pk")
+    return SectorOverview(
+        sector=sector,
+        children=children,
+        is_mine=mine is None or sector.pk in mine,
+        threats=panel(
+            Threat.objects.visible_to(user)
+            .filter(in_sector)
+            .select_related("sector", "category")
+            .order_by("-severity", "-updated_at", "-pk"),
+            size,
+        ),
+        chokepoints=panel(
+            ChokepointTechnology.objects.visible_to(user)
+            .filter(in_sector)
+            .select_related("sector")
+            .order_by("-updated_at", "-pk"),
+            size,
+        ),
+        sessions=panel(
+            sessions_with_sectors(
+                DialogueSession.objects.visible_to(user).filter(pk__in=session_ids)
+            ).order_by("-held_on", "-pk"),
+            size,
+        ),
+        open_actions=panel(
+            FollowUpAction.objects.visible_to(user)
+            .open()
+            .filter(in_sector)
+            .select_related("sector", "owner")
+            .order_by("due_on", "pk"),
+            size,
+        ),
+        concerns=panel(
+            Concern.objects.visible_to(user)
+            .filter(in_sector)
+            .select_related("sector", "category", "organization")
+            .order_by("-created_at", "-pk"),
+            size,
+        ),
+    )

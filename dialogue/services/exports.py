@@ -1,0 +1,366 @@
+"""Exports: build a file for a reader, now (streamed) or as a background job with progress.
+
+Small exports stream straight to the browser; an export of more than
+EXPORT_SYNC_MAX_ROWS rows becomes an `ExportJob` that a Celery worker builds
+(`export_job_run`), reporting progress as it goes, and stores under
+MEDIA_ROOT/exports/ (outside the web root; served only to the requester through
+a permission-checked view). Jobs and their files are removed after
+EXPORT_JOB_TTL_HOURS (`export_jobs_expire`).
+
+A job records what was asked (kind, format, filters, maximum marking, language),
+never the rows: the worker rebuilds the export from the database with the
+requester's visibility at the time it runs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import connections, transaction
+from django.http import QueryDict
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from dialogue.exports.csv import iter_copy_csv, iter_csv, write_csv_zip
+from dialogue.exports.pdf import write_pdf
+from dialogue.exports.xlsx import write_xlsx
+from dialogue.models import ExportJob, PlanRevision, User
+from dialogue.permissions import is_official
+from dialogue.selectors.exports import (
+    LIST_EXPORTS,
+    ListExport,
+    copy_csv_chunks,
+    list_export,
+    parse_max_marking,
+    plan_revision_item_count,
+    plan_revision_summary,
+)
+from dialogue.services.common import PermissionDeniedError
+
+log = logging.getLogger(__name__)
+
+PLAN_KIND = "plan-revision"
+PLAN_FORMATS = ("xlsx", "csv", "pdf")
+LIST_FORMATS = ("csv", "xlsx")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+    "pdf": "application/pdf",
+}
+LIST_SOURCES = ("api", "workspace")
+
+
+@dataclass
+class BuiltExport:
+    filename: str
+    content_type: str
+    marking: str
+    rows: int
+
+
+def file_extension(kind: str, format: str) -> str:
+    """The plan-revision CSV is one file per sheet, zipped."""
+    return "zip" if kind == PLAN_KIND and format == "csv" else format
+
+
+def export_filename(stem: str, marking: str, extension: str) -> str:
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return f"{stem}_{marking.replace(':', '-')}_{stamp}.{extension}"
+
+
+def is_large(rows: int) -> bool:
+    return rows > settings.EXPORT_SYNC_MAX_ROWS
+
+
+def check_format(kind: str, format: str) -> None:
+    formats = PLAN_FORMATS if kind == PLAN_KIND else LIST_FORMATS
+    if format not in formats:
+        raise ValidationError(
+            {"format": _("Choose one of %(choices)s.") % {"choices": ", ".join(formats)}},
+            code="invalid_choice",
+        )
+
+
+# --- plan revisions -----------------------------------------------------------------------
+
+
+def _require_official(user: User) -> None:
+    if not is_official(user):
+        raise PermissionDeniedError(_("Plan revisions are exported by officials only."))
+
+
+def plan_export_size(*, revision: PlanRevision, user: User, max_marking: str | None) -> int:
+    return plan_revision_item_count(revision=revision, user=user, max_marking=max_marking)
+
+
+def plan_export_write(
+    *,
+    revision: PlanRevision,
+    user: User,
+    format: str,
+    max_marking: str | None,
+    target,
+    progress: Callable[[int], None] | None = None,
+) -> BuiltExport:
+    """Write the revision's summary as XLSX, zipped CSV or PDF to `target` (a binary file)."""
+    _require_official(user)
+    check_format(PLAN_KIND, format)
+    document = plan_revision_summary(revision=revision, user=user, max_marking=max_marking)
+    if format == "xlsx":
+        rows = write_xlsx(document, target, progress=progress)
+    elif format == "csv":
+        rows = write_csv_zip(document, target, progress=progress)
+    else:
+        rows = write_pdf(document, target, max_rows=settings.EXPORT_PDF_MAX_ROWS)
+    extension = file_extension(PLAN_KIND, format)
+    return BuiltExport(
+        filename=export_filename(f"action-plan_{revision.label}", document.marking, extension),
+        content_type=CONTENT_TYPES[extension],
+        marking=document.marking,
+        rows=rows,
+    )
+
+
+# --- lists (registers and trackers) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListSource:
+    filterset_class: type
+    ordering: Callable[[QueryDict], list]
+    needs_user: bool = False
+
+
+def _api_ordering(viewset) -> Callable[[QueryDict], list]:
+    """DRF's OrderingFilter: `ordering=a,-b` over the view's fields, unknown terms ignored."""
+
+    def ordering(data: QueryDict) -> list:
+        terms = [t.strip() for t in (data.get("ordering") or "").split(",") if t.strip()]
+        valid = [t for t in terms if t.lstrip("-") in viewset.ordering_fields]
+        return valid or list(viewset.ordering)
+
+    return ordering
+
+
+def _sort_option(options) -> Callable[[QueryDict], list]:
+    """The workspace lists' `sort=<key>` (views/lists.py): unknown keys take the first."""
+
+    def ordering(data: QueryDict) -> list:
+        by_key = {option.key: option for option in options}
+        return list(by_key.get(data.get("sort", ""), options[0]).ordering)
+
+    return ordering
+
+
+def list_source(source: str, kind: str) -> ListSource:
+    """The FilterSet and ordering of the list an export copies: the API list or the page."""
+    # Imported here: these modules import the selectors and services in turn.
+    from dialogue.api import filters as api_filters
+    from dialogue.api.views.actions import ActionViewSet
+    from dialogue.api.views.registers import ChokepointViewSet, ThreatViewSet
+
+    if source == "workspace":
+        from dialogue.views.chokepoints import CHOKEPOINT_SORTS
+        from dialogue.views.filters import ChokepointRegisterFilter, ThreatRegisterFilter
+        from dialogue.views.threats import THREAT_SORTS
+
+        workspace = {
+            "threats": ListSource(ThreatRegisterFilter, _sort_option(THREAT_SORTS), True),
+            "chokepoints": ListSource(
+                ChokepointRegisterFilter, _sort_option(CHOKEPOINT_SORTS), True
+            ),
+            # The action tracker page has no FilterSet of its own yet: the API's, by due date.
+            "actions": ListSource(api_filters.ActionFilter, lambda data: ["due_on"]),
+        }
+        return workspace[kind]
+    api = {
+        "threats": ListSource(api_filters.ThreatFilter, _api_ordering(ThreatViewSet)),
+        "chokepoints": ListSource(api_filters.ChokepointFilter, _api_ordering(ChokepointViewSet)),
+        "actions": ListSource(api_filters.ActionFilter, _api_ordering(ActionViewSet)),
+    }
+    return api[kind]
+
+
+def list_export_for(
+    *, kind: str, user: User, source: str, query: QueryDict, max_marking: str | None
+) -> ListExport:
+    """The export of list `kind` as `source` ("api" or "workspace") lists it for `query`."""
+    if kind not in LIST_EXPORTS or source not in LIST_SOURCES:
+        raise ValidationError(_("There is no such list to export."), code="invalid")
+    spec = list_source(source, kind)
+    return list_export(
+        kind=kind,
+        user=user,
+        data=query,
+        filterset_class=spec.filterset_class,
+        ordering=spec.ordering(query),
+        max_marking=max_marking,
+        filterset_kwargs={"user": user} if spec.needs_user else None,
+        strict=source == "api",
+    )
+
+
+def list_csv_chunks(
+    export: ListExport, *, marking: str, progress: Callable[[int], None] | None = None
+) -> Iterator[bytes]:
+    """BOM, banner, header, rows: through PostgreSQL's COPY when the database is PostgreSQL."""
+    document = export.document(marking=marking)
+    head = [document.banner(document.sheets[0]), tuple(export.columns)]
+    if connections[export.rows.db].vendor == "postgresql":
+        return iter_copy_csv(head, copy_csv_chunks(export.rows), progress=progress)
+    return iter_csv(head, export.rows.iterator(chunk_size=2000), progress=progress)
+
+
+def list_export_write(
+    *, export: ListExport, format: str, target, progress: Callable[[int], None] | None = None
+) -> BuiltExport:
+    check_format(export.spec.kind, format)
+    marking = export.marking()
+    if format == "csv":
+        rows = export.count()
+        for chunk in list_csv_chunks(export, marking=marking, progress=progress):
+            target.write(chunk)
+    else:
+        rows = write_xlsx(export.document(marking=marking), target, progress=progress)
+    return BuiltExport(
+        filename=export_filename(export.spec.kind, marking, format),
+        content_type=CONTENT_TYPES[format],
+        marking=marking,
+        rows=rows,
+    )
+
+
+# --- jobs ---------------------------------------------------------------------------------
+
+
+def _params_query(params: dict) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for key, values in (params.get("query") or {}).items():
+        query.setlist(key, [str(v) for v in values])
+    return query
+
+
+def query_params(query: QueryDict, *, drop=("format", "max_marking", "page")) -> dict:
+    """A request's query string as JSON for a job (lists of values, without our own keys)."""
+    return {key: query.getlist(key) for key in query if key not in drop}
+
+
+@transaction.atomic
+def export_job_create(*, user: User, kind: str, format: str, params: dict) -> ExportJob:
+    """Queue an export for `user`; the worker starts once this transaction commits."""
+    from dialogue.tasks import run_export_job
+
+    check_format(kind, format)
+    if kind == PLAN_KIND:
+        _require_official(user)
+    elif kind not in LIST_EXPORTS:
+        raise ValidationError(_("There is no such list to export."), code="invalid")
+    parse_max_marking(params.get("max_marking"))
+    params = {**params, "language": translation.get_language() or settings.LANGUAGE_CODE}
+    job = ExportJob(requested_by=user, kind=kind, format=format, params=params)
+    job.full_clean(exclude=["file"])
+    job.save()
+    export_jobs_expire()
+    transaction.on_commit(lambda: run_export_job.delay(job.pk))
+    return job
+
+
+def _progress_reporter(job_id: int, total: int) -> Callable[[int], None]:
+    def report(rows: int) -> None:
+        percent = min(99, int(rows * 100 / total)) if total else 99
+        ExportJob.objects.filter(pk=job_id).update(progress=percent, rows=rows)
+
+    return report
+
+
+def _build_job(job: ExportJob, target) -> BuiltExport:
+    user = job.requested_by
+    params = job.params
+    max_marking = parse_max_marking(params.get("max_marking"))
+    if job.kind == PLAN_KIND:
+        revision = PlanRevision.objects.visible_to(user).get(pk=params["revision"])
+        total = plan_export_size(revision=revision, user=user, max_marking=max_marking)
+        return plan_export_write(
+            revision=revision,
+            user=user,
+            format=job.format,
+            max_marking=max_marking,
+            target=target,
+            progress=_progress_reporter(job.pk, total),
+        )
+    export = list_export_for(
+        kind=job.kind,
+        user=user,
+        source=params.get("source", "api"),
+        query=_params_query(params),
+        max_marking=max_marking,
+    )
+    total = export.count()
+    return list_export_write(
+        export=export,
+        format=job.format,
+        target=target,
+        progress=_progress_reporter(job.pk, total),
+    )
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """Build the job's file and store it. Safe to run twice: a finished job is left alone,
+    and a job whose worker died mid-way is built again from the start."""
+    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    if job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
+        return job
+    ExportJob.objects.filter(pk=job_id).update(
+        status=ExportJob.Status.RUNNING, started_at=timezone.now(), progress=0, rows=0
+    )
+    language = job.params.get("language") or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language), tempfile.TemporaryFile() as handle:
+            built = _build_job(job, handle)
+            handle.seek(0)
+            extension = file_extension(job.kind, job.format)
+            job.file.save(f"{uuid.uuid4().hex}.{extension}", File(handle), save=False)
+    except Exception as error:  # any failure is reported to the requester
+        log.exception("export job %s failed", job_id)
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportJob.Status.FAILED,
+            error=f"{type(error).__name__}: {error}"[:300],
+            finished_at=timezone.now(),
+        )
+        job.refresh_from_db()
+        return job
+    job.status = ExportJob.Status.DONE
+    job.progress = 100
+    job.rows = built.rows
+    job.filename = built.filename
+    job.marking = built.marking
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=["status", "progress", "rows", "file", "filename", "marking", "finished_at"]
+    )
+    return job
+
+
+def export_jobs_expire(*, now: datetime.datetime | None = None) -> int:
+    """Remove jobs (and their files) older than EXPORT_JOB_TTL_HOURS; return how many."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.EXPORT_JOB_TTL_HOURS)
+    expired = list(ExportJob.objects.filter(created_at__lt=cutoff))
+    for job in expired:
+        if job.file:
+            job.file.delete(save=False)
+    ExportJob.objects.filter(pk__in=[job.pk for job in expired]).delete()
+    return len(expired)
+
+
+def export_job_is_expired(job: ExportJob) -> bool:
+    age = timezone.now() - job.created_at
+    return age > datetime.timedelta(hours=settings.EXPORT_JOB_TTL_HOURS)

@@ -1,0 +1,116 @@
+"""Notifications about concerns, written to an outbox in the same transaction as the change.
+
+The outbox row is the promise; the Celery task is only a nudge. If the broker is
+down when a concern is submitted, the submission still succeeds and the periodic
+dispatch sends the e-mail once the broker is back.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.db.models import Q
+
+from dialogue.enums import JobKind, NotificationEvent, Role
+from dialogue.mail import item_link, mail_safe_title, send_in_language
+from dialogue.models import Concern, ConcernMessage, JobRun, Notification, User
+from dialogue.services.deliveries import claim, deliver, finish_run, new_token, start_run
+
+log = logging.getLogger(__name__)
+
+
+def sector_officials(concern: Concern):
+    """Officials assigned to the concern's sector or to its domain."""
+    return (
+        User.objects.filter(is_active=True, role=Role.OFFICIAL)
+        .filter(Q(sectors=concern.sector_id) | Q(sectors=concern.sector.parent_id))
+        .distinct()
+    )
+
+
+def organization_users(concern: Concern):
+    return User.objects.filter(
+        is_active=True, role=Role.COMPANY, organization=concern.organization_id
+    )
+
+
+def _queue(event: NotificationEvent, event_key: str, concern: Concern, recipients) -> int:
+    rows = [
+        Notification(event=event, event_key=event_key, concern=concern, recipient=user)
+        for user in recipients
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    transaction.on_commit(nudge_dispatch)
+    return len(rows)
+
+
+def nudge_dispatch() -> None:
+    """Ask a worker to send now; if the broker is unreachable the periodic dispatch will."""
+    from dialogue.tasks import dispatch_notifications
+
+    try:
+        dispatch_notifications.delay()
+    except Exception as error:  # kombu raises many connection error types
+        log.warning("broker unavailable, notifications wait for the next dispatch: %s", error)
+
+
+def notify_concern_submitted(concern: Concern) -> int:
+    return _queue(
+        NotificationEvent.CONCERN_SUBMITTED,
+        f"concern:{concern.pk}:submitted",
+        concern,
+        sector_officials(concern),
+    )
+
+
+def notify_concern_reply(message: ConcernMessage) -> int:
+    if message.is_internal:
+        return 0
+    concern = message.concern
+    recipients = organization_users(concern).exclude(pk=message.author_id)
+    return _queue(NotificationEvent.CONCERN_REPLY, f"message:{message.pk}", concern, recipients)
+
+
+def notify_concern_status(concern: Concern) -> int:
+    return _queue(
+        NotificationEvent.CONCERN_STATUS,
+        f"status:{concern.pk}:{concern.version}",
+        concern,
+        organization_users(concern),
+    )
+
+
+def _notification_groups(token: str):
+    rows = (
+        Notification.objects.filter(claim_token=token, sent_at__isnull=True)
+        .select_related("concern", "concern__sector", "concern__category", "recipient")
+        .order_by("id")
+    )
+    for row in rows:
+
+        def send(row=row):
+            recipient = row.recipient
+            if not (recipient.is_active and recipient.email):
+                return False
+            send_in_language(
+                recipient=recipient,
+                template=f"notification_{row.event}",  # the concern's status renders in the template
+                context=lambda: {
+                    "concern_title": mail_safe_title(row.concern),
+                    "concern": row.concern,
+                    "link": item_link("concern", row.concern_id, recipient),
+                },
+            )
+            return True
+
+        yield [row.pk], send
+
+
+def notifications_dispatch(*, token: str | None = None) -> JobRun:
+    """Send every notification still owed, each exactly once."""
+    token = token or new_token()
+    run = start_run(JobKind.NOTIFICATIONS, token)
+    run.queued = claim(Notification.objects.all(), token)
+    deliver(_notification_groups(token), Notification, run)
+    return finish_run(run)

@@ -1,0 +1,85 @@
+"""Markdown for user-written text (session minutes), rendered then sanitized.
+
+`{% load markup %}` then `{{ session.minutes|render_markdown }}`.
+
+Markdown passes raw HTML through, so its output is never trusted: nh3 (the
+ammonia sanitizer) keeps only the tags below, no attribute except `href` on
+links, only http, https and mailto links (and relative ones), and adds
+rel="noopener noreferrer" so a linked site neither controls this window nor
+learns which workspace page linked to it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import markdown as markdown_lib
+import nh3
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+ALLOWED_TAGS = {
+    "a",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "noopener noreferrer"
+SCHEME = re.compile(r"^\s*([^:/?#\s]+):")
+MARKDOWN_EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
+
+
+def _safe_href(tag: str, attribute: str, value: str) -> str | None:
+    """Drop a link whose scheme is not allowed once full-width letters are folded:
+    ｊａｖａｓｃｒｉｐｔ：… is harmless to a browser, but never worth keeping."""
+    if attribute != "href":
+        return value
+    folded = unicodedata.normalize("NFKC", value)
+    scheme = SCHEME.match(folded)
+    if scheme and scheme.group(1).lower() not in ALLOWED_URL_SCHEMES:
+        return None
+    return value
+
+
+def markdown_to_safe_html(text: str) -> str:
+    html = markdown_lib.markdown(text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel=LINK_REL,
+        attribute_filter=_safe_href,
+        strip_comments=True,
+    )
+
+
+@register.filter(is_safe=True)
+def render_markdown(text: str) -> SafeString:
+    return mark_safe(markdown_to_safe_html(text))  # noqa: S308 - sanitized by nh3 just above

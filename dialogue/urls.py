@@ -1,0 +1,68 @@
+"""The officials' workspace (server-rendered pages), namespace "workspace".
+
+URL names are part of the contract with the templates: the main navigation
+shows an item only when its name exists (see templatetags/workspace.py), and
+links to records use `{% optional_url %}` until their pages exist. Part 2 adds,
+under these names: session-list, session-detail, session-create, session-edit;
+action-list, action-detail; concern-list, concern-detail.
+"""
+
+from django.urls import path
+
+from dialogue.views import actions as action_views
+from dialogue.views import auth, chokepoints, dashboard, digests, search, sectors, threats
+from dialogue.views import calendar as calendar_views
+from dialogue.views import concerns as concern_views
+from dialogue.views import sessions as session_views
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    # Accounts
+    path("accounts/login/", auth.login, name="login"),
+    path("accounts/logout/", auth.logout, name="logout"),
+    path("accounts/password/", auth.password_change, name="password-change"),
+    # Sectors
+    path("sectors/", sectors.sector_list, name="sector-list"),
+    path("sectors/<slug:code>/", sectors.sector_detail, name="sector-detail"),
+    # Threat register
+    path("threats/", threats.threat_list, name="threat-list"),
+    path("threats/new/", threats.threat_create_view, name="threat-create"),
+    path("threats/<int:pk>/", threats.threat_detail, name="threat-detail"),
+    path("threats/<int:pk>/edit/", threats.threat_edit, name="threat-edit"),
+    path("threats/<int:pk>/status/", threats.threat_status, name="threat-status"),
+    # Chokepoint register
+    path("chokepoints/", chokepoints.chokepoint_list, name="chokepoint-list"),
+    path("chokepoints/new/", chokepoints.chokepoint_create_view, name="chokepoint-create"),
+    path("chokepoints/<int:pk>/", chokepoints.chokepoint_detail, name="chokepoint-detail"),
+    path("chokepoints/<int:pk>/edit/", chokepoints.chokepoint_edit, name="chokepoint-edit"),
+    # Dialogue sessions
+    path("sessions/", session_views.session_list, name="session-list"),
+    path("sessions/new/", session_views.session_create_view, name="session-create"),
+    path("sessions/<int:pk>/", session_views.session_detail, name="session-detail"),
+    path("sessions/<int:pk>/edit/", session_views.session_edit, name="session-edit"),
+    path("sessions/<int:pk>/status/", session_views.session_status, name="session-status"),
+    # Follow-up action tracker
+    path("actions/", action_views.action_list, name="action-list"),
+    path("actions/new/", action_views.action_create_view, name="action-create"),
+    path("actions/bulk-status/", action_views.action_bulk_status, name="action-bulk-status"),
+    path("actions/<int:pk>/", action_views.action_detail, name="action-detail"),
+    path("actions/<int:pk>/status/", action_views.action_status, name="action-status"),
+    # Concern inbox
+    path("concerns/", concern_views.concern_list, name="concern-list"),
+    path("concerns/<int:pk>/", concern_views.concern_detail, name="concern-detail"),
+    path("concerns/<int:pk>/assign/", concern_views.concern_assign, name="concern-assign"),
+    path("concerns/<int:pk>/messages/", concern_views.concern_message, name="concern-message"),
+    path("concerns/<int:pk>/status/", concern_views.concern_status, name="concern-status"),
+    path("concerns/<int:pk>/link-threat/", concern_views.concern_link, name="concern-link-threat"),
+    # Calendar feed (iCalendar) of my sessions and action due dates
+    path("calendar/", calendar_views.calendar_settings, name="calendar"),
+    path("calendar.ics", calendar_views.calendar_feed, name="calendar-feed"),
+    # Search
+    path("search/", search.search, name="search"),
+    # Plan-revision digests sent to me, and my digest settings
+    path("digests/", digests.digest_list, name="digest-list"),
+    path("digests/settings/", digests.digest_preferences, name="digest-preferences"),
+    path("digests/<int:pk>/", digests.digest_detail, name="digest-detail"),
+]

@@ -1,0 +1,84 @@
+"""Sign-in, sign-out and password change for the workspace (Django's auth views).
+
+Language: Django picks the interface language from the language cookie (set by
+its `set_language` view at /i18n/setlang/, which the header's switch posts to),
+then from the browser. At sign-in we set that cookie from the user's stored
+`User.language`, so an official who chose English once gets English on any
+machine; the header switch then changes the language for the rest of the visit.
+This is done in the sign-in view rather than in a middleware because it only
+has to happen once, when the session starts.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.urls import reverse, reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dialogue.views.access import may_use_workspace, official_required, portal_url
+
+# A working day: a session left open on a shared desk ends by itself. Set at
+# sign-in (per session), so the API's and the admin's sessions are unaffected.
+WORKSPACE_SESSION_SECONDS = getattr(settings, "WORKSPACE_SESSION_SECONDS", 8 * 60 * 60)
+
+
+class WorkspaceLoginView(auth_views.LoginView):
+    template_name = "dialogue/auth/login.html"
+    redirect_authenticated_user = True
+    extra_context = {"title": gettext_lazy("Sign in")}
+
+    def form_valid(self, form):
+        # auth_login() inside gives the session a new key (no session fixation).
+        response = super().form_valid(form)
+        self.request.session.set_expiry(WORKSPACE_SESSION_SECONDS)
+        language = self.request.user.language
+        if translation.check_for_language(language):
+            translation.activate(language)
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
+
+    def get_default_redirect_url(self):
+        if may_use_workspace(self.request.user):
+            return reverse("workspace:dashboard")
+        return portal_url()
+
+
+class WorkspaceLogoutView(auth_views.LogoutView):
+    """POST only (Django 5); a GET is refused with 405."""
+
+    next_page = reverse_lazy("workspace:login")
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You have signed out."))
+        return response
+
+
+class WorkspacePasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "dialogue/auth/password_change.html"
+    success_url = reverse_lazy("workspace:dashboard")
+    extra_context = {"title": gettext_lazy("Change password")}
+
+    def form_valid(self, form):
+        # Django keeps this session signed in and ends the user's other sessions.
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+login = WorkspaceLoginView.as_view()
+logout = WorkspaceLogoutView.as_view()
+password_change = official_required(WorkspacePasswordChangeView.as_view())

@@ -1,0 +1,444 @@
+"""Dialogue sessions: list, detail, and one form that records everything about a session.
+
+The form page holds the session and five tables of rows (participants, agenda items,
+new threats, follow-up actions, plus links to existing threats and chokepoints).
+Saving runs every service in one transaction: if any row is refused, the page comes
+back with the messages next to the fields and nothing at all is saved.
+"""
+
+from __future__ import annotations
+
+import django_filters as df
+from django import forms as django_forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dialogue.api.filters import SessionFilter
+from dialogue.enums import Marking, SessionFormat, SessionStatus
+from dialogue.forms import (
+    AgendaItemForm,
+    ParticipantForm,
+    SessionActionRowForm,
+    SessionForm,
+    SessionStatusForm,
+    SessionThreatRowForm,
+    add_service_errors,
+    formset_rows,
+    session_formset,
+)
+from dialogue.models import (
+    AgendaItem,
+    ChokepointTechnology,
+    DialogueSession,
+    FollowUpAction,
+    Participant,
+    Threat,
+)
+from dialogue.permissions import can_manage_sectors
+from dialogue.services.actions import action_create
+from dialogue.services.common import PermissionDeniedError, StaleVersionError
+from dialogue.services.sessions import session_change_status, session_create, session_update
+from dialogue.services.threats import threat_create, threat_update
+from dialogue.views.access import official_required
+from dialogue.views.filters import ALL, RegisterFilterMixin
+from dialogue.views.history import change_history
+from dialogue.views.lists import SortOption, filtered_page
+
+SESSION_SORTS = [
+    SortOption("-held", gettext_lazy("Date, newest first"), ("-held_on",)),
+    SortOption("held", gettext_lazy("Date, oldest first"), ("held_on",)),
+    SortOption("-updated", gettext_lazy("Recently updated"), ("-updated_at",)),
+    SortOption("title", gettext_lazy("Title"), ("title",)),
+]
+
+
+class SessionListFilter(RegisterFilterMixin, SessionFilter):
+    search = df.CharFilter(method="filter_search", label=gettext_lazy("Words"))
+    sector = df.ChoiceFilter(method="filter_sector", label=gettext_lazy("Sector"), empty_label=ALL)
+    status = df.ChoiceFilter(
+        choices=SessionStatus.choices, label=gettext_lazy("Status"), empty_label=ALL
+    )
+    format = df.ChoiceFilter(
+        choices=SessionFormat.choices, label=gettext_lazy("Format"), empty_label=ALL
+    )
+    marking = df.ChoiceFilter(
+        choices=Marking.choices, label=gettext_lazy("Marking"), empty_label=ALL
+    )
+    held_after = df.DateFilter(
+        field_name="held_on",
+        lookup_expr="gte",
+        label=gettext_lazy("Held on or after"),
+        widget=django_forms.DateInput(attrs={"type": "date"}),
+    )
+    held_before = df.DateFilter(
+        field_name="held_on",
+        lookup_expr="lte",
+        label=gettext_lazy("Held on or before"),
+        widget=django_forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta(SessionFilter.Meta):
+        fields = ["search", "sector", "status", "format", "marking", "held_after", "held_before"]
+
+
+class RollBack(Exception):
+    """Raised inside the transaction when any row was refused: nothing is kept."""
+
+
+def session_url(session: DialogueSession) -> str:
+    return reverse("workspace:session-detail", args=[session.pk])
+
+
+def _visible_session(user, pk: int) -> DialogueSession:
+    return get_object_or_404(
+        DialogueSession.objects.visible_to(user).select_related("created_by"), pk=pk
+    )
+
+
+def _require_manage(user, session: DialogueSession) -> None:
+    if not can_manage_sectors(user, list(session.sectors.all())):
+        raise PermissionDenied(_("You can record sessions only for your own sectors."))
+
+
+@official_required
+def session_list(request):
+    listing = filtered_page(
+        request,
+        DialogueSession.objects.visible_to(request.user).prefetch_related("sectors"),
+        filterset_class=SessionListFilter,
+        sort_options=SESSION_SORTS,
+    )
+    return render(
+        request,
+        "dialogue/sessions/list.html",
+        {"listing": listing, "title": _("Dialogue sessions")},
+    )
+
+
+@official_required
+def session_detail(request, pk: int):
+    user = request.user
+    session = get_object_or_404(
+        DialogueSession.objects.visible_to(user)
+        .select_related("created_by")
+        .prefetch_related(
+            "sectors",
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("organization").order_by("id"),
+            ),
+            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "id")),
+        ),
+        pk=pk,
+    )
+    threats = list(
+        Threat.objects.visible_to(user)
+        .filter(source_session=session)
+        .select_related("sector", "category")
+        .order_by("category__sort_order", "pk")
+    )
+    chokepoints = list(
+        ChokepointTechnology.objects.visible_to(user)
+        .filter(sessions=session)
+        .select_related("sector")
+        .order_by("name")
+    )
+    actions = list(
+        FollowUpAction.objects.visible_to(user)
+        .filter(session=session)
+        .select_related("sector", "owner")
+        .order_by("due_on", "pk")
+    )
+    may_change = can_manage_sectors(user, list(session.sectors.all()))
+    return render(
+        request,
+        "dialogue/sessions/detail.html",
+        {
+            "session": session,
+            "title": session.title,
+            "organizations": list(session.participating_organizations.order_by("name")),
+            "threats": threats,
+            "chokepoints": chokepoints,
+            "actions": actions,
+            "history": change_history(session, user),
+            "may_change": may_change,
+            "status_form": SessionStatusForm(session=session) if may_change else None,
+        },
+    )
+
+
+def _formsets(request, *, session: DialogueSession | None):
+    user = request.user
+    data = request.POST if request.method == "POST" else None
+    participants = agenda = None
+    if session is not None and data is None:
+        participants = [
+            {"name": p.name, "organization": p.organization_id, "affiliation": p.affiliation}
+            for p in session.participants.order_by("id")
+        ]
+        agenda = [
+            {"topic": a.topic, "note": a.note}
+            for a in session.agenda_items.order_by("position", "id")
+        ]
+    return {
+        "participants": session_formset(
+            ParticipantForm, prefix="participants", user=user, data=data, initial=participants
+        ),
+        "agenda": session_formset(
+            AgendaItemForm, prefix="agenda", user=user, data=data, initial=agenda
+        ),
+        "threats": session_formset(SessionThreatRowForm, prefix="threats", user=user, data=data),
+        "actions": session_formset(SessionActionRowForm, prefix="actions", user=user, data=data),
+    }
+
+
+def _participant_rows(formset) -> list[dict]:
+    return [
+        {
+            "name": row["name"],
+            "organization": row.get("organization"),
+            "affiliation": row.get("affiliation", ""),
+        }
+        for row in formset_rows(formset)
+    ]
+
+
+def _agenda_rows(formset) -> list[dict]:
+    return [{"topic": row["topic"], "note": row.get("note", "")} for row in formset_rows(formset)]
+
+
+def _row_marking(session: DialogueSession) -> dict:
+    """New threats and actions carry the session's marking (a RED one names its author)."""
+    values = {"marking": session.marking}
+    if session.marking == Marking.RED:
+        values["named_users"] = list(session.named_users.all())
+    return values
+
+
+def _save_rows(request, session: DialogueSession, form: SessionForm, formsets: dict) -> bool:
+    """Create the threat and action rows and link threats; False if any row was refused."""
+    user = request.user
+    ok = True
+    default_sector = next(iter(form.cleaned_data["sectors"]), None)
+    marking = _row_marking(session)
+    for row_form in formsets["threats"].forms:
+        if not row_form.has_changed():
+            continue
+        row = row_form.cleaned_data
+        try:
+            threat_create(
+                actor=user,
+                title=row["title"],
+                sector=row.get("sector") or default_sector,
+                category=row["code"],
+                likelihood=row["likelihood"],
+                impact=row["impact"],
+                source_session=session,
+                **marking,
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "category" in error.error_dict:
+                error = ValidationError(
+                    {"code": error.error_dict.pop("category"), **error.error_dict}
+                )
+            add_service_errors(row_form, error)
+            ok = False
+    for row_form in formsets["actions"].forms:
+        if not row_form.has_changed():
+            continue
+        row = row_form.cleaned_data
+        try:
+            action_create(
+                actor=user,
+                title=row["title"],
+                sector=row.get("sector") or default_sector,
+                owner=row["owner"],
+                due_on=row["due_on"],
+                pillar=row["pillar"],
+                session=session,
+                **marking,
+            )
+        except ValidationError as error:
+            add_service_errors(row_form, error)
+            ok = False
+    linked = set(form.cleaned_data["linked_threats"])
+    already = set(Threat.objects.filter(source_session=session))
+    for threat in linked - already:
+        try:
+            threat_update(threat=threat, actor=user, changes={"source_session": session})
+        except ValidationError as error:
+            form.add_error("linked_threats", error.messages)
+            ok = False
+    for threat in already - linked:
+        if threat in form.fields["linked_threats"].queryset:
+            threat_update(threat=threat, actor=user, changes={"source_session": None})
+    return ok
+
+
+def _formsets_valid(formsets: dict) -> bool:
+    # Evaluate every formset, so each shows its errors at once.
+    return all([formset.is_valid() for formset in formsets.values()])
+
+
+def _render_form(request, *, form, formsets, session, conflict=None, status=200):
+    title = _("Edit the session") if session else _("Record a dialogue session")
+    return render(
+        request,
+        "dialogue/sessions/form.html",
+        {
+            "form": form,
+            "formsets": formsets,
+            "session": session,
+            "conflict": conflict,
+            "title": title,
+            "has_errors": bool(form.errors)
+            or any(f.errors or f.non_form_errors() for f in formsets.values()),
+        },
+        status=status,
+    )
+
+
+@official_required
+@require_http_methods(["GET", "POST"])
+def session_create_view(request):
+    user = request.user
+    formsets = _formsets(request, session=None)
+    if request.method == "POST":
+        form = SessionForm(request.POST, user=user)
+        form_ok = form.is_valid()
+        if _formsets_valid(formsets) and form_ok:
+            try:
+                with transaction.atomic():
+                    session = session_create(
+                        actor=user,
+                        title=form.cleaned_data["title"],
+                        sectors=list(form.cleaned_data["sectors"]),
+                        held_on=form.cleaned_data["held_on"],
+                        format=form.cleaned_data["format"],
+                        marking=form.cleaned_data["marking"],
+                        minutes=form.cleaned_data["minutes"],
+                        participating_organizations=list(
+                            form.cleaned_data["participating_organizations"]
+                        ),
+                        chokepoints=list(form.cleaned_data["chokepoints"]),
+                        named_users=[user] if form.cleaned_data["marking"] == Marking.RED else [],
+                        participants=_participant_rows(formsets["participants"]),
+                        agenda=_agenda_rows(formsets["agenda"]),
+                    )
+                    if not _save_rows(request, session, form, formsets):
+                        raise RollBack
+            except RollBack:
+                pass
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except PermissionDeniedError as error:
+                raise PermissionDenied(str(error)) from error
+            else:
+                messages.success(request, _("The session has been recorded."))
+                return redirect(session_url(session))
+    else:
+        initial = {"marking": Marking.AMBER}
+        sectors = list(SessionForm(user=user).fields["sectors"].queryset[:2])
+        if len(sectors) == 1:
+            initial["sectors"] = sectors
+        form = SessionForm(user=user, initial=initial)
+    return _render_form(request, form=form, formsets=formsets, session=None)
+
+
+@official_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, pk: int):
+    user = request.user
+    session = _visible_session(user, pk)
+    _require_manage(user, session)
+    formsets = _formsets(request, session=session)
+    conflict = None
+    if request.method == "POST":
+        form = SessionForm(request.POST, user=user, session=session)
+        form_ok = form.is_valid()
+        if _formsets_valid(formsets) and form_ok:
+            try:
+                with transaction.atomic():
+                    updated = session_update(
+                        session=session,
+                        actor=user,
+                        changes=form.changes(),
+                        participants=_participant_rows(formsets["participants"]),
+                        agenda=_agenda_rows(formsets["agenda"]),
+                        expected_version=form.cleaned_data["version"],
+                    )
+                    if not _save_rows(request, updated, form, formsets):
+                        raise RollBack
+            except RollBack:
+                pass
+            except StaleVersionError as error:
+                current = error.instance
+                conflict = {
+                    "yours": form.cleaned_data["version"],
+                    "current": current.version,
+                    "fields": [],
+                }
+                data = request.POST.copy()
+                data["version"] = str(current.version)
+                form = SessionForm(data, user=user, session=session)
+                form.is_valid()
+            except ValidationError as error:
+                add_service_errors(form, error)
+            except PermissionDeniedError as error:
+                raise PermissionDenied(str(error)) from error
+            else:
+                messages.success(request, _("The session has been saved."))
+                return redirect(session_url(session))
+    else:
+        form = SessionForm(user=user, session=session)
+    return _render_form(
+        request,
+        form=form,
+        formsets=formsets,
+        session=session,
+        conflict=conflict,
+        status=409 if conflict else 200,
+    )
+
+
+@official_required
+@require_POST
+def session_status(request, pk: int):
+    session = _visible_session(request.user, pk)
+    _require_manage(request.user, session)
+    form = SessionStatusForm(request.POST, session=session)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(session_url(session))
+    try:
+        session_change_status(
+            session=session,
+            actor=request.user,
+            status=form.cleaned_data["status"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except StaleVersionError:
+        messages.error(
+            request,
+            _(
+                "Someone else changed this session while you were viewing it, so the status "
+                "was not changed. Check the current values and try again."
+            ),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except PermissionDeniedError as error:
+        raise PermissionDenied(str(error)) from error
+    else:
+        messages.success(request, _("The status has been changed."))
+    return redirect(session_url(session))

@@ -1,0 +1,222 @@
+"""Alerts and guidance in the user's language; follow-up actions owned by the company side."""
+
+import pytest
+from django.urls import reverse
+
+from dialogue.enums import ActionStatus, Marking
+from dialogue.models import BestPractice, ForeignMeasure
+from tests import factories as f
+from tests.portal.conftest import signed_in
+
+GUIDANCE = reverse("portal:guidance")
+
+
+# --- alerts and guidance -----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_foreign_measures_for_my_sectors_in_my_language(world):
+    gallium = ForeignMeasure.objects.get(reference_key="cn-export-control-gallium-germanium")
+    drones = ForeignMeasure.objects.get(reference_key="cn-export-control-drones")  # aircraft parts
+    client = signed_in(world["a"])
+
+    japanese = client.get(GUIDANCE, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    english = client.get(GUIDANCE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert gallium.title_ja in japanese and gallium.title_en not in japanese
+    assert gallium.title_en in english and gallium.title_ja not in english
+    assert gallium.description_en in english
+    assert drones.title_ja not in japanese and drones.title_en not in english
+
+
+@pytest.mark.django_db
+def test_measures_marked_above_green_or_for_other_sectors_stay_hidden(world, batteries):
+    semiconductors = world["concern"].sector
+    amber = ForeignMeasure.objects.create(
+        country_code="US",
+        kind="export_control",
+        title_ja="非公開の措置",
+        title_en="restricted measure",
+        marking=Marking.AMBER,
+    )
+    amber.sectors.set([semiconductors])
+    green_elsewhere = ForeignMeasure.objects.create(
+        country_code="US",
+        kind="export_control",
+        title_ja="他分野のGREEN措置",
+        title_en="green elsewhere",
+        marking=Marking.GREEN,
+    )
+    green_elsewhere.sectors.set([batteries])
+    green_here = ForeignMeasure.objects.create(
+        country_code="US",
+        kind="export_control",
+        title_ja="自分野のGREEN措置",
+        title_en="green here",
+        marking=Marking.GREEN,
+    )
+    green_here.sectors.set([semiconductors])
+
+    page = signed_in(world["a"]).get(GUIDANCE, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+
+    assert "非公開の措置" not in page
+    assert "他分野のGREEN措置" not in page
+    assert "自分野のGREEN措置" in page
+
+
+@pytest.mark.django_db
+def test_best_practices_follow_the_threat_codes_of_my_concerns(world, code):
+    linked = BestPractice.objects.filter(threat_categories__code="2-2").distinct()
+    unlinked = BestPractice.objects.exclude(threat_categories__code__startswith="2-").first()
+    assert linked.exists() and unlinked is not None
+
+    english = signed_in(world["a"]).get(GUIDANCE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    for practice in linked:
+        assert practice.title_en in english
+    assert unlinked.title_en not in english
+    # Company B has no concern yet: no practices, and nothing of A's codes.
+    b_page = signed_in(world["b"]).get(GUIDANCE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert all(p.title_en not in b_page for p in linked)
+
+
+@pytest.mark.django_db
+def test_a_family_code_brings_the_practices_of_its_codes(world, code):
+    f.ConcernFactory(
+        organization=world["org_b"],
+        submitted_by=world["b"],
+        sector=world["concern"].sector,
+        category=code("1"),
+    )
+    practice = BestPractice.objects.filter(threat_categories__code="1-2").first()
+    page = signed_in(world["b"]).get(GUIDANCE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert practice.title_en in page
+
+
+# --- follow-up actions ----------------------------------------------------------------------
+
+
+def status_url(action):
+    return reverse("portal:action-status", kwargs={"pk": action.pk})
+
+
+@pytest.mark.django_db
+def test_the_owner_sees_the_action_and_moves_it_along(world):
+    action = world["action"]
+    client = signed_in(world["a"])
+    assert action.title in client.get(reverse("portal:action-list")).content.decode()
+
+    response = client.post(
+        status_url(action), {"status": ActionStatus.IN_PROGRESS, "version": action.version}
+    )
+
+    action.refresh_from_db()
+    assert response.status_code == 302
+    assert action.status == ActionStatus.IN_PROGRESS
+    assert action.history.first().history_user == world["a"]
+
+
+@pytest.mark.django_db
+def test_closing_as_done_needs_a_note_which_is_kept(world):
+    action = world["action"]
+    client = signed_in(world["a"])
+
+    refused = client.post(
+        status_url(action),
+        {"status": ActionStatus.DONE, "version": action.version},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    accepted = client.post(
+        status_url(action),
+        {
+            "status": ActionStatus.DONE,
+            "version": action.version,
+            "note": "代替調達先2社と契約済み。",
+        },
+    )
+
+    assert refused.status_code == 400
+    assert "Describe what was done before closing the action." in refused.content.decode()
+    action.refresh_from_db()
+    assert accepted.status_code == 302
+    assert action.status == ActionStatus.DONE
+    assert action.completion_note == "代替調達先2社と契約済み。"
+    page = client.get(reverse("portal:action-detail", kwargs={"pk": action.pk})).content.decode()
+    assert "代替調達先2社と契約済み。" in page
+
+
+@pytest.mark.django_db
+def test_a_note_with_another_status_is_refused_rather_than_lost(world):
+    action = world["action"]
+    response = signed_in(world["a"]).post(
+        status_url(action),
+        {"status": ActionStatus.IN_PROGRESS, "version": action.version, "note": "途中経過"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    action.refresh_from_db()
+    assert action.status == ActionStatus.OPEN
+
+
+@pytest.mark.django_db
+def test_a_stale_form_does_not_overwrite_a_change_made_meanwhile(world):
+    action = world["action"]
+    response = signed_in(world["a"]).post(
+        status_url(action),
+        {"status": ActionStatus.IN_PROGRESS, "version": action.version + 5},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert "The action changed while you were looking at it." in response.content.decode()
+    action.refresh_from_db()
+    assert action.status == ActionStatus.OPEN
+
+
+@pytest.mark.django_db
+def test_a_transition_the_workflow_does_not_allow_is_refused(world):
+    action = world["action"]
+    response = signed_in(world["a"]).post(
+        status_url(action), {"status": ActionStatus.OPEN, "version": action.version}
+    )
+    assert response.status_code == 400
+    action.refresh_from_db()
+    assert action.status == ActionStatus.OPEN
+
+
+@pytest.mark.django_db
+def test_colleagues_see_the_organizations_action_but_only_the_owner_changes_it(world):
+    action = world["action"]
+    client = signed_in(world["a_colleague"])
+    page = client.get(reverse("portal:action-detail", kwargs={"pk": action.pk})).content.decode()
+    assert action.title in page
+    assert status_url(action) not in page
+    response = client.post(
+        status_url(action), {"status": ActionStatus.IN_PROGRESS, "version": action.version}
+    )
+    assert response.status_code == 403
+    action.refresh_from_db()
+    assert action.status == ActionStatus.OPEN
+
+
+@pytest.mark.django_db
+def test_a_red_action_is_seen_by_its_owner_only(world):
+    # RED and naming nobody: its owner still sees it (they must carry it out), colleagues do not.
+    red = f.FollowUpActionFactory(
+        title="赤のアクション",
+        sector=world["concern"].sector,
+        owner=world["a"],
+        owner_organization=world["org_a"],
+        marking=Marking.RED,
+    )
+    assert (
+        signed_in(world["a"])
+        .get(reverse("portal:action-detail", kwargs={"pk": red.pk}))
+        .status_code
+        == 200
+    )
+    assert (
+        signed_in(world["a_colleague"])
+        .get(reverse("portal:action-detail", kwargs={"pk": red.pk}))
+        .status_code
+        == 404
+    )

@@ -1,0 +1,98 @@
+"""The iCalendar feed: a signed per-user address, RFC 5545 format, nothing above GREEN."""
+
+import datetime
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from dialogue.enums import Marking
+from dialogue.views.calendar import escape_text, feed_token, fold
+from tests import factories as f
+
+
+def feed(client: Client, token: str):
+    return client.get(reverse("workspace:calendar-feed"), {"token": token})
+
+
+def unfold(text: str) -> str:
+    return text.replace("\r\n ", "")
+
+
+@pytest.fixture
+def calendar_data(semi_official, semiconductors):
+    f.DialogueSessionFactory(
+        title="半導体 非公開の対話",
+        sectors=[semiconductors],
+        held_on=timezone.localdate() + datetime.timedelta(days=3),
+        marking=Marking.AMBER,
+    )
+    f.DialogueSessionFactory(
+        title="公開セミナー, 第1回; 半導体\\資料",
+        sectors=[semiconductors],
+        held_on=datetime.date(2099, 4, 1),
+        marking=Marking.GREEN,
+    )
+    action = f.FollowUpActionFactory(
+        title="秘密の対応" * 10,
+        sector=semiconductors,
+        owner=semi_official,
+        due_on=datetime.date(2099, 5, 31),
+        marking=Marking.AMBER,
+    )
+    return action
+
+
+@pytest.mark.django_db
+def test_feed_without_cookie_and_its_format(semi_official, calendar_data):
+    response = feed(Client(), feed_token(semi_official))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    raw = response.content
+    text = raw.decode("utf-8")
+    # CRLF everywhere, and no physical line longer than 75 octets.
+    assert "\n" not in text.replace("\r\n", "")
+    assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
+    assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+    assert text.endswith("END:VCALENDAR\r\n")
+    lines = unfold(text).split("\r\n")
+    assert re.search(r"^DTSTAMP:\d{8}T\d{6}Z$", "\n".join(lines), re.M)
+    assert "DTSTART;VALUE=DATE:20990401" in lines
+    assert "DTEND;VALUE=DATE:20990402" in lines
+    # A GREEN title, escaped; AMBER titles never appear.
+    assert "SUMMARY:公開セミナー\\, 第1回\\; 半導体\\\\資料" in lines
+    assert "非公開" not in text
+    assert "秘密" not in text
+    assert "TLP:AMBER" in unfold(text)
+    assert f" #{calendar_data.pk}" in unfold(text)
+    assert text.count("BEGIN:VEVENT") == 3
+
+
+@pytest.mark.django_db
+def test_bad_or_revoked_tokens_get_nothing(semi_official, calendar_data, company_user):
+    token = feed_token(semi_official)
+    assert feed(Client(), token[:-2] + "xx").status_code == 404
+    assert feed(Client(), feed_token(company_user)).status_code == 404
+    semi_official.set_password("a-new-password-2026")
+    semi_official.save()
+    assert feed(Client(), token).status_code == 404  # a password change rotates the address
+    assert feed(Client(), feed_token(semi_official)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_settings_page_shows_my_address_and_anonymous_is_sent_to_sign_in(as_semi, client):
+    page = as_semi.get(reverse("workspace:calendar"))
+    assert page.status_code == 200
+    assert "calendar.ics?token=" in page.content.decode()
+    assert client.get(reverse("workspace:calendar-feed")).status_code == 302
+
+
+def test_escape_and_fold():
+    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    folded = fold("SUMMARY:" + "あ" * 40)
+    parts = folded.split("\r\n")
+    assert all(len(p.encode("utf-8")) <= 75 for p in parts)
+    assert all(p.startswith(" ") for p in parts[1:])
+    assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == "SUMMARY:" + "あ" * 40
