@@ -145,3 +145,34 @@ def create_record(
     else:
         form = form_class(initial=initial, user=request.user)
     return render(request, template_name, {**context, "form": form})
+
+
+def change_status(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    change: Callable[..., object],
+    stale_message: str,
+    back_to: str,
+) -> HttpResponse:
+    """Apply a status form through its service and come back with a message.
+
+    `change(status=…, expected_version=…)` calls the record's transition service.
+    """
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back_to)
+    try:
+        change(status=form.cleaned_data["status"], expected_version=form.cleaned_data["version"])
+    except StaleVersionError:
+        messages.error(request, stale_message)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    except PermissionDeniedError as error:
+        raise PermissionDenied(str(error)) from error
+    else:
+        messages.success(request, _("The status has been changed."))
+    return redirect(back_to)

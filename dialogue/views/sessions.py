@@ -50,6 +50,7 @@ from dialogue.views.access import official_required
 from dialogue.views.filters import ALL, RegisterFilterMixin
 from dialogue.views.history import change_history
 from dialogue.views.lists import SortOption, filtered_page
+from dialogue.views.registers import change_status
 
 SESSION_SORTS = [
     SortOption("-held", gettext_lazy("Date, newest first"), ("-held_on",)),
@@ -413,32 +414,15 @@ def session_edit(request, pk: int):
 def session_status(request, pk: int):
     session = _visible_session(request.user, pk)
     _require_manage(request.user, session)
-    form = SessionStatusForm(request.POST, session=session)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(session_url(session))
-    try:
-        session_change_status(
-            session=session,
-            actor=request.user,
-            status=form.cleaned_data["status"],
-            expected_version=form.cleaned_data["version"],
-        )
-    except StaleVersionError:
-        messages.error(
-            request,
-            _(
-                "Someone else changed this session while you were viewing it, so the status "
-                "was not changed. Check the current values and try again."
-            ),
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    except PermissionDeniedError as error:
-        raise PermissionDenied(str(error)) from error
-    else:
-        messages.success(request, _("The status has been changed."))
-    return redirect(session_url(session))
+    return change_status(
+        request,
+        SessionStatusForm(request.POST, session=session),
+        change=lambda **change: session_change_status(
+            session=session, actor=request.user, **change
+        ),
+        stale_message=_(
+            "Someone else changed this session while you were viewing it, so the status "
+            "was not changed. Check the current values and try again."
+        ),
+        back_to=session_url(session),
+    )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,13 +19,12 @@ from dialogue.models import (
     Threat,
 )
 from dialogue.permissions import can_manage_sector
-from dialogue.services.common import PermissionDeniedError, StaleVersionError
 from dialogue.services.threats import threat_change_status, threat_create, threat_update
 from dialogue.views.access import official_required
 from dialogue.views.filters import ThreatRegisterFilter
 from dialogue.views.history import change_history
 from dialogue.views.lists import SortOption, filtered_page
-from dialogue.views.registers import create_record, edit_record
+from dialogue.views.registers import change_status, create_record, edit_record
 
 THREAT_SORTS = [
     SortOption("-updated", gettext_lazy("Recently updated"), ("-updated_at",)),
@@ -174,32 +172,13 @@ def threat_status(request, pk: int):
     threat = _visible_threat(request.user, pk)
     if not can_manage_sector(request.user, threat.sector):
         raise PermissionDenied(_("You can change the register only for your own sectors."))
-    form = ThreatStatusForm(request.POST, threat=threat)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect(threat_url(threat))
-    try:
-        threat_change_status(
-            threat=threat,
-            actor=request.user,
-            status=form.cleaned_data["status"],
-            expected_version=form.cleaned_data["version"],
-        )
-    except StaleVersionError:
-        messages.error(
-            request,
-            _(
-                "Someone else changed this threat while you were viewing it, so the status "
-                "was not changed. Check the current values and try again."
-            ),
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    except PermissionDeniedError as error:
-        raise PermissionDenied(str(error)) from error
-    else:
-        messages.success(request, _("The status has been changed."))
-    return redirect(threat_url(threat))
+    return change_status(
+        request,
+        ThreatStatusForm(request.POST, threat=threat),
+        change=lambda **change: threat_change_status(threat=threat, actor=request.user, **change),
+        stale_message=_(
+            "Someone else changed this threat while you were viewing it, so the status "
+            "was not changed. Check the current values and try again."
+        ),
+        back_to=threat_url(threat),
+    )
