@@ -244,19 +244,31 @@ class ThreatForm(RegisterForm):
         )
 
 
-class ThreatStatusForm(forms.Form):
-    """Move a threat to one of the statuses its workflow allows next."""
+class WorkflowStatusForm(forms.Form):
+    """Move a record to one of the statuses its workflow allows next, from the version read.
+
+    Subclasses name the workflow, its choices, and the keyword that passes the record.
+    """
+
+    transitions: dict
+    status_choices: type
+    record_name: str
 
     status = forms.ChoiceField(label=_("New status"))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, threat: Threat, **kwargs):
+    def __init__(self, *args, **kwargs):
+        record = kwargs.pop(self.record_name)
         super().__init__(*args, **kwargs)
-        allowed = allowed_next(THREAT_TRANSITIONS, threat.status)
+        allowed = allowed_next(self.transitions, record.status)
         self.fields["status"].choices = [
-            (value, label) for value, label in ThreatStatus.choices if value in allowed
+            (value, label) for value, label in self.status_choices.choices if value in allowed
         ]
-        self.fields["version"].initial = threat.version
+        self.fields["version"].initial = record.version
+
+
+class ThreatStatusForm(WorkflowStatusForm):
+    transitions, status_choices, record_name = THREAT_TRANSITIONS, ThreatStatus, "threat"
 
 
 class ChokepointForm(RegisterForm):
@@ -541,38 +553,21 @@ def formset_rows(formset) -> list[dict]:
     ]
 
 
-class SessionStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"))
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args, session: DialogueSession, **kwargs):
-        super().__init__(*args, **kwargs)
-        allowed = allowed_next(SESSION_TRANSITIONS, session.status)
-        self.fields["status"].choices = [
-            (value, label) for value, label in SessionStatus.choices if value in allowed
-        ]
-        self.fields["version"].initial = session.version
+class SessionStatusForm(WorkflowStatusForm):
+    transitions, status_choices, record_name = SESSION_TRANSITIONS, SessionStatus, "session"
 
 
-class ActionStatusForm(forms.Form):
+class ActionStatusForm(WorkflowStatusForm):
     """Move an action to a status its workflow allows; closing as done needs a note."""
 
-    status = forms.ChoiceField(label=_("New status"))
+    transitions, status_choices, record_name = ACTION_TRANSITIONS, ActionStatus, "action"
     completion_note = forms.CharField(
         label=_("completion note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required to close the action as done: what was done."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args, action, **kwargs):
-        super().__init__(*args, **kwargs)
-        allowed = allowed_next(ACTION_TRANSITIONS, action.status)
-        self.fields["status"].choices = [
-            (value, label) for value, label in ActionStatus.choices if value in allowed
-        ]
-        self.fields["version"].initial = action.version
+    field_order = ["status", "completion_note", "version"]
 
     def clean(self):
         cleaned = super().clean()
@@ -698,17 +693,8 @@ class ConcernMessageForm(forms.Form):
     )
 
 
-class ConcernStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"))
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args, concern: Concern, **kwargs):
-        super().__init__(*args, **kwargs)
-        allowed = allowed_next(CONCERN_TRANSITIONS, concern.status)
-        self.fields["status"].choices = [
-            (value, label) for value, label in ConcernStatus.choices if value in allowed
-        ]
-        self.fields["version"].initial = concern.version
+class ConcernStatusForm(WorkflowStatusForm):
+    transitions, status_choices, record_name = CONCERN_TRANSITIONS, ConcernStatus, "concern"
 
 
 class ConcernLinkThreatForm(forms.Form):

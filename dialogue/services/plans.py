@@ -161,9 +161,8 @@ def plan_revision_refresh(*, revision: PlanRevision, actor: User) -> PlanRevisio
     """Re-take a draft's snapshot; a published revision never changes."""
     _require_plan_team(actor)
     revision = PlanRevision.objects.select_for_update().get(pk=revision.pk)
-    check_transition(
-        PLAN_REVISION_TRANSITIONS, PlanRevisionStatus, revision.status, PlanRevisionStatus.PUBLISHED
-    )
+    if revision.status != PlanRevisionStatus.DRAFT:
+        raise ValidationError(_("A published revision never changes."), code="published")
     revision.items.all().delete()
     PlanRevisionItem.objects.bulk_create(_snapshot_rows(revision), batch_size=2000)
     return revision

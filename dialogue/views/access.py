@@ -13,20 +13,14 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from dialogue.permissions import is_official
 
-# Until the company portal has a named route, its address is fixed.
-PORTAL_FALLBACK_URL = "/portal/"
-
 
 def portal_url() -> str:
-    try:
-        return reverse("portal:home")
-    except NoReverseMatch:
-        return PORTAL_FALLBACK_URL
+    return reverse("portal:home")
 
 
 def may_use_workspace(user) -> bool:
