@@ -2,7 +2,8 @@
 #
 # Everything runs through .venv/bin/... explicitly; nothing needs an activated
 # virtual environment. Without DATABASE_URL / CELERY_BROKER_URL the app uses a
-# SQLite file in the project and runs background tasks in-process.
+# SQLite file in the project and runs background tasks in-process; `make bench`
+# and `make bench-data` use BENCH_DATABASE_URL and BENCH_BROKER_URL instead.
 
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
@@ -15,8 +16,12 @@ PYTEST := $(VENV)/bin/pytest
 STAMP  := $(VENV)/.installed-stamp
 PYTHON_CANDIDATES := python3.13 python3.12 python3.11 python3
 PYTEST_ARGS ?=
+# The benchmarks' PostgreSQL database (created if missing) and Redis broker.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dialogue_bench
+BENCH_BROKER_URL   ?= redis://127.0.0.1:6379/0
+BENCH_ARGS ?=
 
-.PHONY: help venv run test lint format migrations-check bench-data clean
+.PHONY: help venv run test lint format migrations-check bench-data bench clean
 
 help: ## List the targets
 	@echo "Usage: make TARGET"
@@ -24,6 +29,7 @@ help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
 	@echo "  make test PYTEST_ARGS='-k concerns -x' passes arguments to pytest."
+	@echo "  make bench BENCH_ARGS='--runs 5' passes options to manage.py benchmark."
 
 venv: $(STAMP) ## Create .venv (Python 3.11+) and install the project with its dev extras
 
@@ -67,14 +73,21 @@ format: venv ## Fix what ruff can fix and format the code
 migrations-check: venv ## Fail if the models have changes without a migration
 	$(PY) manage.py makemigrations --check --dry-run
 
-bench-data: venv ## Migrate, then generate the benchmark data set (scale 1)
+# The bench targets run every manage.py step on BENCH_DATABASE_URL, with Redis as
+# the broker and DEBUG off, whatever DATABASE_URL the shell has.
+bench-data bench: export DATABASE_URL = $(BENCH_DATABASE_URL)
+bench-data bench: export CELERY_BROKER_URL = $(BENCH_BROKER_URL)
+bench-data bench: export DJANGO_DEBUG = false
+
+bench-data: venv ## Create and migrate the bench database, generate the bench data set once (scale 1)
+	$(PY) manage.py ensure_database
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py generate_bench_data --scale 1
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py generate_bench_data --scale 1 --if-missing
+
+bench: bench-data ## Run every benchmark against its reference, write the summary to docs/benchmarks.md
+	$(PY) manage.py benchmark --write-docs $(BENCH_ARGS)
 
 clean: ## Remove caches and build artefacts (keeps .venv, db.sqlite3 and uploads)
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -print0 | xargs -0 rm -rf
 	rm -rf .pytest_cache .ruff_cache build dist *.egg-info var/test-uploads
-
-.PHONY: bench
-bench: venv ## Run manage.py benchmark; needs DATABASE_URL pointing at a PostgreSQL database with bench data (BENCH_ARGS=... for options)
-	$(PY) manage.py benchmark $(BENCH_ARGS)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from dialogue.views.health import healthz
 
@@ -10,7 +10,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("dialogue.api.urls", namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start-up script as a file of its own (?script=),
+    # so the page needs no inline script under the Content-Security-Policy.
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="dialogue/api_docs.html"
+        ),
+        name="api-docs",
+    ),
     path("", include("dialogue.plans_urls", namespace="plans")),
     # The company portal: invited company users, its own layout and sign-in.
     path("portal/", include("dialogue.portal.urls", namespace="portal")),
@@ -18,4 +26,9 @@ urlpatterns = [
     path("", include("dialogue.urls", namespace="workspace")),
 ]
 
+# Under /api/ errors answer in the API's JSON shape; elsewhere the generic pages
+# (templates/400.html … 500.html), which never show what went wrong.
+handler400 = "dialogue.api.views.errors.bad_request"
+handler403 = "dialogue.api.views.errors.permission_denied"
 handler404 = "dialogue.api.views.errors.not_found"
+handler500 = "dialogue.api.views.errors.server_error"

@@ -1,25 +1,124 @@
 """Admin for every model. Non-superusers see only what `visible_to(user)` allows."""
 
+import dataclasses
+
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from dialogue import models as m
+from dialogue.forms import UsernameLengthMixin
 from dialogue.portal.admin import deactivate_users  # also registers InvitationAdmin
+from dialogue.querysets import MarkedQuerySet
 
 admin.site.site_header = _("Strategic dialogue administration")
 admin.site.site_title = _("Strategic dialogue")
 
 
+class AdminSignInForm(UsernameLengthMixin, AdminAuthenticationForm):
+    """The admin's sign-in form, with the user name's length enforced (see the mixin)."""
+
+
+admin.site.login_form = AdminSignInForm
+
+
+def keeps_history(model) -> bool:
+    return hasattr(model._meta, "simple_history_manager_attribute")
+
+
+class ChangesWithout(HistoricalRecordContextHelper):
+    """A past version's changes, leaving out the fields in `hidden`."""
+
+    def __init__(self, model, record, *, hidden: set[str], **kwargs):
+        super().__init__(model, record, **kwargs)
+        self.hidden = hidden
+
+    def context_for_delta_changes(self, delta):
+        shown = [change for change in delta.changes if change.field not in self.hidden]
+        delta = dataclasses.replace(
+            delta, changes=shown, changed_fields=[change.field for change in shown]
+        )
+        return super().context_for_delta_changes(delta)
+
+
 class VisibilityAdmin(SimpleHistoryAdmin):
-    """Scope every list, detail and lookup to the signed-in user's visibility."""
+    """Scope every list, detail and lookup to the signed-in user's visibility.
+
+    A record's links to marked records (a threat's source session and concern, an
+    action's threat …) may name what the reader may not see although they see the
+    record: they are left out of its page and its history for all but superusers,
+    except the links in `scoped_by`, without which the record itself is not visible.
+    """
+
+    scoped_by: tuple[str, ...] = ()
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
         return queryset.visible_to(request.user)
+
+    def hidden_links(self, request) -> set[str]:
+        if request.user.is_superuser:
+            return set()
+        return {
+            field.name
+            for field in self.model._meta.get_fields()
+            if field.is_relation
+            and not field.auto_created
+            and field.related_model is not None
+            and field.name not in self.scoped_by
+            and issubclass(
+                getattr(field.related_model._default_manager, "_queryset_class", object),
+                MarkedQuerySet,
+            )
+        }
+
+    def get_fields(self, request, obj=None):
+        hidden = self.hidden_links(request)
+        return [name for name in super().get_fields(request, obj) if name not in hidden]
+
+    def _visible_choices(self, db_field, request, kwargs: dict) -> dict:
+        # A form's choices (a past version's form, or a form for an official granted
+        # permission to change) list only the records the user may see.
+        manager = db_field.related_model._default_manager
+        if not request.user.is_superuser and hasattr(manager, "visible_to"):
+            kwargs.setdefault("queryset", manager.visible_to(request.user))
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs = self._visible_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs = self._visible_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ChangesWithout(self.model, historical_record, hidden=self.hidden_links(request))
+
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history falls back to the last past version of a record that the
+        # user's queryset does not hold: answer as for a record that does not exist.
+        if self.get_object(request, unquote(object_id)) is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not keeps_history(self.model):
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # One past version: of a record the user may see, and reverting to it is a change.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not keeps_history(self.model):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if request.method == "POST" and not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _is_official_staff(self, request) -> bool:
         return request.user.is_active and request.user.is_staff and request.user.is_official
@@ -127,6 +226,7 @@ class AgendaItemInline(admin.TabularInline):
 
 @admin.register(m.Participant)
 class ParticipantAdmin(VisibilityAdmin):
+    scoped_by = ("session",)
     list_display = ["name", "organization", "affiliation", "session"]
     search_fields = ["name", "affiliation", "session__title"]
     list_select_related = ["organization", "session"]
@@ -207,6 +307,7 @@ class ConcernAdmin(VisibilityAdmin):
 
 @admin.register(m.ConcernMessage)
 class ConcernMessageAdmin(VisibilityAdmin):
+    scoped_by = ("concern",)
     list_display = ["concern", "author", "is_internal", "created_at"]
     list_filter = ["is_internal"]
     search_fields = ["body", "concern__title"]
@@ -215,6 +316,7 @@ class ConcernMessageAdmin(VisibilityAdmin):
 
 @admin.register(m.ConcernAttachment)
 class ConcernAttachmentAdmin(VisibilityAdmin):
+    scoped_by = ("concern",)
     list_display = ["original_name", "concern", "content_type", "size", "created_at"]
     list_filter = ["content_type"]
     search_fields = ["original_name", "concern__title"]
@@ -241,6 +343,11 @@ class PlanRevisionItemInline(admin.TabularInline):
     readonly_fields = ["kind", "object_id", "sector", "marking", "data"]
     can_delete = False
 
+    def get_queryset(self, request):
+        # The lines of the reader's sectors and markings, as on the plan's own pages.
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.visible_to(request.user)
+
 
 @admin.register(m.PlanRevision)
 class PlanRevisionAdmin(CreatedByAdmin):
@@ -255,6 +362,8 @@ class DeliveryAdmin(VisibilityAdmin):
     """Operations: what was owed, claimed, sent or failed. Read-only."""
 
     list_filter = ["sent_at", "attempts"]
+    # No past versions are kept: the history page is Django's own (the admin log).
+    object_history_template = "admin/object_history.html"
 
     def has_add_permission(self, request):
         return False
@@ -265,6 +374,7 @@ class DeliveryAdmin(VisibilityAdmin):
 
 @admin.register(m.Reminder)
 class ReminderAdmin(DeliveryAdmin):
+    scoped_by = ("action",)
     list_display = ["action", "kind", "due_on", "recipient", "sent_at", "attempts", "last_error"]
     list_filter = ["kind", "sent_at", "attempts"]
     search_fields = ["action__title", "recipient__username"]
@@ -273,6 +383,7 @@ class ReminderAdmin(DeliveryAdmin):
 
 @admin.register(m.Notification)
 class NotificationAdmin(DeliveryAdmin):
+    scoped_by = ("concern",)
     list_display = ["event", "concern", "recipient", "sent_at", "attempts", "last_error"]
     list_filter = ["event", "sent_at"]
     search_fields = ["event_key", "recipient__username"]

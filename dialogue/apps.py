@@ -10,7 +10,10 @@ class DialogueConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from dialogue.audit import connect_signals
+
         post_migrate.connect(_install_schedule, sender=self)
+        connect_signals()
 
 
 def _install_schedule(sender, **kwargs) -> None:

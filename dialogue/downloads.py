@@ -4,6 +4,7 @@ from urllib.parse import quote
 
 from django.http import FileResponse, Http404
 
+from dialogue.audit import audit_event
 from dialogue.models import ConcernAttachment
 
 
@@ -17,12 +18,21 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def attachment_response(attachment: ConcernAttachment) -> FileResponse:
-    """The caller must have found `attachment` through `visible_to(user)`."""
+def attachment_response(attachment: ConcernAttachment, *, request) -> FileResponse:
+    """The caller must have found `attachment` through `visible_to(request.user)`.
+    Each download is in the audit log (by id: the file's name is not logged)."""
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
+    audit_event(
+        "attachment.downloaded",
+        user=request.user,
+        request=request,
+        object_type="concern_attachment",
+        object_id=attachment.pk,
+        concern_id=attachment.concern_id,
+    )
     response = FileResponse(handle, content_type=attachment.content_type)
     response["Content-Disposition"] = content_disposition(attachment.original_name)
     response["Content-Length"] = str(attachment.size)

@@ -15,7 +15,9 @@ from __future__ import annotations
 import copy
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +63,24 @@ ONE_TO_FIVE_CHOICES = [
     (4, _("4 – high")),
     (5, _("5 – very high")),
 ]
+
+
+class UsernameLengthMixin:
+    """For Django's sign-in forms: the user name's length enforced, not only hinted.
+
+    Django sets the field's max_length after building it, which adds no validator: a
+    longer name was checked against the passwords and then written to the failed
+    sign-in log (django-axes), whose column PostgreSQL refuses it for.
+    """
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class SignInForm(UsernameLengthMixin, AuthenticationForm):
+    """The sign-in form of the workspace and (as PortalAuthenticationForm) the portal."""
 
 
 def manageable_sectors(user: User):

@@ -95,7 +95,11 @@ class MarkedQuerySet(models.QuerySet):
     def _named(self, user: User) -> Q:
         if not self.has_named_users:
             return NOTHING
-        return Q(marking=Marking.RED) & self._m2m_exists("named_users", [user.pk])
+        # A plain (uncorrelated) subquery: cheaper to build than EXISTS, and PostgreSQL
+        # reads the few rows naming this user once instead of probing per row.
+        through, source, target = self._through("named_users")
+        named = through.objects.filter(**{target: user.pk}).values(source)
+        return Q(marking=Marking.RED, pk__in=named)
 
     def _in_sectors(self, sector_ids) -> Q:
         return self._related_in(self.sector_field, sector_ids)
@@ -275,14 +279,31 @@ class DigestQuerySet(models.QuerySet):
 
 
 class OperationsQuerySet(models.QuerySet):
-    """Delivery ledgers and job runs: the secretariat and administrators."""
+    """Delivery ledgers and job runs: the secretariat and administrators. A row about a
+    marked record (`subject_field`) only for those who may see that record: a RED
+    action's reminders name it, so they are not shown to someone not named on it."""
+
+    subject_field: str | None = None
 
     def visible_to(self, user: User) -> models.QuerySet:
-        if _is_signed_in(user) and (
-            user.is_superuser or user.role in (Role.SECRETARIAT, Role.ADMIN)
+        if not (
+            _is_signed_in(user)
+            and (user.is_superuser or user.role in (Role.SECRETARIAT, Role.ADMIN))
         ):
+            return self.none()
+        if self.subject_field is None:
             return self.all()
-        return self.none()
+        subject = self.model._meta.get_field(self.subject_field).related_model
+        visible = subject.objects.visible_to(user).values("pk")
+        return self.filter(**{f"{self.subject_field}__in": visible})
+
+
+class ReminderQuerySet(OperationsQuerySet):
+    subject_field = "action"
+
+
+class NotificationQuerySet(OperationsQuerySet):
+    subject_field = "concern"
 
 
 class OwnQuerySet(models.QuerySet):

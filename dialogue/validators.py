@@ -1,7 +1,14 @@
-"""Validators for Japanese identifiers."""
+"""Validators for Japanese identifiers, and for text a database can store."""
+
+import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")
+UNPAIRED_SURROGATE_MESSAGE = _("Unpaired surrogate characters (U+D800 to U+DFFF) cannot be stored.")
 
 
 def corporate_number_check_digit(base12: str) -> int:
@@ -24,3 +31,27 @@ def validate_corporate_number(value: str) -> None:
             _("This corporate number's check digit is wrong; please check the number."),
             code="check_digit",
         )
+
+
+def validate_storable_text(value: str) -> None:
+    """No NUL (PostgreSQL refuses it in text) and no unpaired surrogate (not UTF-8).
+
+    Form and serializer fields refuse both already; this catches text that reaches a
+    service some other way (a raw request parameter, a task, a command).
+    """
+    ProhibitNullCharactersValidator()(value)
+    if UNPAIRED_SURROGATE.search(value):
+        raise ValidationError(UNPAIRED_SURROGATE_MESSAGE, code="surrogate_characters_not_allowed")
+
+
+def unstorable_text_errors(instance: models.Model) -> dict[str, list[ValidationError]]:
+    """Per field, why a text value of `instance` could not be stored."""
+    errors = {}
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname, None)
+        if isinstance(field, models.CharField | models.TextField) and isinstance(value, str):
+            try:
+                validate_storable_text(value)
+            except ValidationError as error:
+                errors[field.name] = error.error_list
+    return errors

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "dialogue",
     # Failed sign-ins: lock-out per account and per address (see "Company portal" below).
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -48,6 +49,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every response (see "Security" below).
+    "csp.middleware.CSPMiddleware",
+    # The audit log's "access.denied": 403 and 404 answers to signed-in users.
+    "dialogue.middleware.AccessDeniedAuditMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -164,7 +169,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
     ],
     "EXCEPTION_HANDLER": "dialogue.api.exceptions.dialogue_exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["dialogue.api.throttles.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": env("API_THROTTLE_RATE", default="1200/minute"),
         "concern_submit": env("CONCERN_SUBMIT_RATE", default="20/hour"),
@@ -179,6 +184,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No badge from validator.swagger.io: the page stays on this site (img-src 'self'),
+    # and the schema's address is not sent to a third party.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {
@@ -192,21 +200,73 @@ SPECTACULAR_SETTINGS = {
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 # --- Security -------------------------------------------------------------
+# The production settings add Secure cookies, HSTS and the HTTPS redirect.
 SESSION_COOKIE_HTTPONLY = True
+# Lax, not Strict: password-reset and invitation links arrive from e-mail (another
+# site), and the person must arrive signed in or able to sign in.
 SESSION_COOKIE_SAMESITE = "Lax"
 # A working day; pages carry marked information, so sessions do not last for weeks.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# No script reads the CSRF cookie: forms carry the token, and the API documentation's
+# "Try it out" gets it rendered into its script (drf-spectacular's swagger_ui.js).
+CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Addresses carry record ids: other sites never see them in a Referer header.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp 4): only this site's own scripts and
+# stylesheets, no inline script, style or event handler anywhere (the API
+# documentation runs drf-spectacular's split view, whose start-up script is a
+# file of its own). Responses that set their own policy keep it: attachment
+# downloads send "default-src 'none'; sandbox".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "dialogue.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "audit_console": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # The audit log (dialogue/audit.py): one JSON object per line on stderr. Not
+        # propagated to the root, whose plain lines would repeat every audit line.
+        "dialogue.audit": {"handlers": ["audit_console"], "level": "INFO", "propagate": False},
+    },
 }
+# The audit log appended to a file as well (one JSON object per line).
+AUDIT_LOG_FILE = env("AUDIT_LOG_FILE", default="")
+if AUDIT_LOG_FILE:
+    LOGGING["handlers"]["audit_file"] = {
+        # Reopens the file after logrotate has moved it.
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": AUDIT_LOG_FILE,
+        "encoding": "utf-8",
+        "formatter": "json",
+    }
+    LOGGING["loggers"]["dialogue.audit"]["handlers"].append("audit_file")
 
 # --- Attachments ----------------------------------------------------------
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

@@ -1,17 +1,40 @@
-"""Errors in one shape: 400 with field errors, 403, 404, 409 for a stale update."""
+"""Errors in one shape: 400 with field errors, 403, 404, 409 for a stale update.
+
+Messages quote what was sent ("“x” is not a valid choice."), so a lone surrogate in the
+input is replaced before the answer is encoded as UTF-8, and the messages Django REST
+framework has no Japanese for (a surrogate, an unreadable body) get one of ours.
+"""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from dialogue.services.common import PermissionDeniedError, StaleVersionError
+from dialogue.validators import UNPAIRED_SURROGATE, UNPAIRED_SURROGATE_MESSAGE
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "stale_version"
+
+
+def _sendable(detail):
+    """`detail` with every lone surrogate replaced, and DRF's surrogate message in ours."""
+    if isinstance(detail, dict):
+        return {key: _sendable(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_sendable(value) for value in detail]
+    if isinstance(detail, str):
+        code = getattr(detail, "code", None)
+        if code == "surrogate_characters_not_allowed":
+            text = str(UNPAIRED_SURROGATE_MESSAGE)
+        else:
+            text = UNPAIRED_SURROGATE.sub("\ufffd", detail)
+        return ErrorDetail(text, code=code) if isinstance(detail, ErrorDetail) else text
+    return detail
 
 
 def dialogue_exception_handler(exc, context):
@@ -37,4 +60,11 @@ def dialogue_exception_handler(exc, context):
             },
             status=status.HTTP_409_CONFLICT,
         )
-    return exception_handler(exc, context)
+    elif isinstance(exc, exceptions.ParseError):
+        # "JSON parse error - …" is for developers and English only: say it in the
+        # caller's language first.
+        exc = exceptions.ParseError(f"{exceptions.ParseError.default_detail} {exc.detail}")
+    response = exception_handler(exc, context)
+    if response is not None:
+        response.data = _sendable(response.data)
+    return response

@@ -6,13 +6,17 @@ from rest_framework import serializers
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """Accepts only ids the caller may see, and shows an id only when the caller may see it.
 
-    For reading, the view annotates `<field>_visible` (see `annotate_visible`) so that
-    hiding an id costs no query per row. An id the caller may not see is refused with
-    the same message as an id that does not exist.
+    For reading, the view marks `<field>_visible` on each instance
+    (`dialogue.api.querying.mark_visible_related`); an unmarked instance shows
+    null, so a forgotten mark hides an id rather than leaking one.
+    `public=True` is for relations anyone who sees the record may see (sectors
+    are reference data). An id the caller may not see is refused with the same
+    message as an id that does not exist.
     """
 
-    def __init__(self, model=None, **kwargs):
+    def __init__(self, model=None, public=False, **kwargs):
         self.model = model
+        self.public = public
         super().__init__(**kwargs)
 
     def get_queryset(self):
@@ -22,12 +26,25 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         return self.model.objects.visible_to(request.user)
 
     def get_attribute(self, instance):
-        if getattr(instance, f"{self.source}_visible", True) is False:
+        if not self.public and not getattr(instance, f"{self.source}_visible", False):
             return None
         return super().get_attribute(instance)
 
 
-def visible_many(model, **kwargs) -> serializers.ManyRelatedField:
-    """A list of ids limited to what the caller may see (read from a visible-only prefetch)."""
+class VisibleManyRelatedField(serializers.ManyRelatedField):
+    """A list of ids limited to what the caller may see.
+
+    Reads the plain id list the view marked as `<field>_visible_ids`; an unmarked
+    instance shows an empty list. Writes accept only visible ids.
+    """
+
+    def get_attribute(self, instance):
+        return getattr(instance, f"{self.source}_visible_ids", [])
+
+    def to_representation(self, value):
+        return list(value)
+
+
+def visible_many(model, **kwargs) -> VisibleManyRelatedField:
     kwargs.setdefault("required", False)
-    return serializers.ManyRelatedField(child_relation=VisibleRelatedField(model=model), **kwargs)
+    return VisibleManyRelatedField(child_relation=VisibleRelatedField(model=model), **kwargs)

@@ -22,6 +22,20 @@ from dialogue.models import (
     Threat,
 )
 
+# As much as the workspace's search page reads (views/search.py). A longer search is
+# refused with the field's message: SQLite cannot match a LIKE pattern over 50,000
+# bytes, nor take a thousand AND-ed words, and no one searches with a page of text.
+SEARCH_MAX_LENGTH = 200
+
+
+class SearchFilter(df.CharFilter):
+    """`search`: every word must match (the FilterSet's `filter_search`)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("method", "filter_search")
+        kwargs.setdefault("max_length", SEARCH_MAX_LENGTH)
+        super().__init__(*args, **kwargs)
+
 
 def _sector_q(field: str, value: str) -> Q:
     value = value.strip()
@@ -35,7 +49,7 @@ class SectorFilterMixin(df.FilterSet):
         method="filter_sector",
         label=_("Sector id or code (a domain code includes its sectors)"),
     )
-    search = df.CharFilter(method="filter_search", label=_("Words in the title or description"))
+    search = SearchFilter(label=_("Words in the title or description"))
     marking = df.ChoiceFilter(choices=Marking.choices)
 
     sector_field = "sector"
@@ -125,7 +139,7 @@ class ActionFilter(SectorFilterMixin):
 
 
 class OrganizationFilter(df.FilterSet):
-    search = df.CharFilter(method="filter_search", label=_("Name or corporate number"))
+    search = SearchFilter(label=_("Name or corporate number"))
     sector = df.CharFilter(method="filter_sector", label=_("Sector id or code"))
 
     class Meta:

@@ -1,37 +1,80 @@
-"""Queryset helpers for the API: per-row visibility of related ids without a query per row."""
+"""Which related records on a page the caller may see, without a query per row.
 
-from django.db.models import Exists, OuterRef, Prefetch
-from django.db.models.lookups import IsNull
+A threat names its source session and source concern, an action its owner, a
+session its chokepoints… but the caller may see a record and not every record it
+points to. The serializer fields (`dialogue.api.fields`) show a related id only
+when the view has marked it visible on the instance; unmarked means hidden.
+
+The marks are set *after* pagination, on the page's rows only: one query per
+relation for the whole page (at most 200 rows), each starting from
+`visible_to(user)`. Checking in the page query instead (a correlated EXISTS per
+relation in the SELECT list) costs more: the subqueries are built and compiled
+into every list query, and PostgreSQL may size them by the rows before LIMIT.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Model
 
 
-def annotate_visible(queryset, user, relations: dict):
-    """Annotate `<name>_visible` for each ForeignKey `name` → related model.
+@dataclass(frozen=True)
+class Related:
+    """A relation whose ids are shown only where the caller may see the related record.
 
-    Each flag is a correlated EXISTS that probes the related row by primary key.
-    The `<name>_id IS NOT NULL` test on the outer row changes nothing in the
-    result (a NULL id matches no row), but it keeps PostgreSQL from turning the
-    EXISTS into a hashed subplan: in the SELECT list the planner sizes that
-    choice by the rows before the page's LIMIT, so it would hash *every* visible
-    related row (a full scan of the concerns table) to answer a 50-row page.
-    As a per-row probe it costs one index lookup per row on the page.
+    `values` copies columns of a visible related record onto the instance, e.g.
+    `{"source_organization": "organization__name"}`; for a hidden one they are None.
     """
-    return queryset.annotate(
-        **{
-            f"{name}_visible": Exists(
-                model.objects.visible_to(user).filter(
-                    IsNull(OuterRef(f"{name}_id"), False), pk=OuterRef(f"{name}_id")
-                )
-            )
-            for name, model in relations.items()
-        }
-    )
+
+    name: str
+    model: type[Model]
+    values: dict[str, str] = field(default_factory=dict)
 
 
-def prefetch_visible(queryset, user, relations: dict):
-    """Prefetch many-to-many ids limited to what `user` may see."""
-    return queryset.prefetch_related(
-        *(
-            Prefetch(name, queryset=model.objects.visible_to(user).only("pk"))
-            for name, model in relations.items()
-        )
-    )
+def mark_visible_related(records: Sequence[Model], user, relations: Sequence[Related]) -> None:
+    """Set `<name>_visible` (ForeignKey) or `<name>_visible_ids` (many-to-many) on each record."""
+    if not records:
+        return
+    meta = records[0]._meta
+    for relation in relations:
+        if meta.get_field(relation.name).many_to_many:
+            _mark_many(records, user, relation)
+        else:
+            _mark_foreign_key(records, user, relation)
+
+
+def _mark_foreign_key(records, user, relation: Related) -> None:
+    attname = f"{relation.name}_id"
+    ids = {getattr(record, attname) for record in records} - {None}
+    lookups = list(relation.values.values())
+    visible = {}
+    if ids:
+        rows = relation.model.objects.visible_to(user).filter(pk__in=ids)
+        visible = {row[0]: row[1:] for row in rows.values_list("pk", *lookups)}
+    for record in records:
+        row = visible.get(getattr(record, attname))
+        setattr(record, f"{relation.name}_visible", row is not None)
+        for position, attribute in enumerate(relation.values):
+            setattr(record, attribute, row[position] if row is not None else None)
+
+
+def _mark_many(records, user, relation: Related) -> None:
+    model_field = records[0]._meta.get_field(relation.name)
+    through = model_field.remote_field.through
+    source = f"{model_field.m2m_field_name()}_id"
+    target = f"{model_field.m2m_reverse_field_name()}_id"
+    links = through.objects.filter(**{f"{source}__in": [record.pk for record in records]})
+    visible = relation.model.objects.visible_to(user)
+    if visible.query.is_empty():
+        links = links.none()
+    elif visible.query.has_filters():  # no filter: the caller sees every such record
+        links = links.filter(**{f"{target}__in": visible.values("pk")})
+    links = links.order_by(source, target).values_list(source, target)
+    by_record = defaultdict(list)
+    for record_id, related_id in links:
+        by_record[record_id].append(related_id)
+    for record in records:
+        setattr(record, f"{relation.name}_visible_ids", by_record.get(record.pk, []))

@@ -21,7 +21,7 @@ FieldErrors = {
             {"type": "string"},
         ]
     },
-    "example": {"due_on": ["Enter the due date as YYYY-MM-DD."]},
+    "example": {"due_on": ["Enter the due date as YYYY-MM-DD, e.g. 2026-12-01."]},
 }
 Conflict = inline_serializer(
     "StaleVersion",

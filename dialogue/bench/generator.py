@@ -36,6 +36,26 @@ SCALE_1 = {
 }
 
 
+def missing_bench_data(scale: float) -> dict[str, tuple[int, int]]:
+    """What one batch at `scale` would write that the database lacks: table -> (rows found,
+    rows wanted), for the tables the benchmarks judge their data by, plus the bench
+    secretariat user. Empty when a batch of at least this scale is already loaded."""
+    from dialogue.bench.people import BENCH_SECRETARIAT
+    from dialogue.models import User
+
+    wanted = {name: max(1, round(SCALE_1[name] * scale)) for name in SCALE_1}
+    found = {
+        "threats": Threat.objects.count(),
+        "concerns": Concern.objects.count(),
+        "actions": FollowUpAction.objects.count(),
+        "sessions": DialogueSession.objects.count(),
+    }
+    missing = {name: (rows, wanted[name]) for name, rows in found.items() if rows < wanted[name]}
+    if not User.objects.filter(username=BENCH_SECRETARIAT).exists():
+        missing["bench secretariat user"] = (0, 1)
+    return missing
+
+
 def require_reference_data() -> None:
     if not Sector.objects.exists() or not ThreatCategory.objects.exists():
         raise BenchDataError(

@@ -58,6 +58,8 @@ def reference_statement(today: datetime.date) -> None:
 class ReminderSweepBenchmark(Benchmark):
     name = "reminder-sweep"
     description = "reminder_sweep() vs one UPDATE … RETURNING over the same actions (rolled back)"
+    label = "reminder sweep vs set-based `UPDATE … RETURNING`"
+    default_rounds = 3  # a round runs the full sweep too (about 1,600 e-mails rendered)
 
     def check(self) -> None:
         if connection.vendor != "postgresql":
@@ -93,7 +95,7 @@ class ReminderSweepBenchmark(Benchmark):
                     "sweep_full": lambda: reminder_sweep(today=today),
                     "reference": lambda: reference_statement(today),
                 },
-                rounds=self.options.rounds,
+                rounds=self.rounds,
                 say=self.say,
             )
         reference_ms = figures["reference"]["median_ms"]
@@ -102,12 +104,24 @@ class ReminderSweepBenchmark(Benchmark):
             name=self.name,
             description=self.description,
             figures=figures,
-            goals=[Goal("sweep selection / UPDATE … RETURNING", ratio, "<=", MAX_RATIO)],
-            notes={
-                "actions_in_database": self.actions,
-                "actions_selected": due,
-                "full_sweep_ratio_with_email_rendering": round(
-                    figures["sweep_full"]["median_ms"] / reference_ms, 2
+            goals=[
+                Goal(
+                    "sweep selection / UPDATE … RETURNING",
+                    ratio,
+                    "<=",
+                    MAX_RATIO,
+                    ours="sweep_selection.median_ms",
+                    reference="reference.median_ms",
                 ),
-            },
+                # Reported beside the goal: no single statement renders e-mails.
+                Goal(
+                    "full sweep with e-mails / UPDATE … RETURNING",
+                    figures["sweep_full"]["median_ms"] / reference_ms,
+                    "",
+                    0,
+                    ours="sweep_full.median_ms",
+                    reference="reference.median_ms",
+                ),
+            ],
+            notes={"actions_in_database": self.actions, "actions_selected": due},
         )

@@ -18,7 +18,8 @@ from dialogue.benchmarks.loadgen import fetch
 
 HOST = "127.0.0.1"
 SETTINGS_MODULE = "config.settings.bench"
-GC_FREEZE_CONFIG = "dialogue.benchmarks.gunicorn_gc_freeze"
+# Production's gunicorn settings (config/gunicorn.py), so that the benchmark measures them.
+GUNICORN_CONFIG = "python:config.gunicorn"
 
 
 class ServerError(RuntimeError):
@@ -36,7 +37,6 @@ class ServerOptions:
     workers: int = 2
     worker_class: str = "sync"
     threads: int = 1
-    gc_freeze: bool = False  # an experiment: see dialogue/benchmarks/gunicorn_gc_freeze.py
     startup_seconds: float = 60.0
 
 
@@ -59,8 +59,9 @@ class BenchServer:
     def description(self) -> str:
         o = self.options
         threads = f", {o.threads} threads" if o.threads > 1 else ""
-        frozen = ", gc.freeze() after start-up" if o.gc_freeze else ""
-        return f"gunicorn, {o.workers} {o.worker_class} workers{threads}{frozen}, {HOST}"
+        return (
+            f"gunicorn, {o.workers} {o.worker_class} workers{threads}, config/gunicorn.py, {HOST}"
+        )
 
     def start(self) -> None:
         self.port = free_port()
@@ -70,6 +71,8 @@ class BenchServer:
             "-m",
             "gunicorn",
             "config.wsgi:application",
+            "--config",
+            GUNICORN_CONFIG,
             "--bind",
             f"{HOST}:{self.port}",
             "--workers",
@@ -82,8 +85,6 @@ class BenchServer:
             "warning",
             "--no-control-socket",
         ]
-        if self.options.gc_freeze:
-            command += ["--config", f"python:{GC_FREEZE_CONFIG}"]
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
         self.process = subprocess.Popen(  # noqa: S603 (fixed command, no shell)
             command,

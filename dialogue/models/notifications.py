@@ -11,7 +11,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.enums import DigestFrequency, JobKind, NotificationEvent, ReminderKind
-from dialogue.querysets import DigestQuerySet, OperationsQuerySet
+from dialogue.querysets import (
+    DigestQuerySet,
+    NotificationQuerySet,
+    OperationsQuerySet,
+    ReminderQuerySet,
+)
 
 
 class DeliveryModel(models.Model):
@@ -38,7 +43,7 @@ class Reminder(DeliveryModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
     )
 
-    objects = OperationsQuerySet.as_manager()
+    objects = ReminderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("reminder")
@@ -66,7 +71,7 @@ class Notification(DeliveryModel):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
 
-    objects = OperationsQuerySet.as_manager()
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")

@@ -6,7 +6,7 @@ import uuid
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from dialogue.enums import ActionStatus, DesiredSupport, Language, Marking, Role, SectorKind
+from dialogue.forms import SignInForm
 from dialogue.models import FollowUpAction, Sector, ThreatCategory, User
 from dialogue.workflows import ACTION_TRANSITIONS, allowed_next
 
@@ -266,7 +267,7 @@ class AccountForm(forms.Form):
 # --- sign-in and password reset ----------------------------------------------------
 
 
-class PortalAuthenticationForm(AuthenticationForm):
+class PortalAuthenticationForm(SignInForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = _("User name")

@@ -172,13 +172,16 @@ def attachments_add(
 ) -> list[ConcernAttachment]:
     """Check every file first, then store them all; on any failure no file and no row is kept.
 
-    Call it last in a service, so that nothing after it can roll the rows back
-    and leave files behind.
+    A disk that fills up (or any other storage error) is a form error for the user,
+    not a server error, and the files already written, including one cut short, are
+    removed. Call it last in a service, so that nothing after it can roll the rows
+    back and leave files behind.
     """
     uploads = list(uploads)
     _check_room(concern, len(uploads))
     checked = [(upload, *_read_checked(upload)) for upload in uploads]
     stored: list[ConcernAttachment] = []
+    written: list[str] = []
     try:
         for upload, data, kind in checked:
             attachment = ConcernAttachment(
@@ -190,22 +193,36 @@ def attachments_add(
                 sha256=hashlib.sha256(data).hexdigest(),
                 uploaded_by=actor,
             )
-            attachment.file.save(f"upload{kind.extension}", ContentFile(data), save=False)
+            attachment.file = _store(attachment, f"upload{kind.extension}", data, written)
             stored.append(attachment)
             attachment._history_user = actor
             attachment.save()
     except OSError as error:
-        _remove_files(stored)
+        _remove_files(written)
         raise ValidationError(
             {"file": _("The file could not be stored. Please try again later.")}, code="storage"
         ) from error
     except Exception:
-        _remove_files(stored)
+        _remove_files(written)
         raise
     return stored
 
 
-def _remove_files(attachments: list[ConcernAttachment]) -> None:
-    for attachment in attachments:
-        if attachment.file.name:
-            attachment.file.storage.delete(attachment.file.name)
+def _store(attachment: ConcernAttachment, filename: str, data: bytes, written: list[str]) -> str:
+    """Write the file under its generated name and return the name.
+
+    The name is recorded in `written` before writing: when the disk fills up, the
+    storage has already created the file and leaves it behind, empty or partial.
+    """
+    field = attachment.file.field
+    name = field.generate_filename(attachment, filename)  # random, so never taken already
+    written.append(name)
+    saved = field.storage.save(name, ContentFile(data), max_length=field.max_length)
+    written[-1] = saved
+    return saved
+
+
+def _remove_files(names: list[str]) -> None:
+    storage = ConcernAttachment._meta.get_field("file").storage
+    for name in names:
+        storage.delete(name)  # a name that was never written is ignored

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from dialogue.validators import unstorable_text_errors
 from dialogue.workflows import allowed_next
 
 
@@ -32,7 +33,13 @@ def lock_for_update(instance: models.Model, expected_version: int | None) -> mod
 def save_validated(
     instance: models.Model, *, actor, update_fields: list[str] | None = None
 ) -> None:
-    """full_clean(), attribute the change to `actor` in the history, and save."""
+    """full_clean(), attribute the change to `actor` in the history, and save.
+
+    Text a database cannot hold (a NUL, an unpaired surrogate) is a field error too.
+    """
+    unstorable = unstorable_text_errors(instance)
+    if unstorable:
+        raise ValidationError(unstorable)
     instance.full_clean()
     instance._history_user = actor
     if update_fields is not None:

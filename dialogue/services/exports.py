@@ -250,8 +250,16 @@ def _params_query(params: dict) -> QueryDict:
 
 
 def query_params(query: QueryDict, *, drop=("format", "max_marking", "page")) -> dict:
-    """A request's query string as JSON for a job (lists of values, without our own keys)."""
-    return {key: query.getlist(key) for key in query if key not in drop}
+    """A request's query string as JSON for a job (lists of values, without our own keys).
+
+    A parameter holding a NUL is left out: PostgreSQL's JSON cannot store one, and no
+    filter takes it (the page ignored it, so the job's rows stay the page's rows).
+    """
+    return {
+        key: values
+        for key, values in query.lists()
+        if key not in drop and "\x00" not in key + "".join(values)
+    }
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dialogue.api.filters import ActionFilter
+from dialogue.api.filters import ActionFilter, SearchFilter
 from dialogue.enums import ActionStatus, Marking, PolicyPillar, Priority
 from dialogue.forms import (
     ActionBulkStatusForm,
@@ -50,7 +50,7 @@ YES_NO = [("true", gettext_lazy("Only overdue")), ("false", gettext_lazy("Not ov
 
 
 class ActionListFilter(RegisterFilterMixin, ActionFilter):
-    search = df.CharFilter(method="filter_search", label=gettext_lazy("Words"))
+    search = SearchFilter(label=gettext_lazy("Words"))
     owner = df.ChoiceFilter(method="filter_owner", label=gettext_lazy("Owner"), empty_label=ALL)
     sector = df.ChoiceFilter(method="filter_sector", label=gettext_lazy("Sector"), empty_label=ALL)
     status = df.ChoiceFilter(

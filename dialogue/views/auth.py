@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dialogue.forms import SignInForm
 from dialogue.views.access import may_use_workspace, official_required, portal_url
 
 # A working day: a session left open on a shared desk ends by itself. Set at
@@ -28,6 +29,7 @@ WORKSPACE_SESSION_SECONDS = getattr(settings, "WORKSPACE_SESSION_SECONDS", 8 * 6
 
 class WorkspaceLoginView(auth_views.LoginView):
     template_name = "dialogue/auth/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
     extra_context = {"title": gettext_lazy("Sign in")}
 

@@ -17,7 +17,7 @@ from dialogue.services.chokepoints import chokepoint_create, chokepoint_update
 from dialogue.views.access import official_required
 from dialogue.views.filters import ChokepointRegisterFilter
 from dialogue.views.history import change_history
-from dialogue.views.lists import SortOption, filtered_page
+from dialogue.views.lists import SortOption, filtered_page, query_value
 from dialogue.views.registers import create_record, edit_record
 
 CHOKEPOINT_SORTS = [
@@ -95,7 +95,7 @@ def chokepoint_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def chokepoint_create_view(request):
     initial = {}
-    code = request.GET.get("sector")
+    code = query_value(request, "sector")
     if code:
         sector = Sector.objects.visible_to(request.user).filter(code=code).first()
         if sector is not None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dialogue.api.filters import ConcernFilter
+from dialogue.api.filters import ConcernFilter, SearchFilter
 from dialogue.enums import ConcernStatus, Marking
 from dialogue.forms import (
     ConcernAssignForm,
@@ -80,7 +80,7 @@ class ConcernInboxFilter(RegisterFilterMixin, ConcernFilter):
     marking = df.ChoiceFilter(
         choices=Marking.choices, label=gettext_lazy("Marking"), empty_label=ALL
     )
-    search = df.CharFilter(method="filter_search", label=gettext_lazy("Words"))
+    search = SearchFilter(label=gettext_lazy("Words"))
 
     class Meta(ConcernFilter.Meta):
         fields = ["scope", "status", "sector", "category", "assigned", "marking", "search"]

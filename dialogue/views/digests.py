@@ -53,7 +53,9 @@ class DigestPreferencesForm(forms.ModelForm):
 
 @official_required
 def digest_preferences(request):
-    form = DigestPreferencesForm(request.POST or None, user=request.user)
+    # Bound on any POST, even an empty one: it then says what is missing.
+    data = request.POST if request.method == "POST" else None
+    form = DigestPreferencesForm(data, user=request.user)
     if request.method == "POST" and form.is_valid():
         digest_preferences_update(
             user=request.user,

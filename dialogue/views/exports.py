@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from dialogue.audit import audit_export_downloaded, audit_export_file, audit_export_queued
 from dialogue.exports.responses import file_download, streaming_download
 from dialogue.models import ExportJob, PlanRevision
 from dialogue.selectors.exports import LIST_EXPORTS, parse_max_marking
@@ -61,12 +62,22 @@ def plan_export(request, pk: int):
             format=format,
             params={"revision": revision.pk, "max_marking": max_marking},
         )
+        audit_export_queued(request, job)
         return redirect("plans:export-job", pk=job.pk)
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
     built = plan_export_write(
         revision=revision, user=user, format=format, max_marking=max_marking, target=handle
     )
     handle.seek(0)
+    audit_export_file(
+        request,
+        kind=PLAN_KIND,
+        format=format,
+        max_marking=max_marking,
+        marking=built.marking,
+        rows=built.rows,
+        revision_id=revision.pk,
+    )
     return file_download(
         handle, filename=built.filename, content_type=built.content_type, marking=built.marking
     )
@@ -101,9 +112,13 @@ def list_export(request, kind: str):
                 "max_marking": max_marking,
             },
         )
+        audit_export_queued(request, job)
         return redirect("plans:export-job", pk=job.pk)
     if format == "csv":
         marking = export.marking()
+        audit_export_file(
+            request, kind=kind, format=format, max_marking=max_marking, marking=marking
+        )
         return streaming_download(
             list_csv_chunks(export, marking=marking),
             filename=export_filename(kind, marking, "csv"),
@@ -113,6 +128,14 @@ def list_export(request, kind: str):
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
     built = list_export_write(export=export, format=format, target=handle)
     handle.seek(0)
+    audit_export_file(
+        request,
+        kind=kind,
+        format=format,
+        max_marking=max_marking,
+        marking=built.marking,
+        rows=built.rows,
+    )
     return file_download(
         handle, filename=built.filename, content_type=built.content_type, marking=built.marking
     )
@@ -155,6 +178,7 @@ def export_job_download(request, pk: int):
     except FileNotFoundError as error:
         raise Http404 from error
     extension = job.filename.rsplit(".", 1)[-1]
+    audit_export_downloaded(request, job)
     return file_download(
         handle,
         filename=job.filename,

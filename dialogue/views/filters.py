@@ -11,7 +11,7 @@ import django_filters as df
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.api.filters import ChokepointFilter, ThreatFilter
+from dialogue.api.filters import ChokepointFilter, SearchFilter, ThreatFilter
 from dialogue.enums import ConcernLevel, Marking, SectorKind, SupplyChainStage, ThreatStatus
 from dialogue.models import Sector, ThreatCategory
 
@@ -54,7 +54,7 @@ class RegisterFilterMixin:
 
 
 class ThreatRegisterFilter(RegisterFilterMixin, ThreatFilter):
-    search = df.CharFilter(method="filter_search", label=_("Words"))
+    search = SearchFilter(label=_("Words"))
     sector = df.ChoiceFilter(method="filter_sector", label=_("Sector"), empty_label=ALL)
     category = df.ChoiceFilter(method="filter_category", label=_("Threat code"), empty_label=ALL)
     severity_min = df.ChoiceFilter(
@@ -76,7 +76,7 @@ class ThreatRegisterFilter(RegisterFilterMixin, ThreatFilter):
 
 
 class ChokepointRegisterFilter(RegisterFilterMixin, ChokepointFilter):
-    search = df.CharFilter(method="filter_search", label=_("Words"))
+    search = SearchFilter(label=_("Words"))
     sector = df.ChoiceFilter(method="filter_sector", label=_("Sector"), empty_label=ALL)
     stage = df.ChoiceFilter(
         choices=SupplyChainStage.choices, label=_("Supply-chain stage"), empty_label=ALL

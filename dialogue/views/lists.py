@@ -16,6 +16,12 @@ from django.http import HttpRequest
 PAGE_SIZE = 50
 
 
+def query_value(request: HttpRequest, name: str) -> str:
+    """A query-string parameter read as it is (not through a form), without NUL characters:
+    no code, id or word contains one, and PostgreSQL cannot even compare text holding it."""
+    return request.GET.get(name, "").replace("\x00", "")
+
+
 @dataclass(frozen=True)
 class SortOption:
     key: str

@@ -34,6 +34,7 @@ from dialogue.services.plans import (
     plan_revision_start,
 )
 from dialogue.views.access import official_required
+from dialogue.views.lists import query_value
 
 Kind = PlanRevisionItem.Kind
 ITEMS_PER_PAGE = 50
@@ -85,7 +86,7 @@ def plan_detail(request, pk: int):
     kind = request.GET.get("kind", Kind.THREAT)
     if kind not in LINE_KINDS:
         kind = Kind.THREAT
-    sector_code = request.GET.get("sector", "")
+    sector_code = query_value(request, "sector")
     items = summary.items.filter(kind=kind).select_related("sector")
     if sector_code:
         items = items.filter(sector__code=sector_code)

@@ -5,13 +5,14 @@ from django.utils.translation import gettext as _
 
 from dialogue.selectors.search import SEARCH_LIMIT, workspace_search
 from dialogue.views.access import official_required
+from dialogue.views.lists import query_value
 
 MAX_QUERY_LENGTH = 200
 
 
 @official_required
 def search(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = query_value(request, "q").strip()[:MAX_QUERY_LENGTH]
     groups = workspace_search(request.user, query)
     return render(
         request,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dialogue.api.filters import SessionFilter
+from dialogue.api.filters import SearchFilter, SessionFilter
 from dialogue.enums import Marking, SessionFormat, SessionStatus
 from dialogue.forms import (
     AgendaItemForm,
@@ -61,7 +61,7 @@ SESSION_SORTS = [
 
 
 class SessionListFilter(RegisterFilterMixin, SessionFilter):
-    search = df.CharFilter(method="filter_search", label=gettext_lazy("Words"))
+    search = SearchFilter(label=gettext_lazy("Words"))
     sector = df.ChoiceFilter(method="filter_sector", label=gettext_lazy("Sector"), empty_label=ALL)
     status = df.ChoiceFilter(
         choices=SessionStatus.choices, label=gettext_lazy("Status"), empty_label=ALL

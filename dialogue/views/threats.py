@@ -23,7 +23,7 @@ from dialogue.services.threats import threat_change_status, threat_create, threa
 from dialogue.views.access import official_required
 from dialogue.views.filters import ThreatRegisterFilter
 from dialogue.views.history import change_history
-from dialogue.views.lists import SortOption, filtered_page
+from dialogue.views.lists import SortOption, filtered_page, query_value
 from dialogue.views.registers import change_status, create_record, edit_record
 
 THREAT_SORTS = [
@@ -116,7 +116,7 @@ def _initial_from_query(request) -> dict:
     """?sector=<code>&session=<id>&concern=<id>: start a threat from a sector, session or concern."""
     user = request.user
     initial = {}
-    code = request.GET.get("sector")
+    code = query_value(request, "sector")
     if code:
         initial["sector"] = Sector.objects.visible_to(user).filter(code=code).first()
     session_id = request.GET.get("session", "")

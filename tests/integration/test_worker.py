@@ -6,6 +6,7 @@ import re
 import pytest
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from dialogue.enums import JobKind, Marking
 from dialogue.models import JobRun, Notification, Reminder
@@ -82,7 +83,7 @@ def test_a_task_queued_in_a_rolled_back_transaction_never_runs(worker_factory):
 
 
 def test_a_concern_submitted_while_the_broker_is_down_is_notified_once_it_is_back(
-    worker_factory, semiconductors, settings
+    worker_factory, semiconductors, settings, monkeypatch
 ):
     from config.celery import app
     from dialogue.services.concerns import concern_submit
@@ -96,11 +97,15 @@ def test_a_concern_submitted_while_the_broker_is_down_is_notified_once_it_is_bac
         app._pool = None
         app.amqp._producer_pool = None
         app.conf.broker_url = url
+        # Celery prefers the environment variable to the configured URL.
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
 
     # The broker is unreachable: the submission must still succeed.
     real_broker = app.conf.broker_url
     reconnect("redis://127.0.0.1:1/0")
     try:
+        with pytest.raises(OperationalError):  # the outage is real
+            app.connection_for_write().ensure_connection(max_retries=1)
         with transaction.atomic():
             concern = concern_submit(
                 user=company,

@@ -173,3 +173,25 @@ def test_text_pool_lengths():
     assert all(20 <= len(title) <= 60 for title in pool.titles)
     assert all(200 <= len(text) <= 800 for text in pool.descriptions)
     assert TextPool(random.Random(3), size=300).titles == pool.titles
+
+
+@pytest.mark.django_db
+def test_generate_bench_data_if_missing_generates_once(reference_data):
+    # given: no bench data yet
+    first = generate("--scale", "0.001", "--if-missing")
+    assert "Missing bench data" in first
+    loaded = counts()
+    assert loaded["threats"] == 120
+
+    # when: asked again for the same scale, then for a smaller one
+    again = generate("--scale", "0.001", "--if-missing")
+    smaller = generate("--scale", "0.0005", "--if-missing")
+
+    # then: nothing is appended
+    assert "already loaded; nothing generated" in again
+    assert "already loaded; nothing generated" in smaller
+    assert counts() == loaded
+
+    # and a larger scale appends one more batch
+    generate("--scale", "0.002", "--if-missing")
+    assert counts()["threats"] == 120 + 240

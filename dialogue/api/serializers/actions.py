@@ -1,5 +1,6 @@
 """Follow-up actions and plan revisions."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from dialogue.api.fields import VisibleRelatedField, visible_many
@@ -17,7 +18,7 @@ from dialogue.models import (
 
 
 class ActionSerializer(VersionedSerializer):
-    sector = VisibleRelatedField(model=Sector)
+    sector = VisibleRelatedField(model=Sector, public=True)
     owner = VisibleRelatedField(model=User)
     owner_name = serializers.CharField(
         read_only=True,
@@ -26,7 +27,9 @@ class ActionSerializer(VersionedSerializer):
         help_text="The owner's user name, only when the caller may see the owner.",
     )
     due_on = serializers.DateField(
-        help_text="YYYY-MM-DD", error_messages={"invalid": "Enter the due date as YYYY-MM-DD."}
+        help_text="YYYY-MM-DD",
+        # The service's message, in the caller's language.
+        error_messages={"invalid": _("Enter the due date as YYYY-MM-DD, e.g. 2026-12-01.")},
     )
     status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
     completion_note = serializers.CharField(required=False, allow_blank=True)

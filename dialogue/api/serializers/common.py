@@ -26,3 +26,10 @@ class ThreatCodeField(serializers.SlugRelatedField):
             queryset=ThreatCategory.objects.filter(parent__isnull=False),
             **kwargs,
         )
+
+    def to_internal_value(self, data):
+        # No code holds a NUL, and PostgreSQL could not even look one up (Django's
+        # ModelChoiceField checks this; DRF's SlugRelatedField does not).
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)

@@ -12,7 +12,7 @@ from dialogue.models import Concern, ConcernAttachment, ConcernMessage, Sector, 
 class ConcernSerializer(VersionedSerializer):
     organization = serializers.PrimaryKeyRelatedField(read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    sector = VisibleRelatedField(model=Sector)
+    sector = VisibleRelatedField(model=Sector, public=True)
     category = ThreatCodeField()
     desired_support = serializers.ChoiceField(choices=DesiredSupport.choices)
     status = serializers.ChoiceField(choices=ConcernStatus.choices, required=False)

@@ -17,7 +17,7 @@ from dialogue.models import (
 
 
 class ThreatSerializer(VersionedSerializer):
-    sector = VisibleRelatedField(model=Sector)
+    sector = VisibleRelatedField(model=Sector, public=True)
     sector_code = serializers.CharField(source="sector.code", read_only=True)
     sector_name = serializers.CharField(source="sector.name", read_only=True)
     category = ThreatCodeField()
@@ -68,7 +68,7 @@ class ThreatSerializer(VersionedSerializer):
 
 
 class ChokepointSerializer(VersionedSerializer):
-    sector = VisibleRelatedField(model=Sector)
+    sector = VisibleRelatedField(model=Sector, public=True)
     sector_code = serializers.CharField(source="sector.code", read_only=True)
     holder_organizations = visible_many(Organization)
     named_users = visible_many(User)

@@ -17,7 +17,10 @@ from dialogue.models import (
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
-    organization = VisibleRelatedField(model=Organization, required=False, allow_null=True)
+    # The session's participants are already limited to what the caller may see.
+    organization = VisibleRelatedField(
+        model=Organization, public=True, required=False, allow_null=True
+    )
 
     class Meta:
         model = Participant

@@ -1,9 +1,7 @@
 """Follow-up actions."""
 
-from django.db.models import Case, F, When
-
 from dialogue.api import filters
-from dialogue.api.querying import annotate_visible, prefetch_visible
+from dialogue.api.querying import Related
 from dialogue.api.serializers.actions import ActionSerializer
 from dialogue.api.views.base import ServiceViewSet
 from dialogue.models import Concern, DialogueSession, FollowUpAction, Threat, User
@@ -16,19 +14,18 @@ class ActionViewSet(ServiceViewSet):
     filterset_class = filters.ActionFilter
     ordering_fields = ["id", "due_on", "created_at", "priority", "status"]
 
-    def scope(self, queryset):
-        user = self.request.user
-        queryset = annotate_visible(
-            queryset.select_related("owner", "sector"),
-            user,
-            {"owner": User, "session": DialogueSession, "threat": Threat, "concern": Concern},
-        )
+    related = (
         # A GREEN action may be owned by another company's user: name the owner only to those
         # who may see that user.
-        queryset = queryset.annotate(
-            owner_name=Case(When(owner_visible=True, then=F("owner__username")), default=None)
-        )
-        return prefetch_visible(queryset, user, {"named_users": User})
+        Related("owner", User, values={"owner_name": "username"}),
+        Related("session", DialogueSession),
+        Related("threat", Threat),
+        Related("concern", Concern),
+        Related("named_users", User),
+    )
+
+    def scope(self, queryset):
+        return queryset.select_related("sector")
 
     def service_create(self, data):
         data.pop("status", None)

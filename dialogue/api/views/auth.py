@@ -2,18 +2,28 @@
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.authtoken import serializers as authtoken
 from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+
+from dialogue.api.throttles import TokenLoginThrottle
+from dialogue.models import User
 
 TokenResponse = inline_serializer("TokenResponse", fields={"token": serializers.CharField()})
 
 
-class TokenLoginThrottle(AnonRateThrottle):
-    scope = "token_login"
+class AuthTokenSerializer(authtoken.AuthTokenSerializer):
+    """DRF's, with the user name no longer than a user name can be: a longer one was
+    checked anyway and then written to the failed-sign-in log (django-axes), whose
+    column PostgreSQL refuses it for."""
+
+    username = serializers.CharField(
+        label=authtoken.AuthTokenSerializer._declared_fields["username"].label,
+        write_only=True,
+        max_length=User._meta.get_field("username").max_length,
+    )
 
 
 class TokenView(APIView):

@@ -8,6 +8,8 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from dialogue.api.querying import mark_visible_related
+
 ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
 
 
@@ -17,6 +19,8 @@ class VisibleViewSet(viewsets.GenericViewSet):
     model = None
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     ordering = ["-id"]
+    # Related records shown as ids only where the caller may see them (`querying.Related`).
+    related = ()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation, no real caller
@@ -26,6 +30,24 @@ class VisibleViewSet(viewsets.GenericViewSet):
     def scope(self, queryset):
         """Add joins and annotations for the serializer (no query per row)."""
         return queryset
+
+    def mark_related(self, instances):
+        """Mark which related ids each instance may show: one query per relation, not per row."""
+        mark_visible_related(instances, self.request.user, self.related)
+        return instances
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return page if page is None else self.mark_related(page)
+
+    def get_object(self):
+        return self.mark_related([super().get_object()])[0]
+
+    def reload(self, instance):
+        """The instance as a read shows it, after a write."""
+        # The caller may no longer see the record (e.g. it became RED): then as it is.
+        reloaded = self.get_queryset().filter(pk=instance.pk).first() or instance
+        return self.mark_related([reloaded])[0]
 
 
 class VersionedWriteMixin:
@@ -78,10 +100,6 @@ class ServiceViewSet(VersionedWriteMixin, ReadOnlyVisibleViewSet):
         expected = self.expected_version(data)
         instance = self.service_update(instance, data, expected)
         return Response(self.get_serializer(self.reload(instance)).data)
-
-    def reload(self, instance):
-        # After a write the caller may no longer see the record (e.g. it became RED).
-        return self.get_queryset().filter(pk=instance.pk).first() or instance
 
     def service_create(self, data: dict):
         raise exceptions.MethodNotAllowed("POST")

@@ -9,7 +9,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from dialogue.api import filters
-from dialogue.api.querying import prefetch_visible
+from dialogue.api.querying import Related
 from dialogue.api.serializers.concerns import (
     ConcernAttachmentSerializer,
     ConcernMessageSerializer,
@@ -42,12 +42,10 @@ class ConcernViewSet(ServiceViewSet):
             throttles.append(ConcernSubmitThrottle())
         return throttles
 
+    related = (Related("assigned_to", User), Related("named_users", User))
+
     def scope(self, queryset):
-        return prefetch_visible(
-            queryset.select_related("organization", "sector", "category"),
-            self.request.user,
-            {"named_users": User},
-        )
+        return queryset.select_related("organization", "sector", "category")
 
     def service_create(self, data):
         for official_only in ("status", "assigned_to", "named_users"):
@@ -150,4 +148,4 @@ class ConcernAttachmentViewSet(mixins.RetrieveModelMixin, ConcernChildViewSet):
     )
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):
-        return attachment_response(self.get_object())
+        return attachment_response(self.get_object(), request=request)

@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 
 from dialogue.api.schema import Detail, FieldErrors
 from dialogue.api.views.base import ReadOnlyVisibleViewSet
+from dialogue.audit import audit_export_downloaded, audit_export_file, audit_export_queued
 from dialogue.exports.responses import file_download, streaming_download
 from dialogue.models import ExportJob, PlanRevision
 from dialogue.selectors.exports import parse_max_marking
@@ -175,6 +176,7 @@ class PlanRevisionExportView(ExportView):
                 format=format,
                 params={"revision": revision.pk, "max_marking": max_marking},
             )
+            audit_export_queued(request, job)
             return _queued(job)
         handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
         built = plan_export_write(
@@ -185,6 +187,15 @@ class PlanRevisionExportView(ExportView):
             target=handle,
         )
         handle.seek(0)
+        audit_export_file(
+            request,
+            kind=PLAN_KIND,
+            format=format,
+            max_marking=max_marking,
+            marking=built.marking,
+            rows=built.rows,
+            revision_id=revision.pk,
+        )
         return file_download(
             handle, filename=built.filename, content_type=built.content_type, marking=built.marking
         )
@@ -216,9 +227,13 @@ class ListExportView(ExportView):
                     "max_marking": max_marking,
                 },
             )
+            audit_export_queued(request, job)
             return _queued(job)
         if format == "csv":
             marking = export.marking()
+            audit_export_file(
+                request, kind=self.kind, format=format, max_marking=max_marking, marking=marking
+            )
             return streaming_download(
                 list_csv_chunks(export, marking=marking),
                 filename=export_filename(export.spec.kind, marking, "csv"),
@@ -228,6 +243,14 @@ class ListExportView(ExportView):
         handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
         built = list_export_write(export=export, format=format, target=handle)
         handle.seek(0)
+        audit_export_file(
+            request,
+            kind=self.kind,
+            format=format,
+            max_marking=max_marking,
+            marking=built.marking,
+            rows=built.rows,
+        )
         return file_download(
             handle, filename=built.filename, content_type=built.content_type, marking=built.marking
         )
@@ -298,6 +321,7 @@ class ExportJobViewSet(ReadOnlyVisibleViewSet):
         except FileNotFoundError as error:
             raise exceptions.NotFound() from error
         extension = job.filename.rsplit(".", 1)[-1]
+        audit_export_downloaded(request, job)
         return file_download(
             handle,
             filename=job.filename,

@@ -5,7 +5,7 @@ from rest_framework.generics import RetrieveAPIView
 from rest_framework.response import Response
 
 from dialogue.api import filters
-from dialogue.api.querying import prefetch_visible
+from dialogue.api.querying import Related
 from dialogue.api.serializers.reference import (
     MeSerializer,
     OrganizationSerializer,
@@ -56,8 +56,7 @@ class OrganizationViewSet(ReadOnlyVisibleViewSet):
     ordering_fields = ["name", "corporate_number", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def scope(self, queryset):
-        return prefetch_visible(queryset, self.request.user, {"sectors": Sector})
+    related = (Related("sectors", Sector),)
 
     def _require_secretariat(self):
         from rest_framework.exceptions import PermissionDenied
@@ -71,7 +70,7 @@ class OrganizationViewSet(ReadOnlyVisibleViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         organization = organization_create(actor=request.user, **serializer.validated_data)
-        return Response(self.get_serializer(organization).data, status=201)
+        return Response(self.get_serializer(self.reload(organization)).data, status=201)
 
     def partial_update(self, request, *args, **kwargs):
         organization = self.get_object()
@@ -81,4 +80,4 @@ class OrganizationViewSet(ReadOnlyVisibleViewSet):
         organization = organization_update(
             organization=organization, actor=request.user, changes=serializer.validated_data
         )
-        return Response(self.get_serializer(organization).data)
+        return Response(self.get_serializer(self.reload(organization)).data)

@@ -1,9 +1,7 @@
 """Threats and chokepoint technologies."""
 
-from django.db.models import Case, F, When
-
 from dialogue.api import filters
-from dialogue.api.querying import annotate_visible, prefetch_visible
+from dialogue.api.querying import Related
 from dialogue.api.serializers.registers import ChokepointSerializer, ThreatSerializer
 from dialogue.api.views.base import ServiceViewSet
 from dialogue.models import (
@@ -32,23 +30,16 @@ class ThreatViewSet(ServiceViewSet):
         "title",
     ]
 
-    def scope(self, queryset):
-        user = self.request.user
-        queryset = annotate_visible(
-            queryset.select_related("sector", "category"),
-            user,
-            {"source_session": DialogueSession, "source_concern": Concern},
-        )
+    related = (
+        Related("source_session", DialogueSession),
         # The company behind a source concern is named only to those who may see that concern.
-        queryset = queryset.annotate(
-            source_organization=Case(
-                When(source_concern_visible=True, then=F("source_concern__organization__name")),
-                default=None,
-            )
-        )
-        return prefetch_visible(
-            queryset, user, {"chokepoints": ChokepointTechnology, "named_users": User}
-        )
+        Related("source_concern", Concern, values={"source_organization": "organization__name"}),
+        Related("chokepoints", ChokepointTechnology),
+        Related("named_users", User),
+    )
+
+    def scope(self, queryset):
+        return queryset.select_related("sector", "category")
 
     def service_create(self, data):
         data.pop("status", None)
@@ -80,12 +71,10 @@ class ChokepointViewSet(ServiceViewSet):
     filterset_class = filters.ChokepointFilter
     ordering_fields = ["id", "name", "world_share_pct", "created_at"]
 
+    related = (Related("holder_organizations", Organization), Related("named_users", User))
+
     def scope(self, queryset):
-        return prefetch_visible(
-            queryset.select_related("sector"),
-            self.request.user,
-            {"holder_organizations": Organization, "named_users": User},
-        )
+        return queryset.select_related("sector")
 
     def service_create(self, data):
         return chokepoint_create(actor=self.request.user, **data)

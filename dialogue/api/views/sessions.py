@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, Q
 
 from dialogue.api import filters
-from dialogue.api.querying import prefetch_visible
+from dialogue.api.querying import Related
 from dialogue.api.serializers.sessions import SessionSerializer
 from dialogue.api.views.base import ServiceViewSet
 from dialogue.enums import Role
@@ -24,6 +24,13 @@ class SessionViewSet(ServiceViewSet):
     filterset_class = filters.SessionFilter
     ordering_fields = ["id", "held_on", "created_at", "title"]
 
+    related = (
+        Related("sectors", Sector),
+        Related("participating_organizations", Organization),
+        Related("chokepoints", ChokepointTechnology),
+        Related("named_users", User),
+    )
+
     def scope(self, queryset):
         user = self.request.user
         participants = Participant.objects.order_by("id")
@@ -32,18 +39,8 @@ class SessionViewSet(ServiceViewSet):
             participants = participants.filter(
                 Q(organization__isnull=True) | Q(organization=user.organization_id)
             )
-        queryset = queryset.prefetch_related(
+        return queryset.prefetch_related(
             Prefetch("participants", queryset=participants), "agenda_items"
-        )
-        return prefetch_visible(
-            queryset,
-            user,
-            {
-                "sectors": Sector,
-                "participating_organizations": Organization,
-                "chokepoints": ChokepointTechnology,
-                "named_users": User,
-            },
         )
 
     @staticmethod

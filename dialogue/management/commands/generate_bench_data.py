@@ -12,7 +12,10 @@ django-simple-history records nothing. The same `--seed` on the same database
 state gives the same data. Running it again *appends* another batch: sectors
 and sector officials are reused, organizations get new corporate numbers from
 a counter (bench organizations are marked by `name_en` "Bench Org NNNNNNN").
-Requires `manage.py load_reference_data` first.
+Requires `manage.py load_reference_data` first. With `--if-missing` it writes
+nothing when the database already holds at least a batch of this scale (as many
+threats, concerns, sessions and follow-up actions, and the bench secretariat):
+`make bench` uses it to generate the data set once.
 
 The generator lives in `dialogue.bench`; this command parses the options and
 prints a progress line per table.
@@ -24,7 +27,12 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dialogue.bench import BenchDataError, BenchGenerator, require_reference_data
+from dialogue.bench import (
+    BenchDataError,
+    BenchGenerator,
+    missing_bench_data,
+    require_reference_data,
+)
 
 
 class Command(BaseCommand):
@@ -40,13 +48,32 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
         parser.add_argument("--batch-size", type=int, default=5000, help="Rows per bulk insert.")
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help=(
+                "Write nothing when the database already holds at least a batch of this scale "
+                "(threats, concerns, sessions, follow-up actions and the bench secretariat)."
+            ),
+        )
 
-    def handle(self, *args, scale: float, seed: int, batch_size: int, **options):
+    def handle(self, *args, scale: float, seed: int, batch_size: int, if_missing: bool, **options):
         if scale <= 0:
             raise CommandError("--scale must be positive.")
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         self.verbosity = options.get("verbosity", 1)
+        if if_missing:
+            missing = missing_bench_data(scale)
+            if not missing:
+                self._say(f"Bench data of scale {scale:g} is already loaded; nothing generated.")
+                return
+            self._say(
+                "Missing bench data: "
+                + ", ".join(
+                    f"{name} {found:,} of {wanted:,}" for name, (found, wanted) in missing.items()
+                )
+            )
         try:
             require_reference_data()
             generator = BenchGenerator(

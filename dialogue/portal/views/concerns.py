@@ -232,4 +232,4 @@ def concern_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Only through `visible_to(user)`: another organization's file is a 404 like a missing one."""
-    return attachment_response(selectors.attachment_get(request.user, pk))
+    return attachment_response(selectors.attachment_get(request.user, pk), request=request)

@@ -1,0 +1,1 @@
+"""Fault drills against the real services: see conftest.py."""

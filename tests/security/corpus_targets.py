@@ -1,0 +1,845 @@
+"""What the bad-input corpus is sent to (tests/security/test_bad_input_corpus.py).
+
+FORMS names every page that takes a POST, PAGES every page read with GET, API_WRITES
+every write of the API schema: who sends it, a valid body (against corpus_world.World),
+and which fields get the corpus case.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from drf_spectacular.generators import SchemaGenerator
+
+from dialogue.enums import ActionStatus, ConcernStatus, Marking
+from dialogue.models import ThreatCategory
+from dialogue.services.plans import plan_revision_start
+from tests import factories as f
+from tests.security.corpus_world import World
+
+PASSWORD = "correct-horse-battery"  # what the user factories set
+NEW_PASSWORD = "Kakitsubata-2026-Ayame"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+# -- the forms -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Form:
+    """A page that takes a POST: who sends it, a valid body, and which fields get the case.
+
+    `text` are the free-text fields, `coded` the fields that hold a code, a number, a
+    choice or an address (a tuple fills several fields together, e.g. a password and its
+    repetition); `files` are file fields whose file *name* gets the case. `prepare` runs
+    in the request's savepoint before it (e.g. to open a reset link) and returns values
+    for `url`. `shows` names more pages that show what was saved; `exports` the list
+    exports that list it.
+    """
+
+    role: str | None
+    url: Callable[[World, dict], str]
+    valid: Callable[[World], dict]
+    text: tuple = ()
+    coded: tuple = ()
+    files: tuple = ()
+    prepare: Callable[[World, Client], dict] | None = None
+    shows: Callable[[World], list[tuple[str | None, str]]] = lambda w: []
+    exports: tuple = ()
+
+
+def named(name: str, **kwargs) -> Callable[[World, dict], str]:
+    return lambda w, ctx: reverse(name, kwargs={k: v(w) for k, v in kwargs.items()})
+
+
+def in_a_week() -> str:
+    return (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
+
+
+def open_reset_link(w: World, client: Client) -> dict:
+    user = w.users["company"]
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    response = client.get(reverse("portal:password-reset-confirm", args=[uidb64, token]))
+    return {"url": response["Location"]}
+
+
+def open_invitation_link(w: World, client: Client) -> dict:
+    client.get(reverse("portal:invitation-link", args=[w.invitation_token]))
+    return {}
+
+
+def start_draft(w: World, client: Client) -> dict:
+    return {"draft": plan_revision_start(actor=w.users["secretariat"], notes="次の版").pk}
+
+
+def draft_url(name: str) -> Callable[[World, dict], str]:
+    return lambda w, ctx: reverse(name, args=[ctx["draft"]])
+
+
+def formset(prefix: str, **row) -> dict:
+    data = {f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "0"}
+    data.update({f"{prefix}-0-{name}": value for name, value in row.items()})
+    return data
+
+
+def session_body(w: World, *, version: int | None = None) -> dict:
+    data = {
+        "title": "第5回 半導体分野対話",
+        "sectors": [str(w.semi.pk)],
+        "held_on": "2030-01-15",
+        "format": "company_hearing",
+        "marking": Marking.GREEN,
+        "minutes": "# 議事\n- 輸出規制",
+        "participating_organizations": [str(w.org.pk)],
+        **formset("participants", name="経済 一郎", affiliation="経済産業省"),
+        **formset("agenda", topic="chokepoints", note="レジスト"),
+        **formset("threats", title="新たな脅威", code="1-2", likelihood="3", impact="3"),
+        **formset(
+            "actions",
+            title="新たなアクション",
+            owner=str(w.users["official"].pk),
+            due_on=in_a_week(),
+            pillar="protection",
+        ),
+    }
+    if version is not None:
+        data["version"] = str(version)
+    return data
+
+
+def threat_body(w: World) -> dict:
+    return {
+        "title": "退職技術者を通じた流出",
+        "description": "説明",
+        "sector": str(w.semi.pk),
+        "category": "1-2",
+        "likelihood": "3",
+        "impact": "4",
+        "marking": Marking.GREEN,
+    }
+
+
+def chokepoint_body(w: World) -> dict:
+    return {
+        "name": "高純度フッ化水素",
+        "description": "説明",
+        "sector": str(w.semi.pk),
+        "stage": "upstream",
+        "holders": "国内2社",
+        "world_share_pct": "70",
+        "outflow_concern": "high",
+        "like_minded_holders": "some",
+        "marking": Marking.GREEN,
+    }
+
+
+def concern_detail_pages(w: World) -> list:
+    return [
+        ("company", reverse("portal:concern-detail", args=[w.concern.pk])),
+        ("official", reverse("workspace:concern-detail", args=[w.concern.pk])),
+    ]
+
+
+FORMS: dict[str, Form] = {
+    # --- workspace ---------------------------------------------------------------------
+    "workspace:login": Form(
+        None,
+        named("workspace:login"),
+        lambda w: {"username": "corpus-official", "password": PASSWORD},
+        text=("username", "password"),
+    ),
+    "workspace:logout": Form("official", named("workspace:logout"), lambda w: {}),
+    "workspace:password-change": Form(
+        "official",
+        named("workspace:password-change"),
+        lambda w: {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        text=("old_password", ("new_password1", "new_password2")),
+    ),
+    "workspace:threat-create": Form(
+        "secretariat",
+        named("workspace:threat-create"),
+        threat_body,
+        text=("title", "description"),
+        coded=("category",),
+        shows=lambda w: [("secretariat", reverse("workspace:threat-list"))],
+        exports=("threats",),
+    ),
+    "workspace:threat-edit": Form(
+        "secretariat",
+        named("workspace:threat-edit", pk=lambda w: w.threat.pk),
+        lambda w: {**threat_body(w), "version": str(w.threat.version)},
+        text=("title", "description"),
+        coded=("version",),
+        exports=("threats",),
+    ),
+    "workspace:threat-status": Form(
+        "secretariat",
+        named("workspace:threat-status", pk=lambda w: w.threat.pk),
+        lambda w: {"status": "monitoring", "version": str(w.threat.version)},
+        coded=("status", "version"),
+    ),
+    "workspace:chokepoint-create": Form(
+        "secretariat",
+        named("workspace:chokepoint-create"),
+        chokepoint_body,
+        text=("name", "description", "holders"),
+        coded=("world_share_pct",),
+        shows=lambda w: [("secretariat", reverse("workspace:chokepoint-list"))],
+        exports=("chokepoints",),
+    ),
+    "workspace:chokepoint-edit": Form(
+        "secretariat",
+        named("workspace:chokepoint-edit", pk=lambda w: w.chokepoint.pk),
+        lambda w: {**chokepoint_body(w), "version": str(w.chokepoint.version)},
+        text=("name", "description", "holders"),
+        exports=("chokepoints",),
+    ),
+    "workspace:session-create": Form(
+        "secretariat",
+        named("workspace:session-create"),
+        session_body,
+        text=(
+            "title",
+            "minutes",
+            "participants-0-name",
+            "participants-0-affiliation",
+            "agenda-0-note",
+            "threats-0-title",
+            "actions-0-title",
+        ),
+        coded=("threats-0-code",),
+        exports=("threats", "actions"),
+    ),
+    "workspace:session-edit": Form(
+        "secretariat",
+        named("workspace:session-edit", pk=lambda w: w.session.pk),
+        lambda w: session_body(w, version=w.session.version),
+        text=("title", "minutes", "participants-0-name", "agenda-0-note"),
+    ),
+    "workspace:session-status": Form(
+        "secretariat",
+        named("workspace:session-status", pk=lambda w: w.session.pk),
+        lambda w: {"status": "held", "version": str(w.session.version)},
+        coded=("status", "version"),
+    ),
+    "workspace:action-create": Form(
+        "secretariat",
+        named("workspace:action-create"),
+        lambda w: {
+            "title": "取引先への周知",
+            "description": "説明",
+            "sector": str(w.semi.pk),
+            "owner": str(w.users["official"].pk),
+            "due_on": in_a_week(),
+            "pillar": "protection",
+            "priority": "medium",
+            "marking": Marking.GREEN,
+        },
+        text=("title", "description"),
+        coded=("due_on",),
+        shows=lambda w: [("secretariat", reverse("workspace:action-list"))],
+        exports=("actions",),
+    ),
+    "workspace:action-bulk-status": Form(
+        "secretariat",
+        named("workspace:action-bulk-status"),
+        lambda w: {
+            "selected": [str(w.official_action.pk)],
+            "status": ActionStatus.DONE,
+            "completion_note": "完了しました",
+            "next": reverse("workspace:action-list") + "?status=open",
+        },
+        text=("completion_note",),
+        coded=("next", "status"),
+        shows=lambda w: [
+            ("secretariat", reverse("workspace:action-detail", args=[w.official_action.pk]))
+        ],
+        exports=("actions",),
+    ),
+    "workspace:action-status": Form(
+        "secretariat",
+        named("workspace:action-status", pk=lambda w: w.official_action.pk),
+        lambda w: {
+            "status": ActionStatus.DONE,
+            "completion_note": "完了しました",
+            "version": str(w.official_action.version),
+        },
+        text=("completion_note",),
+        coded=("status",),
+        exports=("actions",),
+    ),
+    "workspace:concern-assign": Form(
+        "official",
+        named("workspace:concern-assign", pk=lambda w: w.concern.pk),
+        lambda w: {"assigned_to": str(w.users["official"].pk), "version": str(w.concern.version)},
+        coded=("assigned_to", "version"),
+    ),
+    "workspace:concern-message": Form(
+        "official",
+        named("workspace:concern-message", pk=lambda w: w.concern.pk),
+        lambda w: {"body": "回答します。", "visibility": "reply"},
+        text=("body",),
+        coded=("visibility",),
+        shows=concern_detail_pages,
+    ),
+    "workspace:concern-status": Form(
+        "official",
+        named("workspace:concern-status", pk=lambda w: w.concern.pk),
+        lambda w: {"status": ConcernStatus.IN_PROGRESS, "version": str(w.concern.version)},
+        coded=("status", "version"),
+    ),
+    "workspace:concern-link-threat": Form(
+        "official",
+        named("workspace:concern-link-threat", pk=lambda w: w.concern.pk),
+        lambda w: {"threat": str(w.threat.pk)},
+        coded=("threat",),
+    ),
+    "workspace:digest-preferences": Form(
+        "official",
+        named("workspace:digest-preferences"),
+        lambda w: {"digest_frequency": "weekly", "digest_sectors": [str(w.semi.pk)]},
+        coded=("digest_frequency", "digest_sectors"),
+    ),
+    # --- plans -----------------------------------------------------------------------------
+    "plans:plan-start": Form(
+        "secretariat",
+        named("plans:plan-start"),
+        lambda w: {"notes": "第2版: 新たな脅威を反映"},
+        text=("notes",),
+        shows=lambda w: [("secretariat", reverse("plans:plan-list"))],
+    ),
+    "plans:plan-refresh": Form(
+        "secretariat", draft_url("plans:plan-refresh"), lambda w: {}, prepare=start_draft
+    ),
+    "plans:plan-publish": Form(
+        "secretariat", draft_url("plans:plan-publish"), lambda w: {}, prepare=start_draft
+    ),
+    "plans:plan-delete": Form(
+        "secretariat", draft_url("plans:plan-delete"), lambda w: {}, prepare=start_draft
+    ),
+    # --- portal ----------------------------------------------------------------------------
+    "portal:login": Form(
+        None,
+        named("portal:login"),
+        lambda w: {"username": "corpus-company", "password": PASSWORD},
+        text=("username", "password"),
+    ),
+    "portal:logout": Form("company", named("portal:logout"), lambda w: {}),
+    "portal:account": Form(
+        "company", named("portal:account"), lambda w: {"language": "en"}, coded=("language",)
+    ),
+    "portal:password-change": Form(
+        "company",
+        named("portal:password-change"),
+        lambda w: {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        text=("old_password", ("new_password1", "new_password2")),
+    ),
+    "portal:password-reset": Form(
+        None,
+        named("portal:password-reset"),
+        lambda w: {"email": w.users["company"].email},
+        coded=("email",),
+    ),
+    "portal:password-reset-confirm": Form(
+        None,
+        lambda w, ctx: ctx["url"],
+        lambda w: {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        text=(("new_password1", "new_password2"),),
+        prepare=open_reset_link,
+    ),
+    "portal:invitation-accept": Form(
+        None,
+        named("portal:invitation-accept"),
+        lambda w: {
+            "last_name": "新田",
+            "first_name": "一郎",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        text=("last_name", "first_name", ("new_password1", "new_password2")),
+        prepare=open_invitation_link,
+    ),
+    "portal:concern-create": Form(
+        "company",
+        named("portal:concern-create"),
+        lambda w: {
+            "sector": str(w.semi.pk),
+            "category": str(ThreatCategory.objects.get(code="2-2").pk),
+            "title": "ガリウム調達の懸念",
+            "description": "主要取引先から確認を求められています。",
+            "desired_support": "information",
+            "marking": Marking.AMBER_STRICT,
+            "submission_key": str(uuid.uuid4()),
+        },
+        text=("title", "description"),
+        files=("attachments",),
+        shows=lambda w: [("official", reverse("workspace:concern-list") + "?status=submitted")],
+    ),
+    "portal:concern-reply": Form(
+        "company",
+        named("portal:concern-reply", pk=lambda w: w.concern.pk),
+        lambda w: {"body": "追加の資料を送ります。", "submission_key": str(uuid.uuid4())},
+        text=("body",),
+        files=("attachments",),
+        shows=concern_detail_pages,
+    ),
+    "portal:concern-withdraw": Form(
+        "company",
+        named("portal:concern-withdraw", pk=lambda w: w.concern.pk),
+        lambda w: {"version": str(w.concern.version)},
+        coded=("version",),
+    ),
+    "portal:action-status": Form(
+        "company",
+        named("portal:action-status", pk=lambda w: w.company_action.pk),
+        lambda w: {
+            "status": ActionStatus.DONE,
+            "note": "対応を完了しました。",
+            "version": str(w.company_action.version),
+        },
+        text=("note",),
+        coded=("status",),
+        shows=lambda w: [
+            ("secretariat", reverse("workspace:action-detail", args=[w.company_action.pk]))
+        ],
+        exports=("actions",),
+    ),
+    "portal:colleague-invite": Form(
+        "company",
+        named("portal:colleague-invite"),
+        lambda w: {"email": "colleague@corpus.example.jp", "language": "ja"},
+        coded=("email", "language"),
+    ),
+    "portal:colleague-deactivate": Form(
+        "company", named("portal:colleague-deactivate", pk=lambda w: w.colleague.pk), lambda w: {}
+    ),
+    "portal:invitation-revoke": Form(
+        "company", named("portal:invitation-revoke", pk=lambda w: w.invitation.pk), lambda w: {}
+    ),
+    # --- the language switch (Django's set_language) ---------------------------------------
+    "set_language": Form(
+        None,
+        named("set_language"),
+        lambda w: {"language": "en", "next": "/portal/"},
+        coded=("language", "next"),
+    ),
+    # --- the admin's sign-in (its other pages are Django's own forms, for staff) ------------
+    "admin:login": Form(
+        None,
+        named("admin:login"),
+        lambda w: {"username": "corpus-secretariat", "password": PASSWORD, "next": "/admin/"},
+        text=("username", "password"),
+    ),
+}
+
+
+# -- pages read with GET ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    role: str | None
+    url: Callable[[World], str]
+    fixed: dict = field(default_factory=dict)  # parameters that stay valid (e.g. format=csv)
+
+
+def at(name: str, **kwargs) -> Callable[[World], str]:
+    return lambda w: reverse(name, kwargs={k: v(w) for k, v in kwargs.items()})
+
+
+# Every query parameter any page or list reads; each gets the case (see `query_for`).
+PARAMS = (
+    "q",
+    "search",
+    "sector",
+    "category",
+    "status",
+    "marking",
+    "severity_min",
+    "stage",
+    "outflow_concern",
+    "held_after",
+    "held_before",
+    "owner",
+    "overdue",
+    "due_after",
+    "due_before",
+    "pillar",
+    "priority",
+    "assigned",
+    "scope",
+    "sort",
+    "page",
+    "kind",
+    "format",
+    "max_marking",
+    "token",
+    "next",
+    "concern",
+    "threat",
+    "session",
+)
+# Free-text parameters: the only ones a 100,000-character case goes into (a URL with it in
+# every parameter would be tens of megabytes; a server refuses far less).
+FREE_TEXT = {"q", "search", "sector", "category"}
+
+PAGES: dict[str, Page] = {
+    "workspace:dashboard": Page("official", at("workspace:dashboard")),
+    "workspace:login": Page(None, at("workspace:login")),
+    "workspace:password-change": Page("official", at("workspace:password-change")),
+    "workspace:sector-list": Page("official", at("workspace:sector-list")),
+    "workspace:sector-detail": Page(
+        "official", at("workspace:sector-detail", code=lambda w: "semiconductors")
+    ),
+    "workspace:threat-list": Page("official", at("workspace:threat-list")),
+    "workspace:threat-create": Page("official", at("workspace:threat-create")),
+    "workspace:threat-detail": Page(
+        "official", at("workspace:threat-detail", pk=lambda w: w.threat.pk)
+    ),
+    "workspace:threat-edit": Page(
+        "official", at("workspace:threat-edit", pk=lambda w: w.threat.pk)
+    ),
+    "workspace:chokepoint-list": Page("official", at("workspace:chokepoint-list")),
+    "workspace:chokepoint-create": Page("official", at("workspace:chokepoint-create")),
+    "workspace:chokepoint-detail": Page(
+        "official", at("workspace:chokepoint-detail", pk=lambda w: w.chokepoint.pk)
+    ),
+    "workspace:chokepoint-edit": Page(
+        "official", at("workspace:chokepoint-edit", pk=lambda w: w.chokepoint.pk)
+    ),
+    "workspace:session-list": Page("official", at("workspace:session-list")),
+    "workspace:session-create": Page("official", at("workspace:session-create")),
+    "workspace:session-detail": Page(
+        "official", at("workspace:session-detail", pk=lambda w: w.session.pk)
+    ),
+    "workspace:session-edit": Page(
+        "official", at("workspace:session-edit", pk=lambda w: w.session.pk)
+    ),
+    "workspace:action-list": Page("official", at("workspace:action-list")),
+    "workspace:action-create": Page("official", at("workspace:action-create")),
+    "workspace:action-detail": Page(
+        "official", at("workspace:action-detail", pk=lambda w: w.official_action.pk)
+    ),
+    "workspace:action-status": Page(
+        "official", at("workspace:action-status", pk=lambda w: w.official_action.pk)
+    ),
+    "workspace:concern-list": Page("official", at("workspace:concern-list")),
+    "workspace:concern-detail": Page(
+        "official", at("workspace:concern-detail", pk=lambda w: w.concern.pk)
+    ),
+    "workspace:calendar": Page("official", at("workspace:calendar")),
+    "workspace:calendar-feed": Page(None, at("workspace:calendar-feed")),
+    "workspace:search": Page("official", at("workspace:search")),
+    "workspace:digest-list": Page("official", at("workspace:digest-list")),
+    "workspace:digest-preferences": Page("official", at("workspace:digest-preferences")),
+    "workspace:digest-detail": Page(
+        "official", at("workspace:digest-detail", pk=lambda w: w.digest.pk)
+    ),
+    "plans:plan-list": Page("secretariat", at("plans:plan-list")),
+    "plans:plan-detail": Page("secretariat", at("plans:plan-detail", pk=lambda w: w.edition.pk)),
+    "plans:plan-diff": Page("secretariat", at("plans:plan-diff", pk=lambda w: w.edition.pk)),
+    "plans:plan-export": Page(
+        "secretariat", at("plans:plan-export", pk=lambda w: w.edition.pk), {"format": "csv"}
+    ),
+    "plans:export-job-list": Page("secretariat", at("plans:export-job-list")),
+    "plans:list-export": Page(
+        "secretariat", at("plans:list-export", kind=lambda w: "threats"), {"format": "csv"}
+    ),
+    "plans:export-job": Page("secretariat", at("plans:export-job", pk=lambda w: w.export_job.pk)),
+    "plans:export-job-download": Page(
+        "secretariat", at("plans:export-job-download", pk=lambda w: w.export_job.pk)
+    ),
+    "portal:home": Page("company", at("portal:home")),
+    "portal:login": Page(None, at("portal:login")),
+    "portal:account": Page("company", at("portal:account")),
+    "portal:password-change": Page("company", at("portal:password-change")),
+    "portal:password-reset": Page(None, at("portal:password-reset")),
+    "portal:password-reset-done": Page(None, at("portal:password-reset-done")),
+    "portal:password-reset-confirm": Page(
+        None,
+        at(
+            "portal:password-reset-confirm",
+            uidb64=lambda w: urlsafe_base64_encode(force_bytes(w.users["company"].pk)),
+            token=lambda w: "not-a-real-token",
+        ),
+    ),
+    "portal:password-reset-complete": Page(None, at("portal:password-reset-complete")),
+    "portal:invitation-accept": Page(None, at("portal:invitation-accept")),
+    "portal:invitation-link": Page(
+        None, at("portal:invitation-link", token=lambda w: w.invitation_token)
+    ),
+    "portal:concern-list": Page("company", at("portal:concern-list")),
+    "portal:concern-create": Page("company", at("portal:concern-create")),
+    "portal:concern-detail": Page(
+        "company", at("portal:concern-detail", pk=lambda w: w.concern.pk)
+    ),
+    "portal:concern-withdraw": Page(
+        "company", at("portal:concern-withdraw", pk=lambda w: w.concern.pk)
+    ),
+    "portal:attachment-download": Page(
+        "company", at("portal:attachment-download", pk=lambda w: w.attachment.pk)
+    ),
+    "portal:action-list": Page("company", at("portal:action-list")),
+    "portal:action-detail": Page(
+        "company", at("portal:action-detail", pk=lambda w: w.company_action.pk)
+    ),
+    "portal:guidance": Page("company", at("portal:guidance")),
+    "portal:colleague-list": Page("company", at("portal:colleague-list")),
+}
+
+
+# -- the API -----------------------------------------------------------------------------
+
+
+@functools.cache
+def schema() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def schema_operations(methods: set[str]) -> list[tuple[str, str]]:
+    return sorted(
+        (method.upper(), path)
+        for path, operations in schema()["paths"].items()
+        for method in operations
+        if method.upper() in methods
+    )
+
+
+def fill(path: str, w: World, ctx: dict) -> str:
+    resource = path.removeprefix("/api/v1/").split("/")[0]
+    targets = {
+        "organizations": w.org.pk,
+        "sessions": w.session.pk,
+        "threats": w.threat.pk,
+        "chokepoints": w.chokepoint.pk,
+        "concerns": w.concern.pk,
+        "actions": w.official_action.pk,
+        "plan-revisions": ctx.get("draft", w.edition.pk),
+        "export-jobs": w.export_job.pk,
+        "sectors": w.semi.pk,
+    }
+
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        if name == "concern_pk":
+            return str(w.concern.pk)
+        if name == "code":
+            return "1-2"
+        if name == "id" and "/attachments/" in path:
+            return str(w.attachment.pk)
+        if name == "id" and resource in targets:
+            return str(targets[resource])
+        raise AssertionError(f"no value for {{{name}}} in {path}: extend fill()")
+
+    return re.sub(r"\{(\w+)\}", value, path)
+
+
+@dataclass(frozen=True)
+class ApiWrite:
+    """An API write: who sends it, a valid body, and the (dotted) fields that get the case
+    (`text` and `coded` as in Form).
+
+    `shows` maps the 2xx body to the pages that show what was saved.
+    """
+
+    role: str | None
+    valid: Callable[[World], dict]
+    text: tuple = ()
+    coded: tuple = ()
+    upload: bool = False  # multipart with a file whose name gets the case
+    prepare: Callable[[World, Client], dict] | None = None
+    shows: Callable[[World, dict], list[tuple[str | None, str]]] = lambda w, body: []
+    exports: tuple = ()
+
+
+def page_of(role: str, name: str) -> Callable[[World, dict], list]:
+    return lambda w, body: [(role, reverse(name, args=[body["id"]]))] if "id" in body else []
+
+
+API_WRITES: dict[tuple[str, str], ApiWrite] = {
+    ("POST", "/api/v1/auth/token/"): ApiWrite(
+        None,
+        lambda w: {"username": "corpus-official", "password": PASSWORD},
+        text=("username", "password"),
+    ),
+    ("POST", "/api/v1/organizations/"): ApiWrite(
+        "secretariat",
+        lambda w: {
+            "name": "新規株式会社",
+            "name_en": "Shinki Co.",
+            "corporate_number": f.valid_corporate_number(),
+            "kind": "company",
+            "sectors": [w.semi.pk],
+        },
+        text=("name", "name_en"),
+        coded=("corporate_number",),
+        shows=lambda w, body: [
+            ("secretariat", reverse("workspace:sector-detail", args=["semiconductors"]))
+        ],
+    ),
+    ("PATCH", "/api/v1/organizations/{id}/"): ApiWrite(
+        "secretariat",
+        lambda w: {"name": "株式会社コーパス改", "name_en": "Corpus Renamed"},
+        text=("name", "name_en"),
+        shows=lambda w, body: [
+            ("secretariat", reverse("workspace:sector-detail", args=["semiconductors"])),
+            ("company", reverse("portal:account")),
+        ],
+    ),
+    ("POST", "/api/v1/sessions/"): ApiWrite(
+        "secretariat",
+        lambda w: {
+            "title": "新規の対話",
+            "sectors": [w.semi.pk],
+            "held_on": "2030-01-15",
+            "format": "company_hearing",
+            "marking": Marking.GREEN,
+            "minutes": "# 議事",
+            "participants": [{"name": "経済 一郎", "affiliation": "経済産業省"}],
+            "agenda": [{"topic": "chokepoints", "note": "レジスト"}],
+        },
+        text=("title", "minutes", "participants.0.name", "participants.0.affiliation"),
+        shows=page_of("secretariat", "workspace:session-detail"),
+    ),
+    ("PATCH", "/api/v1/sessions/{id}/"): ApiWrite(
+        "secretariat",
+        lambda w: {"minutes": "議事録を追記", "agenda": [{"topic": "chokepoints", "note": "x"}]},
+        text=("minutes", "agenda.0.note"),
+        coded=("agenda.0.topic",),
+        shows=page_of("secretariat", "workspace:session-detail"),
+    ),
+    ("POST", "/api/v1/threats/"): ApiWrite(
+        "secretariat",
+        lambda w: {
+            "title": "新規の脅威",
+            "description": "説明",
+            "sector": w.semi.pk,
+            "category": "1-2",
+            "likelihood": 3,
+            "impact": 3,
+            "marking": Marking.GREEN,
+        },
+        text=("title", "description"),
+        coded=("category",),
+        shows=page_of("secretariat", "workspace:threat-detail"),
+        exports=("threats",),
+    ),
+    ("PATCH", "/api/v1/threats/{id}/"): ApiWrite(
+        "secretariat",
+        lambda w: {"title": "脅威の題名を更新", "description": "説明を更新"},
+        text=("title", "description"),
+        shows=page_of("secretariat", "workspace:threat-detail"),
+        exports=("threats",),
+    ),
+    ("POST", "/api/v1/chokepoints/"): ApiWrite(
+        "secretariat",
+        lambda w: {
+            "name": "新規のチョークポイント",
+            "description": "説明",
+            "holders": "国内1社",
+            "sector": w.semi.pk,
+            "stage": "upstream",
+            "marking": Marking.GREEN,
+        },
+        text=("name", "description", "holders"),
+        shows=page_of("secretariat", "workspace:chokepoint-detail"),
+        exports=("chokepoints",),
+    ),
+    ("PATCH", "/api/v1/chokepoints/{id}/"): ApiWrite(
+        "secretariat",
+        lambda w: {"description": "説明を更新", "holders": "国内2社"},
+        text=("description", "holders"),
+        shows=page_of("secretariat", "workspace:chokepoint-detail"),
+        exports=("chokepoints",),
+    ),
+    ("POST", "/api/v1/concerns/"): ApiWrite(
+        "company",
+        lambda w: {
+            "sector": w.semi.pk,
+            "category": "2-2",
+            "title": "新規の懸念",
+            "description": "内容",
+            "desired_support": "information",
+        },
+        text=("title", "description"),
+        coded=("category",),
+        shows=lambda w, body: [
+            *page_of("company", "portal:concern-detail")(w, body),
+            *page_of("official", "workspace:concern-detail")(w, body),
+        ],
+    ),
+    ("PATCH", "/api/v1/concerns/{id}/"): ApiWrite(
+        "official",
+        lambda w: {"status": "in_progress"},
+        coded=("status",),
+        shows=lambda w, body: concern_detail_pages(w),
+    ),
+    ("POST", "/api/v1/concerns/{concern_pk}/messages/"): ApiWrite(
+        "company",
+        lambda w: {"body": "追加の質問です。"},
+        text=("body",),
+        shows=lambda w, body: concern_detail_pages(w),
+    ),
+    ("POST", "/api/v1/concerns/{concern_pk}/attachments/"): ApiWrite(
+        "company",
+        lambda w: {},
+        upload=True,
+        shows=lambda w, body: concern_detail_pages(w),
+    ),
+    ("POST", "/api/v1/actions/"): ApiWrite(
+        "secretariat",
+        lambda w: {
+            "title": "新規のアクション",
+            "description": "説明",
+            "sector": w.semi.pk,
+            "owner": w.users["official"].pk,
+            "due_on": in_a_week(),
+            "pillar": "protection",
+            "marking": Marking.GREEN,
+        },
+        text=("title", "description"),
+        coded=("due_on",),
+        shows=page_of("secretariat", "workspace:action-detail"),
+        exports=("actions",),
+    ),
+    ("PATCH", "/api/v1/actions/{id}/"): ApiWrite(
+        "secretariat",
+        lambda w: {"status": "done", "completion_note": "完了しました", "title": "題名を更新"},
+        text=("completion_note", "title"),
+        coded=("status",),
+        shows=page_of("secretariat", "workspace:action-detail"),
+        exports=("actions",),
+    ),
+    ("POST", "/api/v1/plan-revisions/"): ApiWrite(
+        "secretariat",
+        lambda w: {"notes": "第2版"},
+        text=("notes",),
+        shows=lambda w, body: [
+            ("secretariat", reverse("plans:plan-list")),
+            *page_of("secretariat", "plans:plan-detail")(w, body),
+        ],
+    ),
+    ("POST", "/api/v1/plan-revisions/{id}/publish/"): ApiWrite(
+        "secretariat", lambda w: {}, prepare=start_draft
+    ),
+}
