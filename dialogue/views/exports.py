@@ -3,32 +3,20 @@ the page that follows a large export's progress until its download is ready."""
 
 from __future__ import annotations
 
-import tempfile
-
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from dialogue.audit import audit_export_downloaded, audit_export_file, audit_export_queued
-from dialogue.exports.responses import file_download, streaming_download
+from dialogue.audit import audit_export_downloaded
+from dialogue.exports.responses import file_download, list_export_response, plan_export_response
 from dialogue.models import ExportJob, PlanRevision
 from dialogue.selectors.exports import LIST_EXPORTS, parse_max_marking
 from dialogue.services.exports import (
     CONTENT_TYPES,
     LIST_FORMATS,
     PLAN_FORMATS,
-    PLAN_KIND,
-    export_filename,
-    export_job_create,
     export_job_is_expired,
-    is_large,
-    list_csv_chunks,
-    list_export_for,
-    list_export_write,
-    plan_export_size,
-    plan_export_write,
-    query_params,
 )
 from dialogue.views.access import official_required
 
@@ -55,31 +43,12 @@ def plan_export(request, pk: int):
         max_marking = parse_max_marking(request.GET.get("max_marking"))
     except ValidationError as error:
         return _bad_request(error)
-    if is_large(plan_export_size(revision=revision, user=user, max_marking=max_marking)):
-        job = export_job_create(
-            user=user,
-            kind=PLAN_KIND,
-            format=format,
-            params={"revision": revision.pk, "max_marking": max_marking},
-        )
-        audit_export_queued(request, job)
-        return redirect("plans:export-job", pk=job.pk)
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
-    built = plan_export_write(
-        revision=revision, user=user, format=format, max_marking=max_marking, target=handle
-    )
-    handle.seek(0)
-    audit_export_file(
+    return plan_export_response(
         request,
-        kind=PLAN_KIND,
+        revision=revision,
         format=format,
         max_marking=max_marking,
-        marking=built.marking,
-        rows=built.rows,
-        revision_id=revision.pk,
-    )
-    return file_download(
-        handle, filename=built.filename, content_type=built.content_type, marking=built.marking
+        queued=lambda job: redirect("plans:export-job", pk=job.pk),
     )
 
 
@@ -88,7 +57,6 @@ def list_export(request, kind: str):
     """The register or tracker exactly as its page lists it for the same query string."""
     if kind not in LIST_EXPORTS:
         raise Http404
-    user = request.user
     format = request.GET.get("format", "csv")
     try:
         if format not in LIST_FORMATS:
@@ -98,46 +66,14 @@ def list_export(request, kind: str):
         max_marking = parse_max_marking(request.GET.get("max_marking"))
     except ValidationError as error:
         return _bad_request(error)
-    export = list_export_for(
-        kind=kind, user=user, source="workspace", query=request.GET, max_marking=max_marking
-    )
-    if is_large(export.count()):
-        job = export_job_create(
-            user=user,
-            kind=kind,
-            format=format,
-            params={
-                "source": "workspace",
-                "query": query_params(request.GET),
-                "max_marking": max_marking,
-            },
-        )
-        audit_export_queued(request, job)
-        return redirect("plans:export-job", pk=job.pk)
-    if format == "csv":
-        marking = export.marking()
-        audit_export_file(
-            request, kind=kind, format=format, max_marking=max_marking, marking=marking
-        )
-        return streaming_download(
-            list_csv_chunks(export, marking=marking),
-            filename=export_filename(kind, marking, "csv"),
-            content_type=CONTENT_TYPES["csv"],
-            marking=marking,
-        )
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
-    built = list_export_write(export=export, format=format, target=handle)
-    handle.seek(0)
-    audit_export_file(
+    return list_export_response(
         request,
         kind=kind,
+        source="workspace",
+        query=request.GET,
         format=format,
         max_marking=max_marking,
-        marking=built.marking,
-        rows=built.rows,
-    )
-    return file_download(
-        handle, filename=built.filename, content_type=built.content_type, marking=built.marking
+        queued=lambda job: redirect("plans:export-job", pk=job.pk),
     )
 
 

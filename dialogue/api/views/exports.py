@@ -13,8 +13,6 @@ jobs are always JSON.
 
 from __future__ import annotations
 
-import tempfile
-
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -29,8 +27,8 @@ from rest_framework.views import APIView
 
 from dialogue.api.schema import Detail, FieldErrors
 from dialogue.api.views.base import ReadOnlyVisibleViewSet
-from dialogue.audit import audit_export_downloaded, audit_export_file, audit_export_queued
-from dialogue.exports.responses import file_download, streaming_download
+from dialogue.audit import audit_export_downloaded
+from dialogue.exports.responses import file_download, list_export_response, plan_export_response
 from dialogue.models import ExportJob, PlanRevision
 from dialogue.selectors.exports import parse_max_marking
 from dialogue.services.exports import (
@@ -38,17 +36,8 @@ from dialogue.services.exports import (
     LIST_FORMATS,
     PLAN_FORMATS,
     PLAN_KIND,
-    export_filename,
-    export_job_create,
     export_job_is_expired,
     file_extension,
-    is_large,
-    list_csv_chunks,
-    list_export_for,
-    list_export_write,
-    plan_export_size,
-    plan_export_write,
-    query_params,
 )
 
 
@@ -168,36 +157,8 @@ class PlanRevisionExportView(ExportView):
         revision = get_object_or_404(PlanRevision.objects.visible_to(request.user), pk=pk)
         format = _format(request, PLAN_FORMATS)
         max_marking = parse_max_marking(request.query_params.get("max_marking"))
-        size = plan_export_size(revision=revision, user=request.user, max_marking=max_marking)
-        if is_large(size):
-            job = export_job_create(
-                user=request.user,
-                kind=PLAN_KIND,
-                format=format,
-                params={"revision": revision.pk, "max_marking": max_marking},
-            )
-            audit_export_queued(request, job)
-            return _queued(job)
-        handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
-        built = plan_export_write(
-            revision=revision,
-            user=request.user,
-            format=format,
-            max_marking=max_marking,
-            target=handle,
-        )
-        handle.seek(0)
-        audit_export_file(
-            request,
-            kind=PLAN_KIND,
-            format=format,
-            max_marking=max_marking,
-            marking=built.marking,
-            rows=built.rows,
-            revision_id=revision.pk,
-        )
-        return file_download(
-            handle, filename=built.filename, content_type=built.content_type, marking=built.marking
+        return plan_export_response(
+            request, revision=revision, format=format, max_marking=max_marking, queued=_queued
         )
 
 
@@ -209,50 +170,14 @@ class ListExportView(ExportView):
     def get(self, request):
         format = _format(request, LIST_FORMATS)
         max_marking = parse_max_marking(request.query_params.get("max_marking"))
-        export = list_export_for(
-            kind=self.kind,
-            user=request.user,
-            source="api",
-            query=request.query_params,
-            max_marking=max_marking,
-        )
-        if is_large(export.count()):
-            job = export_job_create(
-                user=request.user,
-                kind=self.kind,
-                format=format,
-                params={
-                    "source": "api",
-                    "query": query_params(request.query_params),
-                    "max_marking": max_marking,
-                },
-            )
-            audit_export_queued(request, job)
-            return _queued(job)
-        if format == "csv":
-            marking = export.marking()
-            audit_export_file(
-                request, kind=self.kind, format=format, max_marking=max_marking, marking=marking
-            )
-            return streaming_download(
-                list_csv_chunks(export, marking=marking),
-                filename=export_filename(export.spec.kind, marking, "csv"),
-                content_type=CONTENT_TYPES["csv"],
-                marking=marking,
-            )
-        handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
-        built = list_export_write(export=export, format=format, target=handle)
-        handle.seek(0)
-        audit_export_file(
+        return list_export_response(
             request,
             kind=self.kind,
+            source="api",
+            query=request.query_params,
             format=format,
             max_marking=max_marking,
-            marking=built.marking,
-            rows=built.rows,
-        )
-        return file_download(
-            handle, filename=built.filename, content_type=built.content_type, marking=built.marking
+            queued=_queued,
         )
 
 
