@@ -7,6 +7,7 @@ import datetime
 from django.conf import settings
 from django.db.models import Count, Q
 
+from dialogue.disclosure import count_is_shown
 from dialogue.enums import ActionStatus, Marking, PlanRevisionStatus
 from dialogue.models import (
     ChokepointTechnology,
@@ -17,8 +18,6 @@ from dialogue.models import (
     User,
 )
 
-# Concern counts are shown only where at least this many organizations stand behind them.
-K_ANONYMITY = 3
 OPEN_STATUSES = [ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
 
 
@@ -78,7 +77,7 @@ def digest_content(
         .annotate(n=Count("pk"), organizations=Count("organization", distinct=True))
         .order_by("sector__code", "category__code")
     ):
-        shown = row["organizations"] >= K_ANONYMITY
+        shown = count_is_shown(row["organizations"])
         concern_rows.append(
             {
                 "sector": row["sector__code"],

@@ -32,6 +32,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dialogue.disclosure import FEWER_THAN_K, K_ANONYMITY, concern_count
 from dialogue.enums import (
     ActionStatus,
     ConcernLevel,
@@ -52,8 +53,6 @@ from dialogue.selectors.plan_sources import SourceIndex
 from dialogue.selectors.plans import ItemChange, plan_revision_diff, previous_revision
 
 Kind = PlanRevisionItem.Kind
-K_ANONYMITY = 3
-FEWER_THAN_K = gettext_lazy("fewer than 3")
 OPEN_ACTION = [ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
 CRITICAL_SEVERITY = 15
 
@@ -103,11 +102,6 @@ def marking_label(value: str) -> str:
 
 def allowed_markings(max_marking: str | None) -> list[str] | None:
     return Marking.up_to(max_marking) if max_marking else None
-
-
-def concern_count(concerns: int, organizations: int):
-    """The count when at least K_ANONYMITY organizations stand behind it, else "fewer than 3"."""
-    return concerns if organizations >= K_ANONYMITY else str(FEWER_THAN_K)
 
 
 def local_datetime(value) -> str:

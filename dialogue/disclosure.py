@@ -1,0 +1,90 @@
+"""What a reader may learn from something *computed* from records.
+
+`querysets.py` decides which records a user may read. Everything derived from
+records — plan snapshots and diffs, aggregates, e-mails, calendar entries,
+search results, export files — is produced for a stated audience, and goes
+through this module for the three questions that visibility alone does not
+answer:
+
+- may this reader learn that a record exists (a reference: id, title, link)?
+  `may_see`, `visible_pks`, `reference_or_hidden`;
+- which of these people may be told about a record (e-mail recipients)?
+  `audience_for`;
+- may this count be shown (the k ≥ 3 rule for concern counts)?
+  `concern_count` is the only function that turns a concern count into
+  something shown; every page, API response, file and digest calls it.
+
+Deny by default: a reference the reader may not see renders as `HIDDEN`, never
+as an id; a count behind fewer than K_ANONYMITY organizations renders as
+`FEWER_THAN_K`, which also stands for zero, so a cell never tells that a concern
+exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from dialogue.models import User
+
+K_ANONYMITY = 3
+FEWER_THAN_K = gettext_lazy("fewer than 3")
+HIDDEN = gettext_lazy("(not shown)")
+
+
+# --- counts ---------------------------------------------------------------------------
+
+
+def count_is_shown(organizations: int | None) -> bool:
+    return (organizations or 0) >= K_ANONYMITY
+
+
+def concern_count(concerns: int | None, organizations: int | None) -> int | str:
+    """The count when at least K_ANONYMITY organizations stand behind it, else "fewer than 3"."""
+    return (concerns or 0) if count_is_shown(organizations) else str(FEWER_THAN_K)
+
+
+def concern_count_or_none(concerns: int | None, organizations: int | None) -> int | None:
+    """`concern_count` for machine-readable outputs (API, JSON): None means "fewer than 3"."""
+    return (concerns or 0) if count_is_shown(organizations) else None
+
+
+# --- references -----------------------------------------------------------------------
+
+
+def visible_pks(reader: User, model: type[models.Model], pks: Iterable) -> set:
+    """The subset of `pks` whose records of `model` the reader may see now (one query)."""
+    wanted = {pk for pk in pks if pk is not None}
+    if not wanted:
+        return set()
+    return set(model.objects.visible_to(reader).filter(pk__in=wanted).values_list("pk", flat=True))
+
+
+def may_see(reader: User, record: models.Model) -> bool:
+    return bool(visible_pks(reader, type(record), [record.pk]))
+
+
+def reference_or_hidden(reader: User, model: type[models.Model], pk, label) -> str:
+    """`label` (an id, a title, a link text) when the reader may see the record, else HIDDEN."""
+    if pk is None:
+        return ""
+    return str(label) if pk in visible_pks(reader, model, [pk]) else str(HIDDEN)
+
+
+# --- audiences ------------------------------------------------------------------------
+
+
+def audience_for(record: models.Model, candidates: Iterable[User]) -> list[User]:
+    """The candidates who may see `record` now: the only people who may be told about it.
+
+    One visibility query per candidate; audiences are the handful of people an
+    e-mail goes to, never a list page.
+    """
+    model = type(record)
+    return [
+        user for user in candidates if model.objects.visible_to(user).filter(pk=record.pk).exists()
+    ]
