@@ -42,9 +42,7 @@ def many_threats(sector: Sector, category: ThreatCategory, author) -> None:
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
-def test_a_large_job_in_a_real_worker_reports_progress_and_finishes(
-    worker_factory, file_format
-):
+def test_a_large_job_in_a_real_worker_reports_progress_and_finishes(worker_factory, file_format):
     # given several MB of threats an official may see
     secretariat = f.SecretariatFactory()
     sector = f.SectorFactory(code="semiconductors")
