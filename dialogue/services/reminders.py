@@ -138,13 +138,14 @@ def _reminder_groups(token: str):
     recipients = User.objects.in_bulk([rid for rid, _ in groups])
     for recipient_id, group in groups:
         recipient = recipients[recipient_id]
-        # Skip what no longer needs a reminder (closed since it was queued) and what the
-        # recipient may no longer see (marked RED, reassigned …): visibility is checked again
-        # now, one query per recipient.
-        told = may_be_told(recipient, FollowUpAction, [r["action_id"] for r in group])
-        live = [r for r in group if r["action__status"] in OPEN and r["action_id"] in told]
+        # Skip what no longer needs a reminder (closed since it was queued).
+        still_open = [r for r in group if r["action__status"] in OPEN]
 
-        def send(recipient=recipient, live=live):
+        def send(recipient=recipient, still_open=still_open):
+            # Visibility may have changed since queueing (marked RED, moved to another
+            # sector …): checked again right before the e-mail, one query per recipient.
+            told = may_be_told(recipient, FollowUpAction, [r["action_id"] for r in still_open])
+            live = [r for r in still_open if r["action_id"] in told]
             if not live:
                 return False
 
