@@ -9,7 +9,8 @@ answer:
 - may this reader learn that a record exists (a reference: id, title, link)?
   `may_see`, `visible_pks`, `reference_or_hidden`;
 - which of these people may be told about a record (e-mail recipients)?
-  `audience_for`;
+  `audience_for` when queueing, `may_be_told` again when sending, and
+  `owner_may_see_action_sql` for the set-based reminder sweep;
 - may this count be shown (the k ≥ 3 rule for concern counts)?
   `concern_count` is the only function that turns a concern count into
   something shown; every page, API response, file and digest calls it.
@@ -88,3 +89,36 @@ def audience_for(record: models.Model, candidates: Iterable[User]) -> list[User]
     return [
         user for user in candidates if model.objects.visible_to(user).filter(pk=record.pk).exists()
     ]
+
+
+# --- e-mail audiences in bulk ---------------------------------------------------------
+
+
+def owner_may_see_action_sql(alias: str) -> tuple[str, dict]:
+    """An SQL condition on the follow-up action row `alias`: its owner may see it.
+
+    The set-based form of `FollowUpAction.objects.visible_to(owner)` for sweeps that write
+    one row per action to its owner (100k actions, one statement): an owner sees every
+    action they own except a RED one they are not named on. Returns the condition and its
+    named parameters (pyformat, `%(name)s`).
+    """
+    from dialogue.enums import Marking
+    from dialogue.models import FollowUpAction
+
+    field = FollowUpAction._meta.get_field("named_users")
+    through = field.remote_field.through
+    action_column = through._meta.get_field(field.m2m_field_name()).column
+    user_column = through._meta.get_field(field.m2m_reverse_field_name()).column
+    condition = f"""({alias}.marking <> %(disclosure_red)s OR EXISTS (
+        SELECT 1 FROM {through._meta.db_table} named
+        WHERE named.{action_column} = {alias}.id AND named.{user_column} = {alias}.owner_id))"""  # noqa: S608 - names from model metadata only
+    return condition, {"disclosure_red": Marking.RED.value}
+
+
+def may_be_told(recipient: User, model: type[models.Model], pks: Iterable) -> set:
+    """The subset of `pks` an e-mail may name to `recipient` at sending time: the records
+    they may see now, and nothing for someone who can no longer receive mail. Checked
+    again at sending because visibility can change between queueing and sending."""
+    if not (recipient.is_active and recipient.email):
+        return set()
+    return visible_pks(recipient, model, pks)

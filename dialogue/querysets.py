@@ -173,8 +173,9 @@ class FollowUpActionQuerySet(MarkedQuerySet):
     organization_field = "owner_organization"
 
     def visibility_condition(self, user: User) -> Q:
-        # The owner always sees the action they must carry out.
-        return super().visibility_condition(user) | Q(owner=user)
+        # The owner sees the action they must carry out, unless it is RED: RED is for its
+        # named people only, so a RED action's owner sees it only when named on it.
+        return super().visibility_condition(user) | Q(owner=user) & ~Q(marking=Marking.RED)
 
     def open(self) -> models.QuerySet:
         return self.filter(status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])
@@ -270,10 +271,11 @@ class UserQuerySet(models.QuerySet):
 
 
 class DigestQuerySet(models.QuerySet):
-    """A digest holds what its recipient may see, so only its recipient reads it."""
+    """A digest holds what its recipient may see as an official, so only its recipient reads
+    it, and only while they are still an official."""
 
     def visible_to(self, user: User) -> models.QuerySet:
-        if not _is_signed_in(user):
+        if not (_is_signed_in(user) and (user.is_official or user.is_superuser)):
             return self.none()
         return self.filter(recipient=user)
 

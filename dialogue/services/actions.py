@@ -43,6 +43,21 @@ def _require_sector(actor: User, sector: Sector) -> None:
         raise PermissionDeniedError(_("You can manage actions only for your own sectors."))
 
 
+def _require_red_owner_named(*, marking: str, owner: User, named_user_ids, field: str) -> None:
+    """RED is for its named people only: an owner who is not named could not see the action
+    they must carry out, nor be reminded of it."""
+    if marking == Marking.RED and owner.pk not in set(named_user_ids):
+        raise ValidationError(
+            {
+                field: _(
+                    "A TLP:RED action can be seen only by the people named on it, so its owner "
+                    "must be one of them: name the owner, or choose another owner or marking."
+                )
+            },
+            code="red_owner_not_named",
+        )
+
+
 def _owner_organization(owner: User):
     return owner.organization if owner.role == Role.COMPANY else None
 
@@ -80,6 +95,12 @@ def action_create(
     named_users=(),
 ) -> FollowUpAction:
     _require_sector(actor, sector)
+    _require_red_owner_named(
+        marking=marking,
+        owner=owner,
+        named_user_ids=[getattr(user, "pk", user) for user in named_users],
+        field="owner",
+    )
     action = FollowUpAction(
         title=title,
         description=description,
@@ -111,13 +132,25 @@ def action_update(
         changes = {**changes, "due_on": parse_due_date(changes["due_on"])}
     if "owner" in changes:
         changes = {**changes, "owner_organization": _owner_organization(changes["owner"])}
-    return apply_changes(
+    action = apply_changes(
         action,
         actor=actor,
         changes=changes,
         allowed=ACTION_UPDATABLE | {"owner_organization"},
         expected_version=expected_version,
     )
+    # Checked on the saved result (the transaction rolls back on refusal), and only when the
+    # change touches who may see it: an older RED action with an unnamed owner can still be
+    # edited otherwise, and stays visible to its named people only.
+    touched = [name for name in ("owner", "marking", "named_users") if name in changes]
+    if touched:
+        _require_red_owner_named(
+            marking=action.marking,
+            owner=action.owner,
+            named_user_ids=action.named_users.values_list("pk", flat=True),
+            field=touched[0],
+        )
+    return action
 
 
 @transaction.atomic

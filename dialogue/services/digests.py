@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from dialogue.disclosure import may_be_told
 from dialogue.enums import DigestFrequency, JobKind, Role
 from dialogue.mail import absolute, send_in_language
 from dialogue.models import Digest, JobRun, User
@@ -100,6 +101,10 @@ def _digest_groups(token: str):
     ):
 
         def send(digest=digest):
+            # Its counts were made for an official: not sent to someone who has since left
+            # that role or the system.
+            if not may_be_told(digest.recipient, Digest, [digest.pk]):
+                return False
             content = digest.content
             send_in_language(
                 recipient=digest.recipient,

@@ -12,6 +12,7 @@ import logging
 from django.db import transaction
 from django.db.models import Q
 
+from dialogue.disclosure import audience_for, may_be_told
 from dialogue.enums import JobKind, NotificationEvent, Role
 from dialogue.mail import item_link, mail_safe_title, send_in_language
 from dialogue.models import Concern, ConcernMessage, JobRun, Notification, User
@@ -35,10 +36,12 @@ def organization_users(concern: Concern):
     )
 
 
-def _queue(event: NotificationEvent, event_key: str, concern: Concern, recipients) -> int:
+def _queue(event: NotificationEvent, event_key: str, concern: Concern, candidates) -> int:
+    """Outbox rows for the candidates who may see the concern now (a RED concern: only
+    its named people); the dispatch checks again before sending."""
     rows = [
         Notification(event=event, event_key=event_key, concern=concern, recipient=user)
-        for user in recipients
+        for user in audience_for(concern, candidates)
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     transaction.on_commit(nudge_dispatch)
@@ -91,7 +94,9 @@ def _notification_groups(token: str):
 
         def send(row=row):
             recipient = row.recipient
-            if not (recipient.is_active and recipient.email):
+            # Visibility may have changed since the row was queued (marked RED, a person
+            # left the organization): only someone who may see the concern now is told.
+            if not may_be_told(recipient, Concern, [row.concern_id]):
                 return False
             send_in_language(
                 recipient=recipient,

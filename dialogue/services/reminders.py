@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dialogue.disclosure import may_be_told, owner_may_see_action_sql
 from dialogue.enums import ActionStatus, JobKind, Marking, ReminderKind
 from dialogue.mail import absolute, item_link, mail_safe_title, send_in_language
 from dialogue.models import FollowUpAction, JobRun, Reminder, Sector, User
@@ -17,12 +18,17 @@ from dialogue.services.deliveries import claim, deliver, finish_run, new_token, 
 OPEN = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
-def _queue_sql() -> tuple[str, str]:
-    # Only table names are interpolated (from model metadata); every value is a parameter.
-    reminder, action, sector = (m._meta.db_table for m in (Reminder, FollowUpAction, Sector))
-    columns = "action_id, kind, due_on, recipient_id, created_at, claim_token, attempts, last_error"
-    owners = f"""
-        INSERT INTO {reminder} ({columns})
+COLUMNS = "action_id, kind, due_on, recipient_id, created_at, claim_token, attempts, last_error"
+
+
+def _owners_sql() -> tuple[str, dict]:
+    """One INSERT … SELECT for every owner reminder owed today, to owners who may see the
+    action (a RED action reaches its owner only when the owner is named on it)."""
+    # Only table and column names are interpolated (from model metadata); values are parameters.
+    reminder, action = Reminder._meta.db_table, FollowUpAction._meta.db_table
+    owner_sees, params = owner_may_see_action_sql("a")
+    sql = f"""
+        INSERT INTO {reminder} ({COLUMNS})
         SELECT a.id,
                CASE WHEN a.due_on = %(in_7)s THEN %(due_7d)s
                     WHEN a.due_on = %(in_1)s THEN %(due_1d)s
@@ -31,50 +37,81 @@ def _queue_sql() -> tuple[str, str]:
         FROM {action} a
         WHERE a.status IN (%(open)s, %(in_progress)s)
           AND (a.due_on = %(in_7)s OR a.due_on = %(in_1)s OR a.due_on < %(today)s)
+          AND {owner_sees}
         ON CONFLICT (action_id, kind, due_on) DO NOTHING
     """  # noqa: S608
-    # RED actions are for named people only, so they never escalate by e-mail.
-    escalations = f"""
-        INSERT INTO {reminder} ({columns})
-        SELECT a.id, %(escalation)s, a.due_on, s.lead_id, %(now)s, '', 0, ''
-        FROM {action} a JOIN {sector} s ON s.id = a.sector_id
-        WHERE a.status IN (%(open)s, %(in_progress)s)
-          AND a.due_on <= %(escalate_before)s
-          AND s.lead_id IS NOT NULL
-          AND a.marking <> %(red)s
-        ON CONFLICT (action_id, kind, due_on) DO NOTHING
-    """  # noqa: S608
-    return owners, escalations
+    return sql, params
+
+
+def _escalations_queue(today: datetime.date, now: datetime.datetime) -> int:
+    """Long-overdue actions to their sector's lead, only those the lead may see: one
+    INSERT … SELECT per lead (a handful), filtered by `visible_to(lead)` itself.
+
+    RED actions are for named people only, so they never escalate by e-mail.
+    """
+    before = today - datetime.timedelta(days=settings.REMINDER_ESCALATE_AFTER_DAYS)
+    sectors_by_lead: dict[int, list[int]] = {}
+    for sector_id, lead_id in Sector.objects.filter(lead__isnull=False).values_list(
+        "pk", "lead_id"
+    ):
+        sectors_by_lead.setdefault(lead_id, []).append(sector_id)
+    queued = 0
+    for lead in User.objects.filter(pk__in=sectors_by_lead, is_active=True):
+        visible = (
+            FollowUpAction.objects.visible_to(lead)
+            .open()
+            .filter(sector__in=sectors_by_lead[lead.pk], due_on__lte=before)
+            .exclude(marking=Marking.RED)
+            .order_by()
+            .values("pk")
+        )
+        subquery, sub_params = visible.query.sql_with_params()
+        sql = f"""
+            INSERT INTO {Reminder._meta.db_table} ({COLUMNS})
+            SELECT a.id, %s, a.due_on, %s, %s, '', 0, ''
+            FROM {FollowUpAction._meta.db_table} a
+            WHERE a.id IN ({subquery})
+            ON CONFLICT (action_id, kind, due_on) DO NOTHING
+        """  # noqa: S608
+        params = [
+            ReminderKind.ESCALATION.value,
+            lead.pk,
+            connection.ops.adapt_datetimefield_value(now),
+            *sub_params,
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            queued += max(cursor.rowcount, 0)
+    return queued
 
 
 def reminders_queue(today: datetime.date) -> int:
-    """Write the ledger rows owed today in two set-based INSERT … SELECT statements.
+    """Write the ledger rows owed today in set-based INSERT … SELECT statements: one for
+    the owners, one per sector lead for escalations.
 
     The unique (action, kind, due date) constraint makes a second sweep add nothing;
     a changed due date is a new key, so it earns new reminders.
     """
     ops = connection.ops
+    now = timezone.now()
+    owners_sql, owners_params = _owners_sql()
     params = {
+        **owners_params,
         "today": ops.adapt_datefield_value(today),
         "in_1": ops.adapt_datefield_value(today + datetime.timedelta(days=1)),
         "in_7": ops.adapt_datefield_value(today + datetime.timedelta(days=7)),
-        "escalate_before": ops.adapt_datefield_value(
-            today - datetime.timedelta(days=settings.REMINDER_ESCALATE_AFTER_DAYS)
-        ),
-        "now": ops.adapt_datetimefield_value(timezone.now()),
+        "now": ops.adapt_datetimefield_value(now),
         "open": ActionStatus.OPEN.value,
         "in_progress": ActionStatus.IN_PROGRESS.value,
         "due_7d": ReminderKind.DUE_IN_7_DAYS.value,
         "due_1d": ReminderKind.DUE_TOMORROW.value,
         "overdue": ReminderKind.OVERDUE.value,
-        "escalation": ReminderKind.ESCALATION.value,
-        "red": Marking.RED.value,
     }
-    queued = 0
-    with transaction.atomic(), connection.cursor() as cursor:
-        for sql in _queue_sql():
-            cursor.execute(sql, params)
-            queued += max(cursor.rowcount, 0)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(owners_sql, params)
+            queued = max(cursor.rowcount, 0)
+        queued += _escalations_queue(today, now)
     return queued
 
 
@@ -101,12 +138,14 @@ def _reminder_groups(token: str):
     recipients = User.objects.in_bulk([rid for rid, _ in groups])
     for recipient_id, group in groups:
         recipient = recipients[recipient_id]
-        # Skip what no longer needs a reminder (closed since it was queued) or nobody can read.
-        live = [r for r in group if r["action__status"] in OPEN]
-        if not (recipient.is_active and recipient.email):
-            live = []
+        # Skip what no longer needs a reminder (closed since it was queued).
+        still_open = [r for r in group if r["action__status"] in OPEN]
 
-        def send(recipient=recipient, live=live):
+        def send(recipient=recipient, still_open=still_open):
+            # Visibility may have changed since queueing (marked RED, moved to another
+            # sector …): checked again right before the e-mail, one query per recipient.
+            told = may_be_told(recipient, FollowUpAction, [r["action_id"] for r in still_open])
+            live = [r for r in still_open if r["action_id"] in told]
             if not live:
                 return False
 

@@ -199,8 +199,8 @@ def test_colleagues_see_the_organizations_action_but_only_the_owner_changes_it(w
 
 
 @pytest.mark.django_db
-def test_a_red_action_is_seen_by_its_owner_only(world):
-    # RED and naming nobody: its owner still sees it (they must carry it out), colleagues do not.
+def test_a_red_action_is_seen_by_its_owner_only_when_they_are_named(world):
+    # RED is for its named people: naming nobody, not even its owner sees it.
     red = f.FollowUpActionFactory(
         title="赤のアクション",
         sector=world["concern"].sector,
@@ -208,15 +208,11 @@ def test_a_red_action_is_seen_by_its_owner_only(world):
         owner_organization=world["org_a"],
         marking=Marking.RED,
     )
-    assert (
-        signed_in(world["a"])
-        .get(reverse("portal:action-detail", kwargs={"pk": red.pk}))
-        .status_code
-        == 200
-    )
-    assert (
-        signed_in(world["a_colleague"])
-        .get(reverse("portal:action-detail", kwargs={"pk": red.pk}))
-        .status_code
-        == 404
-    )
+
+    def status_for(user) -> int:
+        url = reverse("portal:action-detail", kwargs={"pk": red.pk})
+        return signed_in(user).get(url).status_code
+
+    assert (status_for(world["a"]), status_for(world["a_colleague"])) == (404, 404)
+    red.named_users.add(world["a"])
+    assert (status_for(world["a"]), status_for(world["a_colleague"])) == (200, 404)

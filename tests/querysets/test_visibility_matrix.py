@@ -252,10 +252,15 @@ def test_every_viewer_has_out_of_scope_rows_around(world):
 
 
 @pytest.mark.django_db
-def test_the_owner_of_an_action_always_sees_it(world):
+def test_the_owner_of_an_action_sees_it_unless_it_is_red_and_they_are_not_named(world):
     owner_a, _ = world["owners"]
+    visible = FollowUpAction.objects.visible_to(owner_a)
+    for marking in Marking.values:
+        action = world["items"]["action"][("semi", marking)]
+        assert visible.filter(pk=action.pk).exists() == (marking != RED), marking
     red = world["items"]["action"][("semi", RED)]
-    assert FollowUpAction.objects.visible_to(owner_a).filter(pk=red.pk).exists()
+    red.named_users.add(owner_a)
+    assert visible.filter(pk=red.pk).exists()
 
 
 @pytest.mark.django_db

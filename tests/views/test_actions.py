@@ -224,3 +224,27 @@ def test_list_queries_do_not_grow_with_rows(as_semi, semiconductors, semi_offici
     assert len(response.context["listing"].page.object_list) == 50
     assert len(one.captured_queries) == len(fifty.captured_queries)
     print(f"action list: {len(one)} queries at 1 row, {len(fifty)} at 50")
+
+
+@pytest.mark.django_db
+def test_a_red_action_for_an_unnamed_owner_is_refused_next_to_the_owner(
+    as_semi, semiconductors, batt_official
+):
+    # The form names only its author on a RED action; another owner could never see it.
+    response = as_semi.post(
+        reverse("workspace:action-create"),
+        {
+            "title": "極秘の対応",
+            "sector": semiconductors.pk,
+            "owner": batt_official.pk,
+            "due_on": "2026-12-01",
+            "pillar": "protection",
+            "priority": "medium",
+            "marking": Marking.RED,
+        },
+    )
+    assert response.status_code == 200  # the form again, with the reason by the owner field
+    [error] = response.context["form"].errors["owner"]
+    assert "閲覧許可者" in error
+    assert "閲覧許可者" in response.content.decode()
+    assert not FollowUpAction.objects.exists()

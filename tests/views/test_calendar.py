@@ -96,3 +96,24 @@ def test_escape_and_fold():
     assert all(len(p.encode("utf-8")) <= 75 for p in parts)
     assert all(p.startswith(" ") for p in parts[1:])
     assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == "SUMMARY:" + "あ" * 40
+
+
+@pytest.mark.django_db
+def test_a_red_action_is_in_its_owners_feed_only_when_they_are_named(
+    semi_official, batt_official, semiconductors
+):
+    red = f.FollowUpActionFactory(
+        title="極秘の対応",
+        sector=semiconductors,
+        owner=batt_official,
+        due_on=datetime.date(2099, 6, 30),
+        marking=Marking.RED,
+        named_users=[semi_official],
+    )
+    text = unfold(feed(Client(), feed_token(batt_official)).content.decode())
+    assert f"action-{red.pk}@" not in text and "TLP:RED" not in text
+
+    red.named_users.add(batt_official)
+    text = unfold(feed(Client(), feed_token(batt_official)).content.decode())
+    assert f"action-{red.pk}@" in text and "TLP:RED" in text
+    assert "極秘" not in text  # the title stays behind the link

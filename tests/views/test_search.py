@@ -78,3 +78,25 @@ def test_an_empty_query_searches_nothing(as_semi):
     response = as_semi.get(reverse("workspace:search"))
     assert response.status_code == 200
     assert response.context["groups"] == []
+
+
+@pytest.mark.django_db
+def test_a_red_action_is_found_by_its_owner_only_when_they_are_named(
+    as_batt, batt_official, semi_official, semiconductors
+):
+    red = f.FollowUpActionFactory(
+        title="極秘フォトレジスト対応",
+        sector=semiconductors,
+        owner=batt_official,
+        marking=Marking.RED,
+        named_users=[semi_official],
+    )
+    response = as_batt.get(reverse("workspace:search"), {"q": "フォトレジスト"})
+    assert groups_of(response)["actions"].total == 0
+    assert response.context["found"] == 0
+    assert "極秘" not in response.content.decode()
+
+    red.named_users.add(batt_official)
+    response = as_batt.get(reverse("workspace:search"), {"q": "フォトレジスト"})
+    assert [a.title for a in groups_of(response)["actions"].items] == ["極秘フォトレジスト対応"]
+    assert response.context["found"] == 1
