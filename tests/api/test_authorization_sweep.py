@@ -21,11 +21,10 @@ from django.http import HttpRequest
 from django.test import override_settings
 from django.utils.crypto import get_random_string
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from dialogue.enums import Marking
-from dialogue.models import ExportJob, Sector, ThreatCategory, User
+from dialogue.models import ApiToken, ExportJob, Sector, ThreatCategory, User
 from dialogue.services.plans import plan_revision_start
 from dialogue.validators import corporate_number_check_digit
 from tests import factories as f
@@ -124,6 +123,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     # Token: anyone may try a password (bad ones get 400); only a signed-in caller revokes.
     ("POST", "/api/v1/auth/token/"): expect(400, 400, 400, 400, 400, 400),
     ("DELETE", "/api/v1/auth/token/"): expect(401, 204, 204, 204, 204, 204),
+    # Tokens: each person lists and revokes their own; company A's token is nobody else's.
+    ("GET", "/api/v1/auth/tokens/"): expect(401, 200, 200, 200, 200, 200),
+    ("DELETE", "/api/v1/auth/tokens/{id}/"): expect(401, 204, 404, 404, 404, 404),
     ("GET", "/api/v1/me/"): expect(401, 200, 200, 200, 200, 200),
     # Reference data: every signed-in user.
     ("GET", "/api/v1/sectors/"): expect(401, 200, 200, 200, 200, 200),
@@ -375,6 +377,7 @@ def build_world() -> dict:
 
     draft = plan_revision_start(actor=secretariat, notes="第1版の準備")
     export_job = ExportJob.objects.create(requested_by=secretariat, kind="threats", format="csv")
+    f.api_key(users["company_a"], name="A-token")
     return {
         "users": users,
         "semi": semi,
@@ -391,6 +394,7 @@ def build_world() -> dict:
         "action_a": action_a,
         "draft": draft,
         "export_job": export_job,
+        "token_a": ApiToken.objects.get(name="A-token"),
     }
 
 
@@ -399,6 +403,7 @@ def build_world() -> dict:
 # First path segment → the object whose id fills {id}.
 TARGETS = {
     "actions": "action_a",
+    "auth": "token_a",
     "chokepoints": "chokepoint_a",
     "concerns": "concern_a",
     "export-jobs": "export_job",
@@ -708,7 +713,7 @@ def test_bad_credentials_get_400_and_do_not_tell_which_part_was_wrong(world):
         assert response.status_code == 400
         answers.append(response.content)
     assert answers[0] == answers[1] == answers[2]
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exclude(name="A-token").exists()
 
 
 @pytest.mark.django_db
@@ -744,7 +749,7 @@ def test_a_revoked_token_is_refused(world):
     # then
     assert client.get("/api/v1/me/").status_code == 401
     assert client.delete("/api/v1/auth/token/").status_code == 401
-    assert not Token.objects.filter(key=key).exists()
+    assert not ApiToken.objects.filter(user__username="semi-official").exists()
 
 
 @pytest.mark.django_db

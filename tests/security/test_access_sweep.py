@@ -40,12 +40,12 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from dialogue.enums import ConcernLevel
 from dialogue.models import (
     AgendaItem,
+    ApiToken,
     ChokepointTechnology,
     Concern,
     ConcernAttachment,
@@ -394,7 +394,7 @@ ADMIN_MODELS: dict[str, AdminModel] = {
         model: AdminModel("none", None, ALL_OFFICIALS)
         for model in (
             "auth/group",
-            "authtoken/tokenproxy",
+            "dialogue/apitoken",
             "django_celery_beat/periodictask",
             "django_celery_beat/intervalschedule",
             "django_celery_beat/crontabschedule",
@@ -589,7 +589,7 @@ WATCHED = (
     Invitation,
     ExportJob,
     Digest,
-    Token,
+    ApiToken,
     PortalSubmission,
     Notification,
 )
