@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from dialogue import models as m
+from dialogue.admin_lookups import VisibleLookupsMixin
 from dialogue.audit import audit_token_revoked
 from dialogue.forms import UsernameLengthMixin
 from dialogue.portal.admin import deactivate_users  # also registers InvitationAdmin
@@ -47,8 +48,11 @@ class ChangesWithout(HistoricalRecordContextHelper):
         return super().context_for_delta_changes(delta)
 
 
-class VisibilityAdmin(SimpleHistoryAdmin):
+class VisibilityAdmin(VisibleLookupsMixin, SimpleHistoryAdmin):
     """Scope every list, detail and lookup to the signed-in user's visibility.
+
+    Lookups through relations (URL filters, list filters, search) leave out the related
+    records the user may not see (dialogue.admin_lookups).
 
     A record's links to marked records (a threat's source session and concern, an
     action's threat …) may name what the reader may not see although they see the
