@@ -433,8 +433,14 @@ def fill(path: str, world: dict) -> str:
     return re.sub(r"\{(\w+)\}", value, path)
 
 
+def version_of(record) -> int:
+    """The version an update must name (If-Match or `version`), as stored now."""
+    return type(record).objects.values_list("version", flat=True).get(pk=record.pk)
+
+
 def bodies(world: dict, user: User | None) -> dict[tuple[str, str], tuple[dict, str]]:
-    """A small valid body per write; the point is the status, not the change."""
+    """A small valid body per write; the point is the status, not the change. Updates of
+    versioned records name the version they are based on."""
     semi = world["semi"].pk
     caller = user.pk if user is not None else world["users"]["secretariat"].pk
     return {
@@ -460,7 +466,10 @@ def bodies(world: dict, user: User | None) -> dict[tuple[str, str], tuple[dict, 
             },
             "json",
         ),
-        ("PATCH", "/api/v1/sessions/{id}/"): ({"minutes": "議事録を追記"}, "json"),
+        ("PATCH", "/api/v1/sessions/{id}/"): (
+            {"minutes": "議事録を追記", "version": version_of(world["session_a"])},
+            "json",
+        ),
         ("POST", "/api/v1/threats/"): (
             {
                 "title": "新規の脅威",
@@ -471,12 +480,18 @@ def bodies(world: dict, user: User | None) -> dict[tuple[str, str], tuple[dict, 
             },
             "json",
         ),
-        ("PATCH", "/api/v1/threats/{id}/"): ({"likelihood": 2}, "json"),
+        ("PATCH", "/api/v1/threats/{id}/"): (
+            {"likelihood": 2, "version": version_of(world["threat_semi"])},
+            "json",
+        ),
         ("POST", "/api/v1/chokepoints/"): (
             {"name": "新規のチョークポイント", "sector": semi, "stage": "upstream"},
             "json",
         ),
-        ("PATCH", "/api/v1/chokepoints/{id}/"): ({"description": "説明を更新"}, "json"),
+        ("PATCH", "/api/v1/chokepoints/{id}/"): (
+            {"description": "説明を更新", "version": version_of(world["chokepoint_a"])},
+            "json",
+        ),
         ("POST", "/api/v1/concerns/"): (
             {
                 "sector": semi,
@@ -487,7 +502,10 @@ def bodies(world: dict, user: User | None) -> dict[tuple[str, str], tuple[dict, 
             },
             "json",
         ),
-        ("PATCH", "/api/v1/concerns/{id}/"): ({"status": "triaged"}, "json"),
+        ("PATCH", "/api/v1/concerns/{id}/"): (
+            {"status": "triaged", "version": version_of(world["concern_a"])},
+            "json",
+        ),
         ("POST", "/api/v1/concerns/{concern_pk}/messages/"): ({"body": "追加の質問です。"}, "json"),
         ("POST", "/api/v1/concerns/{concern_pk}/attachments/"): (
             {"file": SimpleUploadedFile("追加資料.pdf", PDF, "application/pdf")},
@@ -503,7 +521,10 @@ def bodies(world: dict, user: User | None) -> dict[tuple[str, str], tuple[dict, 
             },
             "json",
         ),
-        ("PATCH", "/api/v1/actions/{id}/"): ({"status": "in_progress"}, "json"),
+        ("PATCH", "/api/v1/actions/{id}/"): (
+            {"status": "in_progress", "version": version_of(world["action_a"])},
+            "json",
+        ),
         ("POST", "/api/v1/plan-revisions/"): ({"notes": "次の版"}, "json"),
     }
 

@@ -490,6 +490,15 @@ def send_form(world, form: Form, language: str, fields: dict, files: dict):
     return client, response, before
 
 
+def version_header(client, method: str, url: str) -> dict:
+    """An update of a versioned record names the version it is based on (428 otherwise):
+    the ETag of a read just before."""
+    if method != "PATCH":
+        return {}
+    etag = client.get(url).get("ETag")
+    return {"HTTP_IF_MATCH": etag} if etag else {}
+
+
 def send_api(world, method, path, write: ApiWrite, language: str, data: dict, files: dict):
     client = world.api_client(write.role, language)
     ctx = write.prepare(world, client) if write.prepare else {}
@@ -498,5 +507,6 @@ def send_api(world, method, path, write: ApiWrite, language: str, data: dict, fi
         body, content_type = multipart(data, files or {"file": ("追加資料.pdf", PDF)})
     else:
         body, content_type = json_body(data), "application/json"
+    headers = version_header(client, method, url)
     before = row_counts()
-    return client.generic(method, url, body, content_type=content_type), before
+    return client.generic(method, url, body, content_type=content_type, **headers), before
