@@ -286,6 +286,7 @@ def build_sweep_world() -> dict:
         world["sessions"][role] = client.cookies[settings.SESSION_COOKIE_NAME].value
         world["tokens"][role] = f.api_key(user)
         world["feeds"][role] = feed_token(user)
+    world["official_token"] = ApiToken.objects.filter(user=users["sector_official"]).first()
     world["admin_objects"] = operator_rows(users, world["concern_a"])
     # Company A's password-reset link (after signing in: the token covers the last sign-in).
     company_a = User.objects.get(pk=users["company_a"].pk)
