@@ -8,6 +8,7 @@ import datetime
 import json
 import logging
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.forms import SetPasswordForm
@@ -315,3 +316,31 @@ def test_the_workspace_account_page_lists_and_revokes_tokens(official, company):
     assert response.status_code == 302
     assert bearer(mine["token"]).get(ME).status_code == 401
     assert bearer(theirs["token"]).get(ME).status_code == 200
+
+
+@pytest.mark.django_db
+def test_legacy_keys_keep_working_after_the_upgrade_and_leave_no_plain_copy(company):
+    # Django REST framework's authtoken table, as an older installation has it.
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("dialogue.migrations.0005_api_tokens")
+    legacy_key = "0123456789abcdef0123456789abcdef01234567"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE authtoken_token "
+            '("key" varchar(40) PRIMARY KEY, created timestamp, user_id integer)'
+        )
+        cursor.execute(
+            'INSERT INTO authtoken_token ("key", created, user_id) VALUES (%s, %s, %s)',
+            [legacy_key, timezone.now(), company.pk],
+        )
+    # The step reads and writes through the editor's connection only.
+    migration.move_legacy_tokens(apps, SimpleNamespace(connection=connection))
+
+    assert bearer(legacy_key).get(ME).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM authtoken_token")
+        assert cursor.fetchone() == (0,)
