@@ -12,6 +12,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from dialogue import models as m
+from dialogue.admin_lookups import VisibleLookupsMixin
+from dialogue.audit import audit_token_revoked
 from dialogue.forms import UsernameLengthMixin
 from dialogue.portal.admin import deactivate_users  # also registers InvitationAdmin
 from dialogue.querysets import MarkedQuerySet
@@ -46,8 +48,11 @@ class ChangesWithout(HistoricalRecordContextHelper):
         return super().context_for_delta_changes(delta)
 
 
-class VisibilityAdmin(SimpleHistoryAdmin):
+class VisibilityAdmin(VisibleLookupsMixin, SimpleHistoryAdmin):
     """Scope every list, detail and lookup to the signed-in user's visibility.
+
+    Lookups through relations (URL filters, list filters, search) leave out the related
+    records the user may not see (dialogue.admin_lookups).
 
     A record's links to marked records (a threat's source session and concern, an
     action's threat …) may name what the reader may not see although they see the
@@ -416,3 +421,35 @@ class ExportJobAdmin(DeliveryAdmin):
     search_fields = ["requested_by__username", "filename"]
     list_select_related = ["requested_by"]
     exclude = ["file"]
+
+
+@admin.register(m.ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens, for superusers: who holds which, until when; delete one to revoke it.
+    The keys are not stored, so not shown. Officials manage their own tokens on their
+    account page, not here."""
+
+    list_display = ["user", "name", "created_at", "expires_at", "last_used_at"]
+    list_filter = ["expires_at"]
+    search_fields = ["user__username", "name"]
+    list_select_related = ["user"]
+    fields = ["user", "name", "created_at", "expires_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        token_id = obj.pk
+        super().delete_model(request, obj)
+        obj.pk = token_id
+        audit_token_revoked(request, obj, actor=request.user, reason="revoked_by_admin")
+
+    def delete_queryset(self, request, queryset):
+        tokens = list(queryset)
+        super().delete_queryset(request, queryset)
+        for token in tokens:
+            audit_token_revoked(request, token, actor=request.user, reason="revoked_by_admin")

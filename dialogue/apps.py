@@ -11,9 +11,11 @@ class DialogueConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from dialogue.audit import connect_signals
+        from dialogue.services import tokens
 
         post_migrate.connect(_install_schedule, sender=self)
         connect_signals()
+        tokens.connect_signals()
 
 
 def _install_schedule(sender, **kwargs) -> None:

@@ -12,6 +12,10 @@ when set), formatted by dialogue.logging.JsonFormatter:
     export.queued          a large export queued as a background job
     export.downloaded      a finished export job's file fetched
     attachment.downloaded  a concern's attachment fetched
+    token.created          an API token issued (object_id: the token's id, never its key)
+    token.revoked          an API token ended; reason: revoked (by its owner), signed_out
+                           (DELETE /api/v1/auth/token/), password_changed, deactivated,
+                           revoked_by_admin
 
 Who: user_id, username, role and organization_id (role "anonymous" and the rest
 null before sign-in); from: ip (the client's address, as the sign-in lock-out
@@ -152,4 +156,32 @@ def audit_export_downloaded(request, job) -> None:
         format=job.format,
         marking=job.marking,
         rows=job.rows,
+    )
+
+
+# --- API tokens: issued and ended ---------------------------------------------------------
+
+
+def audit_token_created(request, token) -> None:
+    audit_event(
+        "token.created",
+        user=token.user,
+        request=request,
+        object_type="api_token",
+        object_id=token.pk,
+        expires_at=token.expires_at.isoformat(),
+    )
+
+
+def audit_token_revoked(request, token, *, reason: str, actor=None) -> None:
+    """`actor`: who ended it (its owner unless an official deactivated the account);
+    `token_owner_id` says whose token it was."""
+    audit_event(
+        "token.revoked",
+        user=actor if actor is not None else token.user,
+        request=request,
+        object_type="api_token",
+        object_id=token.pk,
+        token_owner_id=token.user_id,
+        reason=reason,
     )

@@ -319,6 +319,15 @@ class OwnQuerySet(models.QuerySet):
         return self.filter(**{self.owner_field: user})
 
 
+class ApiTokenQuerySet(OwnQuerySet):
+    """API tokens: each person sees and revokes only their own."""
+
+    owner_field = "user"
+
+    def live(self) -> models.QuerySet:
+        return self.filter(expires_at__gt=timezone.now())
+
+
 class InvitationQuerySet(models.QuerySet):
     """Officials see every invitation; an organization's portal admin sees that organization's."""
 

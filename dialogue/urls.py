@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/login/", auth.login, name="login"),
     path("accounts/logout/", auth.logout, name="logout"),
     path("accounts/password/", auth.password_change, name="password-change"),
+    path("accounts/tokens/<int:pk>/revoke/", auth.token_revoke, name="token-revoke"),
     # Sectors
     path("sectors/", sectors.sector_list, name="sector-list"),
     path("sectors/<slug:code>/", sectors.sector_detail, name="sector-detail"),

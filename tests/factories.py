@@ -229,3 +229,10 @@ class PlanRevisionFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     label = factory.LazyAttribute(lambda o: "初版" if o.number == 1 else f"第{o.number}版")
     created_by = factory.SubFactory(SecretariatFactory)
+
+
+def api_key(user: m.User, name: str = "") -> str:
+    """A new API token for `user`: its key, for an `Authorization: Token <key>` header."""
+    from dialogue.services.tokens import api_token_issue
+
+    return api_token_issue(user=user, name=name)[1]

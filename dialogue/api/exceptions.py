@@ -1,4 +1,5 @@
-"""Errors in one shape: 400 with field errors, 403, 404, 409 for a stale update.
+"""Errors in one shape: 400 with field errors, 403, 404, 409 for a stale update, 428 for an
+update that does not say which version it is based on.
 
 Messages quote what was sent ("“x” is not a valid choice."), so a lone surrogate in the
 input is replaced before the answer is encoded as UTF-8, and the messages Django REST
@@ -7,6 +8,7 @@ framework has no Japanese for (a surrogate, an unreadable body) get one of ours.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.response import Response
@@ -19,6 +21,18 @@ from dialogue.validators import UNPAIRED_SURROGATE, UNPAIRED_SURROGATE_MESSAGE
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "stale_version"
+
+
+class PreconditionRequired(exceptions.APIException):
+    """An update of a versioned record without the version it is based on: it could
+    overwrite someone else's change unseen, so it is refused."""
+
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_code = "version_required"
+    default_detail = gettext_lazy(
+        'Say which version you are changing: send the header If-Match: "<version>" '
+        "(the ETag of your read) or a “version” field in the body."
+    )
 
 
 def _sendable(detail):

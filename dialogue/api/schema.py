@@ -2,7 +2,7 @@
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 Detail = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
@@ -29,7 +29,33 @@ Conflict = inline_serializer(
 )
 
 
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        'The version you read, as its ETag says: `"3"`. An update needs this header or a '
+        "`version` field in the body: without either it is refused with 428, based on an "
+        "older version with 409."
+    ),
+)
+
+
 class DialogueAutoSchema(AutoSchema):
+    def _is_versioned_update(self) -> bool:
+        from dialogue.api.views.base import VersionedWriteMixin
+
+        return self.method.upper() in ("PATCH", "PUT") and isinstance(
+            self.view, VersionedWriteMixin
+        )
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self._is_versioned_update():
+            parameters = [*parameters, IF_MATCH]
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         method = self.method.upper()
@@ -53,6 +79,12 @@ class DialogueAutoSchema(AutoSchema):
             extra["409"] = OpenApiResponse(
                 Conflict,
                 description="Changed by someone else since you read it; nothing was saved.",
+            )
+        if self._is_versioned_update():
+            extra["428"] = OpenApiResponse(
+                Detail,
+                description="Neither If-Match nor `version` said which version you are "
+                "changing; nothing was saved.",
             )
         if method in ("GET",) and self._is_list_view():
             extra["400"] = OpenApiResponse(FieldErrors, description="Invalid filter value.")

@@ -2,7 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from dialogue.api.views.actions import ActionViewSet
-from dialogue.api.views.auth import TokenView
+from dialogue.api.views.auth import TokenDetailView, TokenListView, TokenView
 from dialogue.api.views.concerns import (
     ConcernAttachmentViewSet,
     ConcernMessageViewSet,
@@ -47,6 +47,8 @@ concern_attachment_download = ConcernAttachmentViewSet.as_view({"get": "download
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/tokens/", TokenListView.as_view(), name="token-list"),
+    path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="token-detail"),
     path("me/", MeView.as_view(), name="me"),
     path("concerns/<int:concern_pk>/messages/", concern_messages, name="concern-message-list"),
     path(

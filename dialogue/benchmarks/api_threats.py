@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import json
 
-from rest_framework.authtoken.models import Token
-
 from dialogue.benchmarks.loadgen import Sample, fetch, median, percentile, run_load
 from dialogue.benchmarks.registry import Benchmark, BenchmarkError, Goal, Result, register
 from dialogue.models import Threat, User
+from dialogue.services.tokens import api_token_issue
 
 API_PATH = "/api/v1/threats/?page_size=50"
 REFERENCE_PATH = "/bench/threats-reference/"
@@ -52,8 +51,8 @@ class ApiThreatsBenchmark(Benchmark):
         self.threats = threats
 
     def run(self, server) -> Result:
-        token, _ = Token.objects.get_or_create(user=self.user)
-        headers = {"Authorization": f"Token {token.key}", "Accept": "application/json"}
+        _, key = api_token_issue(user=self.user, name="benchmark")
+        headers = {"Authorization": f"Token {key}", "Accept": "application/json"}
         sides = {"api": API_PATH, "reference": REFERENCE_PATH}
         sizes = self._check_same_rows(server, headers)
 

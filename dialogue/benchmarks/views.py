@@ -10,9 +10,9 @@ from django.db.models import F
 from django.http import JsonResponse
 from django.utils import translation
 from django.views.decorators.http import require_GET
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
+from dialogue.api.authentication import ExpiringTokenAuthentication
 from dialogue.models import Threat
 
 PAGE_SIZE = 50
@@ -39,7 +39,7 @@ THREAT_COLUMNS = (
 
 def _token_user(request):
     try:
-        authenticated = TokenAuthentication().authenticate(request)
+        authenticated = ExpiringTokenAuthentication().authenticate(request)
     except AuthenticationFailed:
         return None
     return authenticated[0] if authenticated else None

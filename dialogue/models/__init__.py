@@ -11,10 +11,12 @@ from dialogue.models.sectors import Sector
 from dialogue.models.sessions import AgendaItem, DialogueSession, Participant
 from dialogue.models.submissions import PortalSubmission
 from dialogue.models.threats import Threat
+from dialogue.models.tokens import ApiToken
 from dialogue.models.users import User
 
 __all__ = [
     "AgendaItem",
+    "ApiToken",
     "BestPractice",
     "ChokepointTechnology",
     "Concern",

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dialogue.admin_lookups import VisibleLookupsMixin
 from dialogue.models import Invitation, PortalSubmission
 from dialogue.permissions import is_official
 from dialogue.services.accounts import user_deactivate
@@ -80,7 +81,7 @@ class InvitationAddForm(forms.ModelForm):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(VisibleLookupsMixin, admin.ModelAdmin):
     """Adding an invitation sends the e-mail; the link is never shown here or stored."""
 
     list_display = [
@@ -162,7 +163,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PortalSubmission)
-class PortalSubmissionAdmin(admin.ModelAdmin):
+class PortalSubmissionAdmin(VisibleLookupsMixin, admin.ModelAdmin):
     """The once-only ledger of portal forms: read-only, for looking into a reported duplicate."""
 
     list_display = ["key", "user", "concern", "message", "created_at"]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("logout/", auth.logout, name="logout"),
     path("account/", home.account, name="account"),
     path("account/password/", auth.password_change, name="password-change"),
+    path("account/tokens/<int:pk>/revoke/", home.token_revoke, name="token-revoke"),
     path("password-reset/", auth.password_reset, name="password-reset"),
     path("password-reset/sent/", auth.password_reset_done, name="password-reset-done"),
     path(

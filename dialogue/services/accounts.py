@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from dialogue.enums import Language, Role
 from dialogue.models import Invitation, User
 from dialogue.permissions import is_official, is_secretariat
 from dialogue.services.common import PermissionDeniedError
+from dialogue.services.tokens import api_tokens_revoke_all
 
 
 def can_deactivate(actor: User, person: User) -> bool:
@@ -70,7 +70,7 @@ def user_deactivate(*, actor: User, user: User) -> int:
         user.is_active = False
         user._history_user = actor
         user.save(update_fields=["is_active"])
-    Token.objects.filter(user=user).delete()
+    api_tokens_revoke_all(user=user, reason="deactivated", actor=actor)
     Invitation.objects.filter(
         invited_by=user, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())

@@ -14,12 +14,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from dialogue.audit import audit_token_revoked
 from dialogue.forms import SignInForm
+from dialogue.models import ApiToken
+from dialogue.services.tokens import api_token_list, api_token_revoke
 from dialogue.views.access import may_use_workspace, official_required, portal_url
 
 # A working day: a session left open on a shared desk ends by itself. Set at
@@ -74,11 +80,33 @@ class WorkspacePasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("workspace:dashboard")
     extra_context = {"title": gettext_lazy("Change password")}
 
+    def get_context_data(self, **kwargs):
+        # The workspace's account page: the password, and the person's API tokens.
+        return super().get_context_data(
+            tokens=api_token_list(self.request.user),
+            token_days=settings.API_TOKEN_TTL_DAYS,
+            **kwargs,
+        )
+
     def form_valid(self, form):
-        # Django keeps this session signed in and ends the user's other sessions.
+        # Django keeps this session signed in and ends the user's other sessions; the
+        # new password also revokes every API token (dialogue.services.tokens).
         response = super().form_valid(form)
         messages.success(self.request, _("Your password has been changed."))
         return response
+
+
+@official_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one of the official's own API tokens; anyone else's is "not found"."""
+    try:
+        token = api_token_revoke(user=request.user, token_id=pk)
+    except ApiToken.DoesNotExist as missing:
+        raise Http404 from missing
+    audit_token_revoked(request, token, reason="revoked")
+    messages.success(request, _("The API token has been revoked."))
+    return redirect("workspace:password-change")
 
 
 login = WorkspaceLoginView.as_view()

@@ -21,11 +21,10 @@ from django.http import HttpRequest
 from django.test import override_settings
 from django.utils.crypto import get_random_string
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from dialogue.enums import Marking
-from dialogue.models import ExportJob, Sector, ThreatCategory, User
+from dialogue.models import ApiToken, ExportJob, Sector, ThreatCategory, User
 from dialogue.services.plans import plan_revision_start
 from dialogue.validators import corporate_number_check_digit
 from tests import factories as f
@@ -124,6 +123,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     # Token: anyone may try a password (bad ones get 400); only a signed-in caller revokes.
     ("POST", "/api/v1/auth/token/"): expect(400, 400, 400, 400, 400, 400),
     ("DELETE", "/api/v1/auth/token/"): expect(401, 204, 204, 204, 204, 204),
+    # Tokens: each person lists and revokes their own; company A's token is nobody else's.
+    ("GET", "/api/v1/auth/tokens/"): expect(401, 200, 200, 200, 200, 200),
+    ("DELETE", "/api/v1/auth/tokens/{id}/"): expect(401, 204, 404, 404, 404, 404),
     ("GET", "/api/v1/me/"): expect(401, 200, 200, 200, 200, 200),
     # Reference data: every signed-in user.
     ("GET", "/api/v1/sectors/"): expect(401, 200, 200, 200, 200, 200),
@@ -375,6 +377,7 @@ def build_world() -> dict:
 
     draft = plan_revision_start(actor=secretariat, notes="第1版の準備")
     export_job = ExportJob.objects.create(requested_by=secretariat, kind="threats", format="csv")
+    f.api_key(users["company_a"], name="A-token")
     return {
         "users": users,
         "semi": semi,
@@ -391,6 +394,7 @@ def build_world() -> dict:
         "action_a": action_a,
         "draft": draft,
         "export_job": export_job,
+        "token_a": ApiToken.objects.get(name="A-token"),
     }
 
 
@@ -399,6 +403,7 @@ def build_world() -> dict:
 # First path segment → the object whose id fills {id}.
 TARGETS = {
     "actions": "action_a",
+    "auth": "token_a",
     "chokepoints": "chokepoint_a",
     "concerns": "concern_a",
     "export-jobs": "export_job",
@@ -428,8 +433,14 @@ def fill(path: str, world: dict) -> str:
     return re.sub(r"\{(\w+)\}", value, path)
 
 
+def version_of(record) -> int:
+    """The version an update must name (If-Match or `version`), as stored now."""
+    return type(record).objects.values_list("version", flat=True).get(pk=record.pk)
+
+
 def bodies(world: dict, user: User | None) -> dict[tuple[str, str], tuple[dict, str]]:
-    """A small valid body per write; the point is the status, not the change."""
+    """A small valid body per write; the point is the status, not the change. Updates of
+    versioned records name the version they are based on."""
     semi = world["semi"].pk
     caller = user.pk if user is not None else world["users"]["secretariat"].pk
     return {
@@ -455,7 +466,10 @@ def bodies(world: dict, user: User | None) -> dict[tuple[str, str], tuple[dict, 
             },
             "json",
         ),
-        ("PATCH", "/api/v1/sessions/{id}/"): ({"minutes": "議事録を追記"}, "json"),
+        ("PATCH", "/api/v1/sessions/{id}/"): (
+            {"minutes": "議事録を追記", "version": version_of(world["session_a"])},
+            "json",
+        ),
         ("POST", "/api/v1/threats/"): (
             {
                 "title": "新規の脅威",
@@ -466,12 +480,18 @@ def bodies(world: dict, user: User | None) -> dict[tuple[str, str], tuple[dict, 
             },
             "json",
         ),
-        ("PATCH", "/api/v1/threats/{id}/"): ({"likelihood": 2}, "json"),
+        ("PATCH", "/api/v1/threats/{id}/"): (
+            {"likelihood": 2, "version": version_of(world["threat_semi"])},
+            "json",
+        ),
         ("POST", "/api/v1/chokepoints/"): (
             {"name": "新規のチョークポイント", "sector": semi, "stage": "upstream"},
             "json",
         ),
-        ("PATCH", "/api/v1/chokepoints/{id}/"): ({"description": "説明を更新"}, "json"),
+        ("PATCH", "/api/v1/chokepoints/{id}/"): (
+            {"description": "説明を更新", "version": version_of(world["chokepoint_a"])},
+            "json",
+        ),
         ("POST", "/api/v1/concerns/"): (
             {
                 "sector": semi,
@@ -482,7 +502,10 @@ def bodies(world: dict, user: User | None) -> dict[tuple[str, str], tuple[dict, 
             },
             "json",
         ),
-        ("PATCH", "/api/v1/concerns/{id}/"): ({"status": "triaged"}, "json"),
+        ("PATCH", "/api/v1/concerns/{id}/"): (
+            {"status": "triaged", "version": version_of(world["concern_a"])},
+            "json",
+        ),
         ("POST", "/api/v1/concerns/{concern_pk}/messages/"): ({"body": "追加の質問です。"}, "json"),
         ("POST", "/api/v1/concerns/{concern_pk}/attachments/"): (
             {"file": SimpleUploadedFile("追加資料.pdf", PDF, "application/pdf")},
@@ -498,7 +521,10 @@ def bodies(world: dict, user: User | None) -> dict[tuple[str, str], tuple[dict, 
             },
             "json",
         ),
-        ("PATCH", "/api/v1/actions/{id}/"): ({"status": "in_progress"}, "json"),
+        ("PATCH", "/api/v1/actions/{id}/"): (
+            {"status": "in_progress", "version": version_of(world["action_a"])},
+            "json",
+        ),
         ("POST", "/api/v1/plan-revisions/"): ({"notes": "次の版"}, "json"),
     }
 
@@ -708,7 +734,7 @@ def test_bad_credentials_get_400_and_do_not_tell_which_part_was_wrong(world):
         assert response.status_code == 400
         answers.append(response.content)
     assert answers[0] == answers[1] == answers[2]
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exclude(name="A-token").exists()
 
 
 @pytest.mark.django_db
@@ -744,7 +770,7 @@ def test_a_revoked_token_is_refused(world):
     # then
     assert client.get("/api/v1/me/").status_code == 401
     assert client.delete("/api/v1/auth/token/").status_code == 401
-    assert not Token.objects.filter(key=key).exists()
+    assert not ApiToken.objects.filter(user__username="semi-official").exists()
 
 
 @pytest.mark.django_db

@@ -89,7 +89,10 @@ def test_flow_1_official_records_a_semiconductor_session(people, semiconductors)
         )
         assert action.status_code == 201, action.content
 
-    held = official.patch(f"/api/v1/sessions/{session['id']}/", {"status": "held"}, format="json")
+    version = official.get(f"/api/v1/sessions/{session['id']}/").json()["version"]
+    held = official.patch(
+        f"/api/v1/sessions/{session['id']}/", {"status": "held", "version": version}, format="json"
+    )
     assert held.status_code == 200 and held.json()["status"] == "held"
     assert Threat.objects.filter(source_session_id=session["id"]).count() == 2
     assert FollowUpAction.objects.filter(session_id=session["id"]).count() == 3

@@ -45,7 +45,6 @@ from django.db import close_old_connections, connections, transaction
 from django.test import override_settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
@@ -135,9 +134,7 @@ class World:
             ),
             "official": f.OfficialFactory(username="fuzz_official", sectors=[semi]),
         }
-        self.tokens = {
-            name: Token.objects.create(user=user).key for name, user in self.users.items()
-        }
+        self.tokens = {name: f.api_key(user) for name, user in self.users.items()}
         secretariat = self.users["secretariat"]
         self.session = f.DialogueSessionFactory(
             sectors=[semi],

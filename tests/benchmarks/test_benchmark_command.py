@@ -11,7 +11,6 @@ import threading
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from rest_framework.authtoken.models import Token
 
 from dialogue.benchmarks import report
 from dialogue.benchmarks.loadgen import LoadError, percentile, run_load
@@ -50,7 +49,7 @@ def official_with_threats(semiconductors, batteries, code):
 
 
 def _get(client, path, token):
-    response = client.get(path, HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(path, HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200, response.content
     return response.json()
 
@@ -58,7 +57,7 @@ def _get(client, path, token):
 @pytest.mark.django_db
 @pytest.mark.urls("dialogue.benchmarks.urls")
 def test_reference_endpoint_lists_the_same_threats_as_the_api(client, official_with_threats):
-    token = Token.objects.create(user=official_with_threats)
+    token = f.api_key(official_with_threats)
 
     api = _get(client, API, token)
     reference = _get(client, REFERENCE, token)
@@ -73,7 +72,7 @@ def test_reference_endpoint_lists_the_same_threats_as_the_api(client, official_w
     assert first["category_name"] == api["results"][0]["category_name"]
 
     # The keyset cursor continues where the API's next page does.
-    api_next = client.get(api["next"], HTTP_AUTHORIZATION=f"Token {token.key}").json()
+    api_next = client.get(api["next"], HTTP_AUTHORIZATION=f"Token {token}").json()
     reference_next = _get(client, f"{REFERENCE}?cursor={reference['next']}", token)
     assert [row["id"] for row in reference_next["results"]] == [
         row["id"] for row in api_next["results"]
@@ -91,8 +90,8 @@ def test_reference_endpoint_requires_a_token(client, official_with_threats):
 
 @pytest.mark.django_db
 def test_reference_endpoint_is_not_in_the_production_urlconf(client, official_with_threats):
-    token = Token.objects.create(user=official_with_threats)
-    response = client.get(REFERENCE, HTTP_AUTHORIZATION=f"Token {token.key}")
+    token = f.api_key(official_with_threats)
+    response = client.get(REFERENCE, HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 404
 
 

@@ -13,8 +13,6 @@ OFFICIALS = 3
 
 def main() -> None:
     django.setup()
-    from rest_framework.authtoken.models import Token
-
     from tests import factories as f
 
     sector = f.SectorFactory(code="drill-sector")
@@ -32,8 +30,8 @@ def main() -> None:
                 "sector": sector.pk,
                 "category": category.code,
                 "officials": [o.pk for o in officials],
-                "official_token": Token.objects.create(user=officials[0]).key,
-                "company_token": Token.objects.create(user=company).key,
+                "official_token": f.api_key(officials[0]),
+                "company_token": f.api_key(company),
             }
         )
     )

@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from dialogue.enums import ActionStatus, Priority
 from dialogue.models import FollowUpAction
@@ -72,7 +71,7 @@ def new_action(semiconductors, owner) -> FollowUpAction:
 def test_api_two_saves_of_the_same_version_one_wins_the_other_gets_409(
     live_server, officials, semiconductors
 ):
-    tokens = [Token.objects.create(user=official).key for official in officials]
+    tokens = [f.api_key(official) for official in officials]
     action = new_action(semiconductors, officials[0])
     url = f"{live_server.url}/api/v1/actions/{action.pk}/"
 

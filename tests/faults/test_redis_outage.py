@@ -26,7 +26,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from config.celery import app
 from dialogue.enums import JobKind, Marking
@@ -106,7 +105,7 @@ def people(semiconductors):
         )
     return {
         "company": company,
-        "company_token": Token.objects.create(user=company).key,
+        "company_token": f.api_key(company),
         "officials": [
             f.OfficialFactory(
                 username=f"redis_official_{n}",

@@ -94,4 +94,12 @@ def world(semiconductors, batteries, code):
         "action": action,
         "official_action": official_action,
         "invitation": pending,
+        # Company A's user's API token (named, so that a page listing it can be checked).
+        "token": a.api_tokens.get(pk=_issue_token(a)),
     }
+
+
+def _issue_token(user) -> int:
+    from dialogue.services.tokens import api_token_issue
+
+    return api_token_issue(user=user, name="A社の連携トークン")[0].pk

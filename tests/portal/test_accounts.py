@@ -8,7 +8,6 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from dialogue.enums import Language
 from dialogue.services.accounts import can_deactivate, user_deactivate
@@ -36,7 +35,7 @@ def test_a_portal_admin_deactivates_a_colleague_and_their_sessions_end_at_once(w
     laptop, phone = Client(), Client()
     assert login(laptop, colleague).status_code == 302
     assert login(phone, colleague).status_code == 302
-    Token.objects.create(user=colleague)
+    key = f.api_key(colleague)
     other = signed_in(world["a"])  # someone else's session survives
     assert sessions_of(colleague) == 2
 
@@ -48,7 +47,8 @@ def test_a_portal_admin_deactivates_a_colleague_and_their_sessions_end_at_once(w
     colleague.refresh_from_db()
     assert not colleague.is_active
     assert sessions_of(colleague) == 0
-    assert not Token.objects.filter(user=colleague).exists()
+    assert not colleague.api_tokens.exists()
+    assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
     for client in (laptop, phone):
         page = client.get(reverse("portal:home"))
         assert page.status_code == 302
@@ -62,9 +62,9 @@ def test_a_portal_admin_deactivates_a_colleague_and_their_sessions_end_at_once(w
 
 @pytest.mark.django_db
 def test_a_deactivated_person_gets_no_api_access(world):
-    token = Token.objects.create(user=world["a_colleague"])
+    key = f.api_key(world["a_colleague"])
     user_deactivate(actor=world["a_admin"], user=world["a_colleague"])
-    response = Client().get("/api/v1/concerns/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = Client().get("/api/v1/concerns/", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 401
 
 

@@ -58,9 +58,10 @@ SPECS = {
     "colleague-invite": Spec("org_admin", {"GET": 405, "POST": 400}),
     "colleague-deactivate": Spec("org_admin", {"GET": 405, "POST": 302}, kind="colleague"),
     "invitation-revoke": Spec("org_admin", {"GET": 405, "POST": 302}, kind="invitation"),
+    "token-revoke": Spec("company", {"GET": 405, "POST": 302}, kind="token"),
 }
 
-OBJECT_KINDS = {"concern", "attachment", "action", "colleague", "invitation"}
+OBJECT_KINDS = {"concern", "attachment", "action", "colleague", "invitation", "token"}
 
 
 def pattern_names() -> list[str]:
@@ -94,6 +95,8 @@ def url_for(name: str, world, *, pk=None) -> str:
         kwargs = {"pk": pk or world["a_colleague"].pk}
     elif kind == "invitation":
         kwargs = {"pk": pk or world["invitation"].pk}
+    elif kind == "token":
+        kwargs = {"pk": pk or world["token"].pk}
     return reverse(f"portal:{name}", kwargs=kwargs)
 
 

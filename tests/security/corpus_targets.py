@@ -23,7 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 from drf_spectacular.generators import SchemaGenerator
 
 from dialogue.enums import ActionStatus, ConcernStatus, Marking
-from dialogue.models import ThreatCategory
+from dialogue.models import ApiToken, ThreatCategory
 from dialogue.services.plans import plan_revision_start
 from tests import factories as f
 from tests.security.corpus_world import World
@@ -57,6 +57,11 @@ class Form:
     prepare: Callable[[World, Client], dict] | None = None
     shows: Callable[[World], list[tuple[str | None, str]]] = lambda w: []
     exports: tuple = ()
+
+
+def own_token(w: World, role: str) -> int:
+    """The id of the role's own API token (the one its API requests are signed with)."""
+    return ApiToken.objects.filter(user=w.users[role]).values_list("pk", flat=True).first()
 
 
 def named(name: str, **kwargs) -> Callable[[World, dict], str]:
@@ -170,6 +175,11 @@ FORMS: dict[str, Form] = {
             "new_password2": NEW_PASSWORD,
         },
         text=("old_password", ("new_password1", "new_password2")),
+    ),
+    "workspace:token-revoke": Form(
+        "official",
+        named("workspace:token-revoke", pk=lambda w: own_token(w, "official")),
+        lambda w: {},
     ),
     "workspace:threat-create": Form(
         "secretariat",
@@ -435,6 +445,9 @@ FORMS: dict[str, Form] = {
     ),
     "portal:invitation-revoke": Form(
         "company", named("portal:invitation-revoke", pk=lambda w: w.invitation.pk), lambda w: {}
+    ),
+    "portal:token-revoke": Form(
+        "company", named("portal:token-revoke", pk=lambda w: own_token(w, "company")), lambda w: {}
     ),
     # --- the language switch (Django's set_language) ---------------------------------------
     "set_language": Form(

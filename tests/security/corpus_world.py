@@ -11,7 +11,6 @@ import io
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from dialogue.enums import ConcernStatus, Marking
 from dialogue.models import Digest, ExportJob, Sector, ThreatCategory
@@ -95,7 +94,7 @@ class World:
         self.export_job = ExportJob.objects.create(
             requested_by=secretariat, kind="threats", format="csv"
         )
-        self.tokens = {role: Token.objects.create(user=u).key for role, u in self.users.items()}
+        self.tokens = {role: f.api_key(u) for role, u in self.users.items()}
         self.cookies = {}
         for role, user in self.users.items():
             client = Client()

@@ -40,12 +40,12 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from dialogue.enums import ConcernLevel
 from dialogue.models import (
     AgendaItem,
+    ApiToken,
     ChokepointTechnology,
     Concern,
     ConcernAttachment,
@@ -163,6 +163,8 @@ PAGES: dict[str, dict[str, dict]] = {
     ),
     "workspace:logout": rows(everyone(405), everyone(REDIRECT)),
     "workspace:password-change": rows(officials(200, 200, 200), officials(DONE, DONE, DONE)),
+    # One's own API token: the semiconductors official's.
+    "workspace:token-revoke": rows(officials(405, 405, 405), officials(DONE, 404, 404)),
     "workspace:sector-list": rows(officials(200, 200, 200), officials(200, 200, 200)),
     "workspace:sector-detail": rows(officials(200, 200, 200), officials(200, 200, 200)),
     "workspace:threat-list": rows(officials(200, 200, 200), officials(200, 200, 200)),
@@ -226,6 +228,8 @@ PAGES: dict[str, dict[str, dict]] = {
     ),
     "portal:logout": rows(everyone(405), everyone(REDIRECT)),
     "portal:account": rows(companies(200, 200, 200), companies(DONE, DONE, DONE)),
+    # One's own API token: company A's user's.
+    "portal:token-revoke": rows(companies(405, 405, 405), companies(DONE, 404, 404)),
     "portal:password-change": rows(companies(200, 200, 200), companies(DONE, DONE, DONE)),
     "portal:password-reset": rows(everyone(200), everyone(REDIRECT)),
     "portal:password-reset-done": rows(everyone(200), everyone(405)),
@@ -314,6 +318,9 @@ API: dict[tuple[str, str], dict[str, int | str]] = {
     ("GET", "/api/v1/actions/export/"): api(200, 200, 200, 200, 200, 200),
     ("GET", "/api/v1/chokepoints/export/"): api(200, 200, 200, 200, 200, 200),
     ("GET", "/api/v1/export-jobs/"): api(200, 200, 200, 200, 200, 200),
+    # API tokens: everyone their own; company A's named token is nobody else's.
+    ("GET", "/api/v1/auth/tokens/"): api(200, 200, 200, 200, 200, 200),
+    ("DELETE", "/api/v1/auth/tokens/{id}/"): api(204, 404, 404, 404, 404, 404),
     ("GET", "/api/v1/export-jobs/{id}/"): api(404, 404, 404, 200, 404, 404),
     ("GET", "/api/v1/export-jobs/{id}/download/"): api(404, 404, 404, 200, 404, 404),
 }
@@ -394,7 +401,7 @@ ADMIN_MODELS: dict[str, AdminModel] = {
         model: AdminModel("none", None, ALL_OFFICIALS)
         for model in (
             "auth/group",
-            "authtoken/tokenproxy",
+            "dialogue/apitoken",
             "django_celery_beat/periodictask",
             "django_celery_beat/intervalschedule",
             "django_celery_beat/crontabschedule",
@@ -589,7 +596,7 @@ WATCHED = (
     Invitation,
     ExportJob,
     Digest,
-    Token,
+    ApiToken,
     PortalSubmission,
     Notification,
 )
@@ -719,6 +726,8 @@ PAGE_RECORDS = {
     "portal:action-": "action_a",
     "portal:colleague-": "colleague",
     "portal:invitation-revoke": "invitation",
+    "portal:token-revoke": "token_a",
+    "workspace:token-revoke": "official_token",
 }
 PAGE_QUERIES = {
     "workspace:search": "?q=:",  # most titles in the world have one: many results of each kind
@@ -885,6 +894,7 @@ def page_body(name: str, world: dict) -> dict:
 # First path segment → the record whose id fills {id}.
 API_RECORDS = {
     "actions": "action_a",
+    "auth": "token_a",
     "chokepoints": "chokepoint_a",
     "concerns": "concern_a",
     "export-jobs": "done_export",

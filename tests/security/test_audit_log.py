@@ -12,7 +12,6 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from dialogue.enums import Marking
 from dialogue.logging import JsonFormatter
@@ -200,8 +199,7 @@ def test_another_companys_concern_is_a_404_and_an_authorization_failure(world, a
 
 @pytest.mark.django_db
 def test_the_api_logs_another_companys_concern_too(world, audit):
-    token = Token.objects.create(user=world["b"])
-    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client = Client(HTTP_AUTHORIZATION=f"Token {f.api_key(world['b'])}")
 
     response = client.get(reverse("api:concern-detail", args=[world["concern"].pk]))
 

@@ -60,6 +60,7 @@ from tests.security.corpus_checks import (
     strings_in,
     text_of,
     urlencoded,
+    version_header,
 )
 from tests.security.corpus_targets import (
     API_WRITES,
@@ -371,8 +372,10 @@ def test_api_refuses_a_broken_body(world, method, path, kind):
         ctx = write.prepare(world, client) if write.prepare else {}
         files = {"file": ("report.pdf", PDF)} if write.upload else {}
         body, content_type = broken_body(kind, write.valid(world), files)
+        url = fill(path, world, ctx)
+        headers = version_header(client, method, url)
         before = row_counts()
-        response = client.generic(method, fill(path, world, ctx), body, content_type=content_type)
+        response = client.generic(method, url, body, content_type=content_type, **headers)
         if response.status_code >= 500:
             attempt.fail(f"server error {response.status_code}: {response.exc_info}")
             return

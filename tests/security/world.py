@@ -29,11 +29,11 @@ from django_celery_beat.models import (
     PeriodicTask,
     SolarSchedule,
 )
-from rest_framework.authtoken.models import Token, TokenProxy
 
 from dialogue.enums import DigestFrequency, JobKind, Marking, NotificationEvent, ReminderKind
 from dialogue.models import (
     AgendaItem,
+    ApiToken,
     BestPractice,
     Concern,
     ConcernMessage,
@@ -284,8 +284,9 @@ def build_sweep_world() -> dict:
         client = Client()
         client.force_login(user)
         world["sessions"][role] = client.cookies[settings.SESSION_COOKIE_NAME].value
-        world["tokens"][role] = Token.objects.create(user=user).key
+        world["tokens"][role] = f.api_key(user)
         world["feeds"][role] = feed_token(user)
+    world["official_token"] = ApiToken.objects.filter(user=users["sector_official"]).first()
     world["admin_objects"] = operator_rows(users, world["concern_a"])
     # Company A's password-reset link (after signing in: the token covers the last sign-in).
     company_a = User.objects.get(pk=users["company_a"].pk)
@@ -312,7 +313,7 @@ def operator_rows(users: dict, concern: Concern) -> dict[str, object]:
     }
     return {
         "auth/group": Group.objects.create(name="計画チーム"),
-        "authtoken/tokenproxy": TokenProxy.objects.get(user=users["secretariat"]),
+        "dialogue/apitoken": ApiToken.objects.filter(user=users["secretariat"]).first(),
         "django_celery_beat/periodictask": PeriodicTask.objects.create(
             name="sweep-task", task="dialogue.reminders.sweep", interval=interval
         ),

@@ -148,6 +148,22 @@ def test_a_stale_edit_shows_a_conflict_and_overwrites_nothing(
 
 
 @pytest.mark.django_db
+def test_the_edit_page_sends_the_version_and_an_edit_without_it_saves_nothing(
+    as_semi, semiconductors, code
+):
+    threat = f.ThreatFactory(title="最初の題名", sector=semiconductors, category=code("1-2"))
+    url = reverse("workspace:threat-edit", args=[threat.pk])
+    assert 'type="hidden" name="version" value="1"' in as_semi.get(url).content.decode()
+
+    response = as_semi.post(url, threat_data(semiconductors, title="版なしの題名"))
+
+    assert response.status_code == 200  # the form again, with its error
+    assert "version" in response.context["form"].errors
+    threat.refresh_from_db()
+    assert (threat.title, threat.version) == ("最初の題名", 1)
+
+
+@pytest.mark.django_db
 def test_links_the_editor_cannot_see_are_kept(as_semi, semiconductors, batteries):
     hidden = f.ChokepointFactory(sector=batteries, marking=Marking.AMBER)
     mine = f.ChokepointFactory(sector=semiconductors)

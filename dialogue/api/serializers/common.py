@@ -7,12 +7,16 @@ from dialogue.models import ThreatCategory
 
 
 class VersionedSerializer(serializers.ModelSerializer):
-    """`version` is shown on reads; sent back on a write, a stale value gets 409."""
+    """`version` is shown on reads; an update sends it back (or If-Match): a stale value gets
+    409, none at all 428."""
 
     version = serializers.IntegerField(
         required=False,
         min_value=1,
-        help_text="The version you read; a write based on an older version is refused with 409.",
+        help_text=(
+            'The version you read. An update needs it (here or as If-Match: "<version>"): '
+            "without it 428, based on an older version 409; nothing is saved."
+        ),
     )
     marking = serializers.ChoiceField(choices=Marking.choices, required=False)
 

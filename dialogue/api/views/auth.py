@@ -1,33 +1,74 @@
-"""Token authentication: obtain a token with a password, revoke it when done."""
+"""Token authentication: obtain a token with a password, list your tokens, revoke them."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken import serializers as authtoken
-from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dialogue.api.throttles import TokenLoginThrottle
-from dialogue.models import User
+from dialogue.audit import audit_token_created, audit_token_revoked
+from dialogue.models import ApiToken, User
+from dialogue.services.tokens import (
+    api_token_issue,
+    api_token_list,
+    api_token_revoke,
+    api_tokens_revoke_all,
+)
 
-TokenResponse = inline_serializer("TokenResponse", fields={"token": serializers.CharField()})
+TokenResponse = inline_serializer(
+    "TokenResponse",
+    fields={
+        "token": serializers.CharField(help_text="The key: shown this once, never again."),
+        "id": serializers.IntegerField(),
+        "name": serializers.CharField(),
+        "expires_at": serializers.DateTimeField(
+            help_text="The token stops working then (API_TOKEN_TTL_DAYS after issue), or "
+            "earlier when its owner changes or resets the password or revokes it."
+        ),
+    },
+)
 
 
 class AuthTokenSerializer(authtoken.AuthTokenSerializer):
     """DRF's, with the user name no longer than a user name can be: a longer one was
     checked anyway and then written to the failed-sign-in log (django-axes), whose
-    column PostgreSQL refuses it for."""
+    column PostgreSQL refuses it for. An optional name tells the tokens apart."""
 
     username = serializers.CharField(
         label=authtoken.AuthTokenSerializer._declared_fields["username"].label,
         write_only=True,
         max_length=User._meta.get_field("username").max_length,
     )
+    name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=ApiToken._meta.get_field("name").max_length,
+        write_only=True,
+        help_text='What the token is for, e.g. "nightly sync"; shown in your token list.',
+    )
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField(
+        help_text="True for the token that signed this request."
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "created_at", "expires_at", "last_used_at", "current"]
+        read_only_fields = fields
+
+    def get_current(self, token) -> bool:
+        auth = self.context["request"].auth
+        return isinstance(auth, ApiToken) and auth.pk == token.pk
 
 
 class TokenView(APIView):
-    """POST username and password for a token; DELETE revokes the caller's token."""
+    """POST username and password for a new token; DELETE revokes the token that signs
+    the request (from a browser session: every token of the caller)."""
 
     throttle_classes = [TokenLoginThrottle]
 
@@ -41,10 +82,42 @@ class TokenView(APIView):
     def post(self, request):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        token, key = api_token_issue(
+            user=serializer.validated_data["user"],
+            name=serializer.validated_data.get("name", ""),
+        )
+        audit_token_created(request, token)
+        return Response(
+            {"token": key, "id": token.pk, "name": token.name, "expires_at": token.expires_at}
+        )
 
     @extend_schema(request=None, responses={204: OpenApiResponse(description="Token revoked.")})
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        if isinstance(request.auth, ApiToken):
+            token = api_token_revoke(user=request.user, token_id=request.auth.pk)
+            audit_token_revoked(request, token, reason="signed_out")
+        else:
+            api_tokens_revoke_all(user=request.user, reason="signed_out")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenListView(APIView):
+    """Your own live tokens (never their keys), newest first."""
+
+    @extend_schema(responses={200: ApiTokenSerializer(many=True)})
+    def get(self, request):
+        tokens = api_token_list(request.user)
+        return Response(ApiTokenSerializer(tokens, many=True, context={"request": request}).data)
+
+
+class TokenDetailView(APIView):
+    """Revoke one of your tokens; another person's token is "not found", like a missing one."""
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description="Token revoked.")})
+    def delete(self, request, pk: int):
+        try:
+            token = api_token_revoke(user=request.user, token_id=pk)
+        except ApiToken.DoesNotExist as missing:
+            raise NotFound() from missing
+        audit_token_revoked(request, token, reason="revoked")
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -8,6 +8,7 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 
+from dialogue.api.exceptions import PreconditionRequired
 from dialogue.api.querying import mark_visible_related
 
 ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
@@ -51,9 +52,12 @@ class VisibleViewSet(viewsets.GenericViewSet):
 
 
 class VersionedWriteMixin:
-    """Optimistic concurrency from `If-Match: "<version>"` or a `version` field in the body."""
+    """Optimistic concurrency from `If-Match: "<version>"` or a `version` field in the body.
 
-    def expected_version(self, validated_data: dict) -> int | None:
+    An update must carry one of them (428 otherwise): without it, a change based on an
+    old read would overwrite what someone saved meanwhile, unseen."""
+
+    def expected_version(self, validated_data: dict) -> int:
         body_version = validated_data.pop("version", None)
         header = self.request.headers.get("If-Match")
         if header:
@@ -63,6 +67,8 @@ class VersionedWriteMixin:
                     {"If-Match": [_('Send the version you read, e.g. If-Match: "3".')]}
                 )
             return int(match.group(1))
+        if body_version is None:
+            raise PreconditionRequired()
         return body_version
 
     def finalize_response(self, request, response, *args, **kwargs):

@@ -97,7 +97,8 @@ class PortalPasswordChangeView(auth_views.PasswordChangeView):
     extra_context = {"title": gettext_lazy("Change password"), "section": "account"}
 
     def form_valid(self, form):
-        # Django keeps this session signed in and ends the user's other sessions.
+        # Django keeps this session signed in and ends the user's other sessions; the
+        # new password also revokes every API token (dialogue.services.tokens).
         response = super().form_valid(form)
         messages.success(self.request, _("Your password has been changed."))
         return response

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dialogue.audit import audit_token_revoked
+from dialogue.models import ApiToken
 from dialogue.portal import selectors
 from dialogue.portal.access import bound, company_required
 from dialogue.portal.forms import AccountForm, add_service_errors
 from dialogue.portal.views.auth import remember_language
 from dialogue.services.accounts import user_set_language
 from dialogue.services.invitations import organization_display_name
+from dialogue.services.tokens import api_token_list, api_token_revoke
 
 HOME_LIMIT = 5
 
@@ -79,6 +83,21 @@ def account(request: HttpRequest) -> HttpResponse:
             "section": "account",
             "form": form,
             "organization_name": organization_display_name(user.organization, language),
+            "tokens": api_token_list(user),
+            "token_days": settings.API_TOKEN_TTL_DAYS,
         },
         status=400 if form.errors else 200,
     )
+
+
+@company_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one of the person's own API tokens; anyone else's is "not found"."""
+    try:
+        token = api_token_revoke(user=request.user, token_id=pk)
+    except ApiToken.DoesNotExist as missing:
+        raise Http404 from missing
+    audit_token_revoked(request, token, reason="revoked")
+    messages.success(request, _("The API token has been revoked."))
+    return redirect("portal:account")
