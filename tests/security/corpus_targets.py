@@ -147,7 +147,7 @@ def chokepoint_body(w: World) -> dict:
 
 def concern_detail_pages(w: World) -> list:
     return [
-        ("company", reverse("portal:concern-detail", args=[w.concern.pk])),
+        ("company", reverse("portal:concern-detail", args=[w.concern.reference])),
         ("official", reverse("workspace:concern-detail", args=[w.concern.pk])),
     ]
 
@@ -397,7 +397,7 @@ FORMS: dict[str, Form] = {
     ),
     "portal:concern-reply": Form(
         "company",
-        named("portal:concern-reply", pk=lambda w: w.concern.pk),
+        named("portal:concern-reply", reference=lambda w: w.concern.reference),
         lambda w: {"body": "追加の資料を送ります。", "submission_key": str(uuid.uuid4())},
         text=("body",),
         files=("attachments",),
@@ -405,7 +405,7 @@ FORMS: dict[str, Form] = {
     ),
     "portal:concern-withdraw": Form(
         "company",
-        named("portal:concern-withdraw", pk=lambda w: w.concern.pk),
+        named("portal:concern-withdraw", reference=lambda w: w.concern.reference),
         lambda w: {"version": str(w.concern.version)},
         coded=("version",),
     ),
@@ -591,10 +591,10 @@ PAGES: dict[str, Page] = {
     "portal:concern-list": Page("company", at("portal:concern-list")),
     "portal:concern-create": Page("company", at("portal:concern-create")),
     "portal:concern-detail": Page(
-        "company", at("portal:concern-detail", pk=lambda w: w.concern.pk)
+        "company", at("portal:concern-detail", reference=lambda w: w.concern.reference)
     ),
     "portal:concern-withdraw": Page(
-        "company", at("portal:concern-withdraw", pk=lambda w: w.concern.pk)
+        "company", at("portal:concern-withdraw", reference=lambda w: w.concern.reference)
     ),
     "portal:attachment-download": Page(
         "company", at("portal:attachment-download", pk=lambda w: w.attachment.pk)
