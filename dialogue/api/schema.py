@@ -94,8 +94,8 @@ class VisibleConcernFieldExtension(OpenApiSerializerFieldExtension):
                 {"type": "integer", "description": "the concern's id (officials)"},
                 {
                     "type": "string",
-                    "description": "the organization's reference number (company users)",
-                    "example": "2026-0003",
+                    "description": "the organization's reference number, e.g. 2026-0003 "
+                    "(company users)",
                 },
             ]
         }

@@ -54,7 +54,6 @@ class ConcernViewSet(ServiceViewSet):
     model = Concern
     serializer_class = ConcernSerializer
     filterset_class = filters.ConcernFilter
-    lookup_value_regex = r"[^/]+"
 
     @property
     def ordering_fields(self):
