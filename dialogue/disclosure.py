@@ -117,5 +117,5 @@ def concern_key_filter(reader: User, key) -> models.Q:
     a company user names nothing, exactly like a number that does not exist)."""
     key = str(key)
     if sees_global_concern_ids(reader):
-        return models.Q(pk=int(key)) if key.isdigit() else models.Q(pk__in=[])
+        return models.Q(pk=int(key)) if key.isascii() and key.isdigit() else models.Q(pk__in=[])
     return models.Q(organization_id=reader.organization_id, reference=key)

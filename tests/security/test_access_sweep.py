@@ -1199,10 +1199,13 @@ def test_marked_item_detail_is_shown_only_to_who_may_see_it(world, item):
         "admin": reverse(f"admin:{admin_prefix}_change", args=[record.pk]),
     }
     if portal_name:
-        urls["portal"] = reverse(portal_name, args=[record.pk])
+        # The portal names a concern by its organization's reference number.
+        urls["portal"] = reverse(portal_name, args=[getattr(record, "reference", record.pk)])
     found, expected, problems = {}, {}, []
     for role in ROLES:
         for surface, url in urls.items():
+            if surface == "api" and kind == "concern" and role in COMPANY_ROLES:
+                url = f"/api/v1/{api_resource}/{record.reference}/"
             client = api_client(world, role) if surface == "api" else browser(world, role)
             answer = perform(client, "GET", url, api=surface == "api")
             found[(role, surface)] = answer.outcome

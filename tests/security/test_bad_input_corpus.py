@@ -372,7 +372,8 @@ def test_api_refuses_a_broken_body(world, method, path, kind):
         files = {"file": ("report.pdf", PDF)} if write.upload else {}
         body, content_type = broken_body(kind, write.valid(world), files)
         before = row_counts()
-        response = client.generic(method, fill(path, world, ctx), body, content_type=content_type)
+        url = fill(path, world, ctx, write.role)
+        response = client.generic(method, url, body, content_type=content_type)
         if response.status_code >= 500:
             attempt.fail(f"server error {response.status_code}: {response.exc_info}")
             return
