@@ -108,9 +108,9 @@ def test_the_migration_numbers_existing_concerns_in_submission_order(semiconduct
         "a-2026-second": (a, at(2026, 2, 1)),
     }
     concerns = {}
-    for name, (org, created) in made.items():
+    for n, (name, (org, created)) in enumerate(made.items()):
         concern = f.ConcernFactory(organization=org)
-        Concern.objects.filter(pk=concern.pk).update(created_at=created, reference=f"old-{name}")
+        Concern.objects.filter(pk=concern.pk).update(created_at=created, reference=f"old-{n}")
         concerns[name] = concern
 
     # when
