@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy
 
+from dialogue.enums import Role
+
 if TYPE_CHECKING:
     from dialogue.models import User
 
@@ -122,3 +124,32 @@ def may_be_told(recipient: User, model: type[models.Model], pks: Iterable) -> se
     if not (recipient.is_active and recipient.email):
         return set()
     return visible_pks(recipient, model, pks)
+
+
+# --- concern numbers --------------------------------------------------------------------
+
+
+def sees_global_concern_ids(reader: User) -> bool:
+    """Officials (and administrators) work with the global id; nobody else ever sees it."""
+    return bool(getattr(reader, "is_authenticated", False)) and reader.role != Role.COMPANY
+
+
+def concern_number(reader: User, concern) -> str:
+    """How `reader` refers to a concern: the global id ("#57") for officials, the
+    organization's own reference ("2026-0003") for everyone else.
+
+    The global id counts every company's concerns, so a company user who saw it would
+    learn how many concerns all companies have filed, and when: company users get only
+    their organization's number, in pages, e-mails, links, files and the API.
+    """
+    return f"#{concern.pk}" if sees_global_concern_ids(reader) else concern.reference
+
+
+def concern_key_filter(reader: User, key) -> models.Q:
+    """The filter that finds the concern `reader` names by `key` in an address: the global
+    id for officials, the organization's reference number for company users (an id from
+    a company user names nothing, exactly like a number that does not exist)."""
+    key = str(key)
+    if sees_global_concern_ids(reader):
+        return models.Q(pk=int(key)) if key.isascii() and key.isdigit() else models.Q(pk__in=[])
+    return models.Q(organization_id=reader.organization_id, reference=key)

@@ -18,6 +18,7 @@ from dialogue.enums import (
     SessionFormat,
     SupplyChainStage,
 )
+from dialogue.services.concerns import concern_reference_next
 from dialogue.validators import corporate_number_check_digit
 
 _corporate_base = itertools.count(100000000001)
@@ -181,6 +182,13 @@ class ConcernFactory(MarkedFactory):
     description = "取引先から規制対象の確認を求められています。"
     desired_support = DesiredSupport.INFORMATION
     marking = Marking.AMBER_STRICT
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Numbered as `concern_submit` numbers them: the organization's next reference.
+        if not kwargs.get("reference"):
+            kwargs["reference"] = concern_reference_next(organization_id=kwargs["organization"].pk)
+        return super()._create(model_class, *args, **kwargs)
 
 
 class ConcernMessageFactory(factory.django.DjangoModelFactory):

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from dialogue.disclosure import sees_global_concern_ids
+
 
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """Accepts only ids the caller may see, and shows an id only when the caller may see it.
@@ -48,3 +50,45 @@ class VisibleManyRelatedField(serializers.ManyRelatedField):
 def visible_many(model, **kwargs) -> VisibleManyRelatedField:
     kwargs.setdefault("required", False)
     return VisibleManyRelatedField(child_relation=VisibleRelatedField(model=model), **kwargs)
+
+
+class VisibleConcernField(VisibleRelatedField):
+    """A related concern: its id for officials, its organization's reference number
+    ("2026-0003") for company users, who never see global concern ids.
+
+    The view copies the reference onto the instance as `<field>_reference`
+    (`Related(..., values={"<field>_reference": "reference"})`). Written values are read
+    the same way: an id from officials, a reference of their own organization from
+    company users.
+    """
+
+    def __init__(self, **kwargs):
+        from dialogue.models import Concern
+
+        super().__init__(model=Concern, **kwargs)
+
+    def _by_reference(self) -> bool:
+        request = self.context.get("request")
+        return request is not None and not sees_global_concern_ids(request.user)
+
+    def get_attribute(self, instance):
+        related = super().get_attribute(instance)
+        if related is None or not self._by_reference():
+            return related
+        return getattr(instance, f"{self.source}_reference", None)
+
+    def to_representation(self, value):
+        return value if isinstance(value, str) else super().to_representation(value)
+
+    def to_internal_value(self, data):
+        if not self._by_reference():
+            return super().to_internal_value(data)
+        user = self.context["request"].user
+        concern = (
+            self.get_queryset()
+            .filter(organization_id=user.organization_id, reference=str(data))
+            .first()
+        )
+        if concern is None:
+            self.fail("does_not_exist", pk_value=data)
+        return concern

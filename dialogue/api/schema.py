@@ -1,6 +1,6 @@
 """OpenAPI: every operation documents its error responses too."""
 
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
@@ -111,4 +111,44 @@ class VisibleRelatedFieldExtension(OpenApiSerializerFieldExtension):
         in_list = isinstance(self.target.parent, serializers.ManyRelatedField)
         if direction == "response" and not in_list:
             schema = {**schema, "nullable": True}
+        return schema
+
+
+class VisibleConcernFieldExtension(OpenApiSerializerFieldExtension):
+    """A related concern: an id for officials, a reference number for company users."""
+
+    target_class = "dialogue.api.fields.VisibleConcernField"
+    priority = 1  # before VisibleRelatedFieldExtension, which matches subclasses
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {
+            "oneOf": [
+                {"type": "integer", "description": "the concern's id (officials)"},
+                {
+                    "type": "string",
+                    "description": "the organization's reference number, e.g. 2026-0003 "
+                    "(company users)",
+                },
+            ]
+        }
+        if direction == "response":
+            schema["nullable"] = True
+        return schema
+
+
+class ConcernSerializerExtension(OpenApiSerializerExtension):
+    """`id` is left out of concerns shown to company users (`ConcernSerializer.get_fields`),
+    so the schema does not require it."""
+
+    target_class = "dialogue.api.serializers.concerns.ConcernSerializer"
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        if "id" in schema.get("required", []):
+            schema["required"] = [name for name in schema["required"] if name != "id"]
+        if "id" in schema.get("properties", {}):
+            schema["properties"]["id"] = {
+                **schema["properties"]["id"],
+                "description": "Officials only; company users get `reference` instead.",
+            }
         return schema

@@ -45,24 +45,26 @@ concern_attachments = ConcernAttachmentViewSet.as_view({"get": "list", "post": "
 concern_attachment = ConcernAttachmentViewSet.as_view({"get": "retrieve"})
 concern_attachment_download = ConcernAttachmentViewSet.as_view({"get": "download"})
 
+# `concern_pk` is the concern's id for officials, its organization's reference number
+# ("2026-0003") for company users (dialogue.disclosure.concern_key_filter).
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("auth/tokens/", TokenListView.as_view(), name="token-list"),
     path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="token-detail"),
     path("me/", MeView.as_view(), name="me"),
-    path("concerns/<int:concern_pk>/messages/", concern_messages, name="concern-message-list"),
+    path("concerns/<str:concern_pk>/messages/", concern_messages, name="concern-message-list"),
     path(
-        "concerns/<int:concern_pk>/attachments/",
+        "concerns/<str:concern_pk>/attachments/",
         concern_attachments,
         name="concern-attachment-list",
     ),
     path(
-        "concerns/<int:concern_pk>/attachments/<int:pk>/",
+        "concerns/<str:concern_pk>/attachments/<int:pk>/",
         concern_attachment,
         name="concern-attachment-detail",
     ),
     path(
-        "concerns/<int:concern_pk>/attachments/<int:pk>/download/",
+        "concerns/<str:concern_pk>/attachments/<int:pk>/download/",
         concern_attachment_download,
         name="concern-attachment-download",
     ),

@@ -6,6 +6,8 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
+
 from dialogue.bench.base import HISTORY_DAYS, GeneratorBase
 from dialogue.bench.sampling import weighted
 from dialogue.bench.vocabulary import COMPANY_AFFILIATIONS, LIKE_MINDED, OFFICIAL_AFFILIATIONS
@@ -230,6 +232,10 @@ class RecordTables(GeneratorBase):
         # Per concern: submitter, organization, sector, created_at, status, marking.
         meta: list[tuple[int, int, int, datetime, str, str]] = []
 
+        # Per organization and year, as `concern_submit` numbers them (here in generation
+        # order, not date order: the numbers only have to be unique).
+        last_reference: dict[tuple[int, int], int] = defaultdict(int)
+
         def build():
             for _ in range(self.counts["concerns"]):
                 org = rng.choice(self.orgs_with_users)
@@ -258,8 +264,11 @@ class RecordTables(GeneratorBase):
                     }
                 )
                 meta.append((submitter, org, sector, created, status, marking))
+                year = timezone.localtime(created).year
+                last_reference[org, year] += 1
                 yield Concern(
                     organization_id=org,
+                    reference=f"{year}-{last_reference[org, year]:04d}",
                     submitted_by_id=submitter,
                     sector_id=sector,
                     category_id=self.pick_code(),

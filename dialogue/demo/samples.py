@@ -38,6 +38,7 @@ from dialogue.models import (
     Threat,
     User,
 )
+from dialogue.services.concerns import concern_reference_next
 
 
 def reuse_or_create_chokepoint(
@@ -282,6 +283,7 @@ def create_sample(run: SeedRun, orgs: dict[str, Organization], users: dict[str, 
         organization=org_a,
         title="新たな輸出管理規制による海外顧客向け出荷への影響",
         defaults={
+            "reference": lambda: concern_reference_next(organization_id=org_a.pk),
             "submitted_by": company_a,
             "sector": semi,
             "category": run.codes["2-2"],
@@ -315,6 +317,7 @@ def create_sample(run: SeedRun, orgs: dict[str, Organization], users: dict[str, 
         organization=org_b,
         title="退職予定の技術者への海外企業からの転職打診",
         defaults={
+            "reference": lambda: concern_reference_next(organization_id=org_b.pk),
             "submitted_by": company_b,
             "sector": batt,
             "category": run.codes["1-2"],

@@ -10,6 +10,9 @@ from dialogue.enums import ConcernStatus, DesiredSupport, Marking
 from dialogue.models.base import MarkedModel, TimeStampedModel, VersionedModel
 from dialogue.querysets import ConcernAttachmentQuerySet, ConcernMessageQuerySet, ConcernQuerySet
 
+# A concern's reference number as it appears in portal and API addresses: "2026-0003".
+REFERENCE_PATTERN = r"[0-9]{4}-[0-9]{4,8}"
+
 
 class Concern(MarkedModel, VersionedModel, TimeStampedModel):
     """A concern or request for consultation submitted by a company through the portal."""
@@ -38,6 +41,11 @@ class Concern(MarkedModel, VersionedModel, TimeStampedModel):
         related_name="concerns",
         verbose_name=_("threat code"),
     )
+    # The organization's own number for the concern ("2026-0003": year of submission and a
+    # counter within the organization and that year). Company users see only this number,
+    # never the global id, which would tell them how many concerns every company has filed.
+    # Assigned once by `concern_submit` (services/concerns.py) and never changed.
+    reference = models.CharField(_("reference number"), max_length=16, editable=False)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
     desired_support = models.CharField(
@@ -67,6 +75,11 @@ class Concern(MarkedModel, VersionedModel, TimeStampedModel):
         verbose_name = _("concern")
         verbose_name_plural = _("concerns")
         indexes = [models.Index(fields=["sector", "category"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "reference"], name="concern_reference_unique_per_org"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -58,11 +58,13 @@ def concern_list(user: User, *, status: str = "") -> QuerySet[Concern]:
     return queryset
 
 
-def concern_get(user: User, pk: int) -> Concern:
-    """The concern if `user` may see it; 404 otherwise, exactly as for an id that does not exist."""
+def concern_get(user: User, reference: str) -> Concern:
+    """My organization's concern with this reference number if `user` may see it; 404
+    otherwise, exactly as for a number that does not exist."""
     return get_object_or_404(
         Concern.objects.visible_to(user).select_related("sector", "category", "submitted_by"),
-        pk=pk,
+        organization_id=user.organization_id,
+        reference=reference,
     )
 
 

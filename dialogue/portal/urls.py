@@ -4,11 +4,29 @@ Every pattern here is walked by tests/portal/test_isolation.py with two
 organizations; a new pattern without an expectation there fails the suite.
 `portal:concern-detail` and `portal:action-detail` are the links in e-mails
 (dialogue/mail.py: item_link).
+
+Concerns are addressed by their organization's reference number
+(`/portal/concerns/2026-0003/`), never by the global id, which would tell a company
+how many concerns every company has filed.
 """
 
-from django.urls import path
+from django.urls import path, register_converter
 
+from dialogue.models.concerns import REFERENCE_PATTERN
 from dialogue.portal.views import actions, auth, colleagues, concerns, home
+
+
+class ConcernReferenceConverter:
+    regex = REFERENCE_PATTERN
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ConcernReferenceConverter, "concern_reference")
 
 app_name = "portal"
 
@@ -33,9 +51,17 @@ urlpatterns = [
     # Concerns
     path("concerns/", concerns.concern_list, name="concern-list"),
     path("concerns/new/", concerns.concern_create, name="concern-create"),
-    path("concerns/<int:pk>/", concerns.concern_detail, name="concern-detail"),
-    path("concerns/<int:pk>/reply/", concerns.concern_reply, name="concern-reply"),
-    path("concerns/<int:pk>/withdraw/", concerns.concern_withdraw, name="concern-withdraw"),
+    path("concerns/<concern_reference:reference>/", concerns.concern_detail, name="concern-detail"),
+    path(
+        "concerns/<concern_reference:reference>/reply/",
+        concerns.concern_reply,
+        name="concern-reply",
+    ),
+    path(
+        "concerns/<concern_reference:reference>/withdraw/",
+        concerns.concern_withdraw,
+        name="concern-withdraw",
+    ),
     path("attachments/<int:pk>/", concerns.attachment_download, name="attachment-download"),
     # Follow-up actions
     path("actions/", actions.action_list, name="action-list"),

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import IntegerField, Max
+from django.db.models.functions import Cast, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogue.enums import ConcernStatus, DesiredSupport, Marking, Role
-from dialogue.models import Concern, ConcernMessage, Sector, Threat, ThreatCategory, User
+from dialogue.models import (
+    Concern,
+    ConcernMessage,
+    Organization,
+    Sector,
+    Threat,
+    ThreatCategory,
+    User,
+)
 from dialogue.permissions import can_handle_concern, can_manage_sector, is_concern_member
 from dialogue.services.attachments import attachments_add
 from dialogue.services.common import (
@@ -29,6 +42,27 @@ from dialogue.workflows import CONCERN_TRANSITIONS
 def _require_handler(actor: User, concern: Concern) -> None:
     if not can_handle_concern(actor, concern):
         raise PermissionDeniedError(_("Only the sector's officials can handle this concern."))
+
+
+def concern_reference_next(*, organization_id: int, on: date | None = None) -> str:
+    """The organization's next reference number for a concern submitted on `on` (today).
+
+    "2026-0003": the year, then a counter within the organization and that year. The
+    organization's row is locked until the caller's transaction ends, so two
+    submissions of the same organization take their numbers one after the other; the
+    unique (organization, reference) constraint refuses a duplicate if a path ever
+    skipped the lock. Other organizations' concerns play no part: a company's numbers
+    tell nothing about anyone else's.
+    """
+    year = (on or timezone.localdate()).year
+    Organization.objects.select_for_update().filter(pk=organization_id).values("pk").get()
+    prefix = f"{year}-"
+    last = (
+        Concern.objects.filter(organization_id=organization_id, reference__startswith=prefix)
+        .aggregate(n=Max(Cast(Substr("reference", len(prefix) + 1), IntegerField())))
+        .get("n")
+    )
+    return f"{prefix}{(last or 0) + 1:04d}"
 
 
 @transaction.atomic
@@ -57,6 +91,7 @@ def concern_submit(
         description=description,
         desired_support=desired_support,
         marking=marking,
+        reference=concern_reference_next(organization_id=user.organization_id),
     )
     save_validated(concern, actor=user)
     if marking == Marking.RED:

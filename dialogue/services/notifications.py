@@ -12,9 +12,9 @@ import logging
 from django.db import transaction
 from django.db.models import Q
 
-from dialogue.disclosure import audience_for, may_be_told
+from dialogue.disclosure import audience_for, concern_number, may_be_told
 from dialogue.enums import JobKind, NotificationEvent, Role
-from dialogue.mail import item_link, mail_safe_title, send_in_language
+from dialogue.mail import concern_link, concern_mail_title, send_in_language
 from dialogue.models import Concern, ConcernMessage, JobRun, Notification, User
 from dialogue.services.deliveries import claim, deliver, finish_run, new_token, start_run
 
@@ -102,9 +102,10 @@ def _notification_groups(token: str):
                 recipient=recipient,
                 template=f"notification_{row.event}",  # the concern's status renders in the template
                 context=lambda: {
-                    "concern_title": mail_safe_title(row.concern),
+                    "concern_title": concern_mail_title(row.concern, recipient),
+                    "concern_number": concern_number(recipient, row.concern),
                     "concern": row.concern,
-                    "link": item_link("concern", row.concern_id, recipient),
+                    "link": concern_link(row.concern, recipient),
                 },
             )
             return True

@@ -19,12 +19,13 @@ from django.core.management import call_command
 from django.db import transaction
 from django.http import HttpRequest
 from django.test import override_settings
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from dialogue.enums import Marking
-from dialogue.models import ApiToken, ExportJob, Sector, ThreatCategory, User
+from dialogue.models import ApiToken, Concern, ExportJob, Sector, ThreatCategory, User
 from dialogue.services.plans import plan_revision_start
 from dialogue.validators import corporate_number_check_digit
 from tests import factories as f
@@ -243,7 +244,10 @@ def build_world() -> dict:
     authored = {"created_by": secretariat}
 
     # Company A's concern: a reply, an internal note, an attachment (and one on the note).
+    # Its reference number is one company B's concerns do not have: B asking for it by
+    # that number must find nothing.
     concern_a = f.ConcernFactory(
+        reference=f"{timezone.localdate().year}-0002",
         organization=org_a,
         submitted_by=users["company_a"],
         sector=semi,
@@ -415,17 +419,29 @@ TARGETS = {
 }
 
 
-def fill(path: str, world: dict) -> str:
+def concern_key(concern, role: str | None) -> str:
+    """How the caller names a concern in a URL: company users by their organization's
+    reference number, officials by id."""
+    return concern.reference if role in COMPANY_ROLES else str(concern.pk)
+
+
+COMPANY_ROLES = ("company_a", "company_b")
+MISSING_REFERENCE = "2099-9876"
+
+
+def fill(path: str, world: dict, role: str | None = None) -> str:
     resource = path.removeprefix("/api/v1/").split("/")[0]
 
     def value(match: re.Match) -> str:
         name = match.group(1)
         if name == "concern_pk":
-            return str(world["concern_a"].pk)
+            return concern_key(world["concern_a"], role)
         if name == "code":
             return "1-2"
         if name == "id" and "/attachments/" in path:
             return str(world["attachment_a"].pk)
+        if name == "id" and resource == "concerns":
+            return concern_key(world["concern_a"], role)
         if name == "id" and resource in TARGETS:
             return str(world[TARGETS[resource]].pk)
         raise AssertionError(f"no value for {{{name}}} in {path}: extend fill()")
@@ -550,7 +566,7 @@ def call(world: dict, role: str, method: str, path: str):
     data, fmt = bodies(world, user).get((method, path), (None, None))
     cache.clear()  # throttles
     with transaction.atomic():
-        response = send(client_for(user), method, fill(path, world), data, fmt)
+        response = send(client_for(user), method, fill(path, world, role), data, fmt)
         transaction.set_rollback(True)
     return response
 
@@ -625,7 +641,7 @@ def test_company_lists_hide_the_other_company_and_internal_notes(world):
     assert [c["title"] for c in b.get("/api/v1/concerns/").json()["results"]] == [B_CONCERN_TITLE]
 
     # and: A sees its thread without the internal note or the note's attachment
-    concern = world["concern_a"].pk
+    concern = world["concern_a"].reference
     thread = a.get(f"/api/v1/concerns/{concern}/messages/").json()
     assert [m["body"] for m in thread] == ["確認して回答します。"]
     files = a.get(f"/api/v1/concerns/{concern}/attachments/").json()
@@ -679,14 +695,29 @@ NOT_FOUND_CASES = [
 OWN = {"company_a": {"concern_a"}, "company_b": {"concern_b"}}
 
 
+def key(record, role: str) -> str:
+    return concern_key(record, role) if isinstance(record, Concern) else str(record.pk)
+
+
+def missing_key(name: str, role: str) -> str:
+    if name.startswith("concern_") and role in COMPANY_ROLES:
+        return MISSING_REFERENCE
+    return str(MISSING_ID)
+
+
 @pytest.mark.django_db
 def test_an_invisible_id_gets_the_same_404_as_a_missing_one(world):
     mismatches = []
     for role, method, path, data in NOT_FOUND_CASES:
         names = re.findall(r"\{(\w+)\}", path)
-        hidden = path.format(**{name: world[name].pk for name in names})
+        hidden = path.format(**{name: key(world[name], role) for name in names})
         missing = path.format(
-            **{name: world[name].pk if name in OWN.get(role, ()) else MISSING_ID for name in names}
+            **{
+                name: key(world[name], role)
+                if name in OWN.get(role, ())
+                else missing_key(name, role)
+                for name in names
+            }
         )
         answers = []
         for url in (hidden, missing):
@@ -755,7 +786,7 @@ def test_a_deactivated_users_token_is_refused(world):
     User.objects.filter(username=A_USERNAMES[0]).update(is_active=False)
     # then
     assert client.get("/api/v1/me/").status_code == 401
-    assert client.get(f"/api/v1/concerns/{world['concern_a'].pk}/").status_code == 401
+    assert client.get(f"/api/v1/concerns/{world['concern_a'].reference}/").status_code == 401
 
 
 @pytest.mark.django_db
@@ -778,7 +809,7 @@ def test_session_authentication_needs_a_csrf_token_for_writes(world, settings):
     # given: a browser session (a real login, not force_authenticate)
     client = APIClient(enforce_csrf_checks=True)
     assert client.login(request=HttpRequest(), username=A_USERNAMES[0], password=PASSWORD)
-    url = f"/api/v1/concerns/{world['concern_a'].pk}/messages/"
+    url = f"/api/v1/concerns/{world['concern_a'].reference}/messages/"
     assert client.get(url).status_code == 200
 
     # when: a POST without a CSRF token

@@ -120,20 +120,23 @@ def test_flow_2_company_concern_answered_linked_and_acted_on(people, semiconduct
     assert concern.status_code == 201, concern.content
     concern = concern.json()
     assert concern["marking"] == "AMBER+STRICT"
+    # The company names its concern by its organization's number, never by the global id.
+    assert "id" not in concern
+    reference = concern["reference"]
 
     pdf = SimpleUploadedFile(
         "報告書.pdf", b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n", "application/pdf"
     )
     upload = company.post(
-        f"/api/v1/concerns/{concern['id']}/attachments/", {"file": pdf}, format="multipart"
+        f"/api/v1/concerns/{reference}/attachments/", {"file": pdf}, format="multipart"
     )
     assert upload.status_code == 201, upload.content
     assert upload.json()["original_name"] == "報告書.pdf"
 
     official = token_client("semi_official")
-    assert [
-        c["id"] for c in official.get("/api/v1/concerns/?status=submitted").json()["results"]
-    ] == [concern["id"]]
+    [listed] = official.get("/api/v1/concerns/?status=submitted").json()["results"]
+    assert listed["reference"] == reference
+    concern = {**concern, "id": listed["id"]}
     reply = official.post(
         f"/api/v1/concerns/{concern['id']}/messages/",
         {"body": "確認して回答します。"},
@@ -179,7 +182,7 @@ def test_flow_2_company_concern_answered_linked_and_acted_on(people, semiconduct
     assert triaged.status_code == 200, triaged.content
 
     # The company sees the reply but never the internal note.
-    thread = company.get(f"/api/v1/concerns/{concern['id']}/messages/").json()
+    thread = company.get(f"/api/v1/concerns/{reference}/messages/").json()
     assert [m["body"] for m in thread] == ["確認して回答します。"]
     download = company.get(upload.json()["download_url"])
     assert download.status_code == 200

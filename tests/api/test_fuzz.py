@@ -174,9 +174,14 @@ class World:
         plan_revision_publish(revision=first, actor=secretariat)
         self.draft = plan_revision_start(actor=secretariat, notes="第2版の下書き")
 
-    def path_value(self, path: str, name: str):
+    def concern_key(self, caller: str):
+        """Company users name concerns by their organization's reference number."""
+        return self.concern.reference if caller == "company" else self.concern.pk
+
+    def path_value(self, path: str, name: str, caller: str):
+        concern_key = self.concern_key(caller)
         if name == "concern_pk":
-            return self.concern.pk
+            return concern_key
         if name == "code":
             return "1-2"
         if path.startswith("/api/v1/concerns/{concern_pk}/attachments/"):
@@ -185,7 +190,7 @@ class World:
         return {
             "actions": self.action.pk,
             "chokepoints": self.chokepoint.pk,
-            "concerns": self.concern.pk,
+            "concerns": concern_key,
             "organizations": self.organization.pk,
             "plan-revisions": self.draft.pk,
             "sectors": self.semiconductors.pk,
@@ -202,8 +207,8 @@ class World:
             "session": self.session.pk,
             "source_session": self.session.pk,
             "threat": self.threat.pk,
-            "concern": self.concern.pk,
-            "source_concern": self.concern.pk,
+            "concern": self.concern_key(caller),
+            "source_concern": self.concern_key(caller),
             "category": "2-2",
             "chokepoints": [self.chokepoint.pk],
             "participating_organizations": [self.organization.pk],
@@ -218,7 +223,7 @@ class World:
 
     def steer(self, case, caller: str) -> None:
         for name in list(case.path_parameters or {}):
-            value = self.path_value(case.operation.path, name)
+            value = self.path_value(case.operation.path, name, caller)
             if value is not None:
                 case.path_parameters[name] = value
         if isinstance(case.body, dict):
@@ -302,7 +307,8 @@ def _client(world: World, caller: str) -> APIClient:
 @pytest.mark.parametrize("caller", CALLERS)
 def test_attachment_download_bytes_and_headers(world, caller):
     client = _client(world, caller)
-    url = f"/api/v1/concerns/{world.concern.pk}/attachments/{world.attachment.pk}/download/"
+    concern = world.concern_key(caller)
+    url = f"/api/v1/concerns/{concern}/attachments/{world.attachment.pk}/download/"
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -310,9 +316,10 @@ def test_attachment_download_bytes_and_headers(world, caller):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == b"%PDF-1.4\n%test\n"
     for missing in (
-        f"/api/v1/concerns/{world.concern.pk}/attachments/999999/download/",
+        f"/api/v1/concerns/{concern}/attachments/999999/download/",
         f"/api/v1/concerns/999999/attachments/{world.attachment.pk}/download/",
-        f"/api/v1/concerns/{world.concern.pk}/attachments/abc/download/",
+        f"/api/v1/concerns/2099-9999/attachments/{world.attachment.pk}/download/",
+        f"/api/v1/concerns/{concern}/attachments/abc/download/",
     ):
         response = client.get(missing)
         assert response.status_code == 404
@@ -328,7 +335,7 @@ def test_attachment_download_bytes_and_headers(world, caller):
 @pytest.mark.parametrize("caller", CALLERS)
 def test_attachment_upload_real_and_refused_files(world, caller):
     client = _client(world, caller)
-    url = f"/api/v1/concerns/{world.concern.pk}/attachments/"
+    url = f"/api/v1/concerns/{world.concern_key(caller)}/attachments/"
     pdf = SimpleUploadedFile("報告.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
     response = client.post(url, {"file": pdf}, format="multipart")
     assert response.status_code == 201, response.content

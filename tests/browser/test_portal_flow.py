@@ -108,7 +108,7 @@ def test_invited_company_user_submits_a_concern_and_reads_the_officials_reply(
     )
     page.locator("form.form button[type=submit]").click()
 
-    page.wait_for_url(re.compile(r"/portal/concerns/\d+/$"))
+    page.wait_for_url(re.compile(r"/portal/concerns/\d{4}-\d{4,}/$"))
     concern = Concern.objects.get()
     assert concern.category.code == "2-2"
     assert concern.attachments.get().original_name == "報告書.pdf"

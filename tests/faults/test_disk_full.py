@@ -156,7 +156,7 @@ def test_an_api_upload_on_a_full_disk_is_a_400_with_the_reason(
     filler = fill(media)
     api = APIClient()
     api.force_authenticate(people["company"])
-    url = reverse("api:concern-attachment-list", kwargs={"concern_pk": concern.pk})
+    url = reverse("api:concern-attachment-list", kwargs={"concern_pk": concern.reference})
 
     # when
     response = api.post(

@@ -53,7 +53,9 @@ def test_a_company_user_submits_a_concern_with_a_pdf(
 
     concern = Concern.objects.exclude(pk=world["concern"].pk).get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("portal:concern-detail", kwargs={"pk": concern.pk})
+    assert response["Location"] == reverse(
+        "portal:concern-detail", kwargs={"reference": concern.reference}
+    )
     assert concern.organization == world["org_a"]
     assert concern.submitted_by == world["a"]
     assert concern.marking == Marking.AMBER_STRICT
@@ -227,7 +229,7 @@ def test_refused_forms_and_repeats_do_not_count_against_the_limit(world, code):
 @pytest.mark.django_db
 def test_the_thread_shows_official_replies_and_never_internal_notes(world):
     page = signed_in(world["a"]).get(
-        reverse("portal:concern-detail", kwargs={"pk": world["concern"].pk})
+        reverse("portal:concern-detail", kwargs={"reference": world["concern"].reference})
     )
     body = page.content.decode()
     assert "ご相談ありがとうございます。" in body
@@ -247,7 +249,7 @@ def test_replying_with_an_attachment(world, settings):
     concern = world["concern"]
     client = signed_in(world["a"])
     key = str(uuid.uuid4())
-    url = reverse("portal:concern-reply", kwargs={"pk": concern.pk})
+    url = reverse("portal:concern-reply", kwargs={"reference": concern.reference})
     before = len(media_files(settings))
 
     response = client.post(
@@ -261,7 +263,9 @@ def test_replying_with_an_attachment(world, settings):
     [message] = ConcernMessage.objects.filter(author=world["a"])
     assert not message.is_internal
     assert [a.original_name for a in message.attachments.all()] == ["追加資料.pdf"]
-    page = client.get(reverse("portal:concern-detail", kwargs={"pk": concern.pk})).content.decode()
+    page = client.get(
+        reverse("portal:concern-detail", kwargs={"reference": concern.reference})
+    ).content.decode()
     assert "追加資料です。" in page and "追加資料.pdf" in page
     assert len(media_files(settings)) == before + 1
 
@@ -270,7 +274,7 @@ def test_replying_with_an_attachment(world, settings):
 def test_the_attachment_limit_counts_files_already_on_the_concern(world, settings):
     settings.ATTACHMENT_MAX_PER_CONCERN = 3  # two are there already (one is an internal note's)
     before = media_files(settings)
-    url = reverse("portal:concern-reply", kwargs={"pk": world["concern"].pk})
+    url = reverse("portal:concern-reply", kwargs={"reference": world["concern"].reference})
     response = signed_in(world["a"]).post(
         url,
         {
@@ -297,7 +301,7 @@ def test_an_official_reply_is_mailed_to_the_organization_with_a_portal_link(
     assert {world["a"].email, world["a_colleague"].email} <= recipients
     assert world["b"].email not in recipients
     [to_a] = [m for m in mail.outbox if world["a"].email in m.to]
-    assert f"/portal/concerns/{world['concern'].pk}/" in to_a.body
+    assert f"/portal/concerns/{world['concern'].reference}/" in to_a.body
     assert "回答です。" not in to_a.body
 
 
@@ -308,7 +312,7 @@ def test_an_official_reply_is_mailed_to_the_organization_with_a_portal_link(
 def test_withdrawing_asks_first_then_withdraws(world):
     concern = world["concern"]
     client = signed_in(world["a"])
-    url = reverse("portal:concern-withdraw", kwargs={"pk": concern.pk})
+    url = reverse("portal:concern-withdraw", kwargs={"reference": concern.reference})
 
     assert client.get(url).status_code == 200
     concern.refresh_from_db()
@@ -319,10 +323,12 @@ def test_withdrawing_asks_first_then_withdraws(world):
     assert response.status_code == 302
     assert concern.status == ConcernStatus.WITHDRAWN
     # A withdrawn concern takes no more replies and cannot be withdrawn again.
-    page = client.get(reverse("portal:concern-detail", kwargs={"pk": concern.pk})).content.decode()
+    page = client.get(
+        reverse("portal:concern-detail", kwargs={"reference": concern.reference})
+    ).content.decode()
     assert 'name="body"' not in page
     reply = client.post(
-        reverse("portal:concern-reply", kwargs={"pk": concern.pk}),
+        reverse("portal:concern-reply", kwargs={"reference": concern.reference}),
         {"body": "まだ", "submission_key": str(uuid.uuid4())},
     )
     assert reply.status_code == 302
@@ -332,7 +338,7 @@ def test_withdrawing_asks_first_then_withdraws(world):
 @pytest.mark.django_db
 def test_withdrawing_a_concern_changed_meanwhile_changes_nothing(world):
     concern = world["concern"]
-    url = reverse("portal:concern-withdraw", kwargs={"pk": concern.pk})
+    url = reverse("portal:concern-withdraw", kwargs={"reference": concern.reference})
     response = signed_in(world["a"]).post(
         url, {"version": concern.version - 1 or 99}, HTTP_ACCEPT_LANGUAGE="en", follow=True
     )
@@ -379,14 +385,14 @@ def test_script_in_any_text_field_is_shown_as_text(world, code):
     concern = Concern.objects.get(title__startswith="題名")
     concern_message_post(concern=concern, author=world["official"], body=f"回答{SCRIPT}")
     client.post(
-        reverse("portal:concern-reply", kwargs={"pk": concern.pk}),
+        reverse("portal:concern-reply", kwargs={"reference": concern.reference}),
         {"body": f"返信{SCRIPT}", "submission_key": str(uuid.uuid4())},
     )
     for url in (
-        reverse("portal:concern-detail", kwargs={"pk": concern.pk}),
+        reverse("portal:concern-detail", kwargs={"reference": concern.reference}),
         reverse("portal:concern-list"),
         reverse("portal:home"),
-        reverse("portal:concern-withdraw", kwargs={"pk": concern.pk}),
+        reverse("portal:concern-withdraw", kwargs={"reference": concern.reference}),
     ):
         page = client.get(url).content.decode()
         assert "<script>alert" not in page, url

@@ -23,6 +23,7 @@ from tests import factories as f
 from tests.portal.conftest import signed_in
 
 MISSING_ID = 987654
+MISSING_REFERENCE = "2099-9876"
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,10 @@ def url_for(name: str, world, *, pk=None) -> str:
     elif kind == "invitation-token":
         kwargs = {"token": "not-a-real-token"}
     elif kind == "concern":
-        kwargs = {"pk": pk or world["concern"].pk}
+        # Concerns are addressed by their organization's reference number in the portal.
+        kwargs = {
+            "reference": MISSING_REFERENCE if pk == MISSING_ID else world["concern"].reference
+        }
     elif kind == "attachment":
         kwargs = {"pk": pk or world["attachment"].pk}
     elif kind == "action":

@@ -33,7 +33,7 @@ PAGES = {
     "home": (lambda w: reverse("portal:home"), 10),
     "concern-list": (lambda w: reverse("portal:concern-list"), 7),
     "concern-detail": (
-        lambda w: reverse("portal:concern-detail", kwargs={"pk": w["concern"].pk}),
+        lambda w: reverse("portal:concern-detail", kwargs={"reference": w["concern"].reference}),
         8,
     ),
     "action-list": (lambda w: reverse("portal:action-list"), 6),

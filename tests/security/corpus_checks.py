@@ -502,7 +502,7 @@ def version_header(client, method: str, url: str) -> dict:
 def send_api(world, method, path, write: ApiWrite, language: str, data: dict, files: dict):
     client = world.api_client(write.role, language)
     ctx = write.prepare(world, client) if write.prepare else {}
-    url = fill(path, world, ctx)
+    url = fill(path, world, ctx, write.role)
     if write.upload:
         body, content_type = multipart(data, files or {"file": ("追加資料.pdf", PDF)})
     else:

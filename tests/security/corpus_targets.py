@@ -23,7 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 from drf_spectacular.generators import SchemaGenerator
 
 from dialogue.enums import ActionStatus, ConcernStatus, Marking
-from dialogue.models import ApiToken, ThreatCategory
+from dialogue.models import ApiToken, Concern, ThreatCategory
 from dialogue.services.plans import plan_revision_start
 from tests import factories as f
 from tests.security.corpus_world import World
@@ -152,7 +152,7 @@ def chokepoint_body(w: World) -> dict:
 
 def concern_detail_pages(w: World) -> list:
     return [
-        ("company", reverse("portal:concern-detail", args=[w.concern.pk])),
+        ("company", reverse("portal:concern-detail", args=[w.concern.reference])),
         ("official", reverse("workspace:concern-detail", args=[w.concern.pk])),
     ]
 
@@ -407,7 +407,7 @@ FORMS: dict[str, Form] = {
     ),
     "portal:concern-reply": Form(
         "company",
-        named("portal:concern-reply", pk=lambda w: w.concern.pk),
+        named("portal:concern-reply", reference=lambda w: w.concern.reference),
         lambda w: {"body": "追加の資料を送ります。", "submission_key": str(uuid.uuid4())},
         text=("body",),
         files=("attachments",),
@@ -415,7 +415,7 @@ FORMS: dict[str, Form] = {
     ),
     "portal:concern-withdraw": Form(
         "company",
-        named("portal:concern-withdraw", pk=lambda w: w.concern.pk),
+        named("portal:concern-withdraw", reference=lambda w: w.concern.reference),
         lambda w: {"version": str(w.concern.version)},
         coded=("version",),
     ),
@@ -604,10 +604,10 @@ PAGES: dict[str, Page] = {
     "portal:concern-list": Page("company", at("portal:concern-list")),
     "portal:concern-create": Page("company", at("portal:concern-create")),
     "portal:concern-detail": Page(
-        "company", at("portal:concern-detail", pk=lambda w: w.concern.pk)
+        "company", at("portal:concern-detail", reference=lambda w: w.concern.reference)
     ),
     "portal:concern-withdraw": Page(
-        "company", at("portal:concern-withdraw", pk=lambda w: w.concern.pk)
+        "company", at("portal:concern-withdraw", reference=lambda w: w.concern.reference)
     ),
     "portal:attachment-download": Page(
         "company", at("portal:attachment-download", pk=lambda w: w.attachment.pk)
@@ -638,14 +638,16 @@ def schema_operations(methods: set[str]) -> list[tuple[str, str]]:
     )
 
 
-def fill(path: str, w: World, ctx: dict) -> str:
+def fill(path: str, w: World, ctx: dict, role: str | None = None) -> str:
+    """The path with its ids; company users name concerns by their organization's number."""
     resource = path.removeprefix("/api/v1/").split("/")[0]
+    concern_key = w.concern.reference if role == "company" else w.concern.pk
     targets = {
         "organizations": w.org.pk,
         "sessions": w.session.pk,
         "threats": w.threat.pk,
         "chokepoints": w.chokepoint.pk,
-        "concerns": w.concern.pk,
+        "concerns": concern_key,
         "actions": w.official_action.pk,
         "plan-revisions": ctx.get("draft", w.edition.pk),
         "export-jobs": w.export_job.pk,
@@ -655,7 +657,7 @@ def fill(path: str, w: World, ctx: dict) -> str:
     def value(match: re.Match) -> str:
         name = match.group(1)
         if name == "concern_pk":
-            return str(w.concern.pk)
+            return str(concern_key)
         if name == "code":
             return "1-2"
         if name == "id" and "/attachments/" in path:
@@ -687,6 +689,19 @@ class ApiWrite:
 
 def page_of(role: str, name: str) -> Callable[[World, dict], list]:
     return lambda w, body: [(role, reverse(name, args=[body["id"]]))] if "id" in body else []
+
+
+def new_concern_pages(w: World, body: dict) -> list:
+    """A company's new concern answers with its reference number, not its id."""
+    if "reference" not in body:
+        return []
+    concern = Concern.objects.get(
+        organization_id=w.users["company"].organization_id, reference=body["reference"]
+    )
+    return [
+        ("company", reverse("portal:concern-detail", args=[concern.reference])),
+        ("official", reverse("workspace:concern-detail", args=[concern.pk])),
+    ]
 
 
 API_WRITES: dict[tuple[str, str], ApiWrite] = {
@@ -796,10 +811,7 @@ API_WRITES: dict[tuple[str, str], ApiWrite] = {
         },
         text=("title", "description"),
         coded=("category",),
-        shows=lambda w, body: [
-            *page_of("company", "portal:concern-detail")(w, body),
-            *page_of("official", "workspace:concern-detail")(w, body),
-        ],
+        shows=lambda w, body: new_concern_pages(w, body),
     ),
     ("PATCH", "/api/v1/concerns/{id}/"): ApiWrite(
         "official",

@@ -78,6 +78,7 @@ from tests.security.world import (
 )
 
 MISSING_ID = 987654
+MISSING_REFERENCE = "2099-9876"
 NEW_PASSWORD = "Sweep-kakunin-2030"
 
 # -- outcomes ----------------------------------------------------------------------------
@@ -749,6 +750,8 @@ def page_url(name: str, world: dict, role: str, *, missing: bool = False) -> str
     for param in route.params:
         if param == "pk":
             kwargs[param] = MISSING_ID if missing else world[record_for(name)].pk
+        elif param == "reference":  # a concern in the portal: its organization's number
+            kwargs[param] = MISSING_REFERENCE if missing else world[record_for(name)].reference
         elif param == "code":
             kwargs[param] = "no-such-sector" if missing else "semiconductors"
         elif param == "kind":
@@ -766,7 +769,7 @@ def page_url(name: str, world: dict, role: str, *, missing: bool = False) -> str
 
 
 def has_record(name: str) -> bool:
-    return any(p in ("pk", "code") for p in page_routes()[name].params)
+    return any(p in ("pk", "code", "reference") for p in page_routes()[name].params)
 
 
 def page_body(name: str, world: dict) -> dict:
@@ -912,17 +915,22 @@ API_QUERIES = {
 }
 
 
-def api_url(path: str, world: dict, *, missing: bool = False) -> str:
+def api_url(path: str, world: dict, role: str | None = None, *, missing: bool = False) -> str:
     resource = path.removeprefix("/api/v1/").split("/")[0]
+    by_reference = role in COMPANY_ROLES  # company users name concerns by their number
 
     def value(match: re.Match) -> str:
         name = match.group(1)
+        is_concern = name == "concern_pk" or (
+            name == "id" and resource == "concerns" and "/attachments/" not in path
+        )
         if name == "code":
             return "9-9" if missing else "1-2"
         if missing:
-            return str(MISSING_ID)
-        if name == "concern_pk":
-            return str(world["concern_a"].pk)
+            return MISSING_REFERENCE if is_concern and by_reference else str(MISSING_ID)
+        if is_concern:
+            concern = world["concern_a"]
+            return concern.reference if by_reference else str(concern.pk)
         if name == "id" and "/attachments/" in path:
             return str(world["attachment_a"].pk)
         if name == "id" and resource in API_RECORDS:
@@ -1026,13 +1034,13 @@ def test_api_operation_answers_each_role_as_the_table_says(world, method, path):
     for role in ROLES:
         user = world["users"].get(role)
         data, fmt = api_bodies(world, user).get((method, path), (None, None))
-        url = api_url(path, world)
+        url = api_url(path, world, role)
         answer = perform(api_client(world, role), method, url, data, fmt, api=True)
         found[role] = answer.outcome
         problems += leaks(role, answer)
         if answer.status == 404:
             missing = perform(
-                api_client(world, role), method, api_url(path, world, missing=True), data, fmt
+                api_client(world, role), method, api_url(path, world, role, missing=True), data, fmt
             )
             if (missing.status, missing.response.content) != (404, answer.response.content):
                 problems.append((role, "404 differs from the one for a missing id"))
@@ -1051,9 +1059,9 @@ GET_WITH_SUFFIX = sorted(
 @pytest.mark.parametrize("path", GET_WITH_SUFFIX)
 def test_json_suffix_answers_like_the_path_it_extends(world, path):
     found, problems = {}, []
-    base, _, query = api_url(path, world).partition("?")
-    url = base.removesuffix("/") + ".json" + (f"?{query}" if query else "")
     for role in ROLES:
+        base, _, query = api_url(path, world, role).partition("?")
+        url = base.removesuffix("/") + ".json" + (f"?{query}" if query else "")
         answer = perform(api_client(world, role), "GET", url, api=True)
         found[role] = answer.outcome
         problems += leaks(role, answer)
@@ -1201,10 +1209,13 @@ def test_marked_item_detail_is_shown_only_to_who_may_see_it(world, item):
         "admin": reverse(f"admin:{admin_prefix}_change", args=[record.pk]),
     }
     if portal_name:
-        urls["portal"] = reverse(portal_name, args=[record.pk])
+        # The portal names a concern by its organization's reference number.
+        urls["portal"] = reverse(portal_name, args=[getattr(record, "reference", record.pk)])
     found, expected, problems = {}, {}, []
     for role in ROLES:
         for surface, url in urls.items():
+            if surface == "api" and kind == "concern" and role in COMPANY_ROLES:
+                url = f"/api/v1/{api_resource}/{record.reference}/"
             client = api_client(world, role) if surface == "api" else browser(world, role)
             answer = perform(client, "GET", url, api=surface == "api")
             found[(role, surface)] = answer.outcome

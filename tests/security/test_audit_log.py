@@ -180,7 +180,7 @@ def test_another_companys_concern_is_a_404_and_an_authorization_failure(world, a
     client = signed_in(world["b"], REMOTE_ADDR="203.0.113.5")
 
     response = client.get(
-        reverse("portal:concern-detail", args=[concern.pk]), {"q": "秘密の検索語"}
+        reverse("portal:concern-detail", args=[concern.reference]), {"q": "秘密の検索語"}
     )
 
     assert response.status_code == 404
@@ -188,7 +188,7 @@ def test_another_companys_concern_is_a_404_and_an_authorization_failure(world, a
     assert entry["status"] == 404
     assert entry["method"] == "GET"
     assert entry["view"] == "portal:concern-detail"
-    assert entry["kwargs"] == {"pk": concern.pk}
+    assert entry["kwargs"] == {"reference": concern.reference}
     assert entry["user_id"] == world["b"].pk
     assert entry["username"] == "company_b"
     assert entry["role"] == "company"
@@ -227,7 +227,7 @@ def test_what_is_not_an_authorization_question_is_not_logged(world, audit):
     anonymous = Client().get(reverse("api:concern-detail", args=[world["concern"].pk]))
     unknown_address = signed_in(world["b"]).get("/portal/no-such-page/")
     own_concern = signed_in(world["a"]).get(
-        reverse("portal:concern-detail", args=[world["concern"].pk])
+        reverse("portal:concern-detail", args=[world["concern"].reference])
     )
 
     assert anonymous.status_code in (401, 403)

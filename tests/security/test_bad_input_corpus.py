@@ -372,7 +372,7 @@ def test_api_refuses_a_broken_body(world, method, path, kind):
         ctx = write.prepare(world, client) if write.prepare else {}
         files = {"file": ("report.pdf", PDF)} if write.upload else {}
         body, content_type = broken_body(kind, write.valid(world), files)
-        url = fill(path, world, ctx)
+        url = fill(path, world, ctx, write.role)
         headers = version_header(client, method, url)
         before = row_counts()
         response = client.generic(method, url, body, content_type=content_type, **headers)

@@ -3,11 +3,10 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from dialogue.api.fields import VisibleRelatedField, visible_many
+from dialogue.api.fields import VisibleConcernField, VisibleRelatedField, visible_many
 from dialogue.api.serializers.common import VersionedSerializer
 from dialogue.enums import ActionStatus
 from dialogue.models import (
-    Concern,
     DialogueSession,
     FollowUpAction,
     PlanRevision,
@@ -35,7 +34,7 @@ class ActionSerializer(VersionedSerializer):
     completion_note = serializers.CharField(required=False, allow_blank=True)
     session = VisibleRelatedField(model=DialogueSession, required=False, allow_null=True)
     threat = VisibleRelatedField(model=Threat, required=False, allow_null=True)
-    concern = VisibleRelatedField(model=Concern, required=False, allow_null=True)
+    concern = VisibleConcernField(required=False, allow_null=True)
     named_users = visible_many(User)
     is_overdue = serializers.BooleanField(read_only=True)
 

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from dialogue.api.fields import VisibleRelatedField, visible_many
 from dialogue.api.serializers.common import ThreatCodeField, VersionedSerializer
+from dialogue.disclosure import sees_global_concern_ids
 from dialogue.enums import ConcernStatus, DesiredSupport
 from dialogue.models import Concern, ConcernAttachment, ConcernMessage, Sector, User
 
@@ -18,11 +19,20 @@ class ConcernSerializer(VersionedSerializer):
     status = serializers.ChoiceField(choices=ConcernStatus.choices, required=False)
     assigned_to = VisibleRelatedField(model=User, required=False, allow_null=True)
     named_users = visible_many(User)
+    reference = serializers.CharField(
+        read_only=True,
+        help_text=(
+            "The organization's own number for the concern (2026-0003: year of submission, "
+            "then a counter within the organization and that year). Company users address "
+            "concerns by it; `id` is shown to officials only."
+        ),
+    )
 
     class Meta:
         model = Concern
         fields = [
             "id",
+            "reference",
             "organization",
             "organization_name",
             "sector",
@@ -39,6 +49,15 @@ class ConcernSerializer(VersionedSerializer):
             "version",
         ]
         read_only_fields = ["created_at", "updated_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = getattr(self.context.get("request"), "user", None)
+        # The global id would tell a company how many concerns all companies filed. (The
+        # schema is generated without a signed-in user: it documents `id` for officials.)
+        if user is not None and user.is_authenticated and not sees_global_concern_ids(user):
+            fields.pop("id")
+        return fields
 
 
 class ConcernMessageSerializer(serializers.ModelSerializer):
@@ -76,9 +95,11 @@ class ConcernAttachmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["original_name", "content_type", "size", "sha256", "created_at"]
 
     def get_download_url(self, attachment) -> str:
+        # The key the caller named the concern by: its id, or a company's reference number.
+        concern_key = self.context.get("concern_key") or attachment.concern_id
         path = reverse(
             "api:concern-attachment-download",
-            kwargs={"concern_pk": attachment.concern_id, "pk": attachment.pk},
+            kwargs={"concern_pk": concern_key, "pk": attachment.pk},
         )
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path

@@ -2,12 +2,11 @@
 
 from rest_framework import serializers
 
-from dialogue.api.fields import VisibleRelatedField, visible_many
+from dialogue.api.fields import VisibleConcernField, VisibleRelatedField, visible_many
 from dialogue.api.serializers.common import ThreatCodeField, VersionedSerializer
 from dialogue.enums import ThreatStatus
 from dialogue.models import (
     ChokepointTechnology,
-    Concern,
     DialogueSession,
     Organization,
     Sector,
@@ -26,7 +25,7 @@ class ThreatSerializer(VersionedSerializer):
     severity_level = serializers.CharField(read_only=True)
     status = serializers.ChoiceField(choices=ThreatStatus.choices, required=False)
     source_session = VisibleRelatedField(model=DialogueSession, required=False, allow_null=True)
-    source_concern = VisibleRelatedField(model=Concern, required=False, allow_null=True)
+    source_concern = VisibleConcernField(required=False, allow_null=True)
     source_organization = serializers.CharField(
         read_only=True,
         allow_null=True,

@@ -20,7 +20,7 @@ class ActionViewSet(ServiceViewSet):
         Related("owner", User, values={"owner_name": "username"}),
         Related("session", DialogueSession),
         Related("threat", Threat),
-        Related("concern", Concern),
+        Related("concern", Concern, values={"concern_reference": "reference"}),
         Related("named_users", User),
     )
 

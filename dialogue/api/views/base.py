@@ -74,7 +74,8 @@ class VersionedWriteMixin:
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         data = getattr(response, "data", None)
-        if isinstance(data, dict) and "version" in data and "id" in data:
+        # Concerns shown to company users carry `reference` instead of `id`.
+        if isinstance(data, dict) and "version" in data and ("id" in data or "reference" in data):
             response["ETag"] = f'"{data["version"]}"'
         return response
 

@@ -2,7 +2,12 @@
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -17,6 +22,7 @@ from dialogue.api.serializers.concerns import (
 )
 from dialogue.api.throttles import ConcernSubmitThrottle
 from dialogue.api.views.base import ServiceViewSet, VisibleViewSet
+from dialogue.disclosure import concern_key_filter, sees_global_concern_ids
 from dialogue.downloads import attachment_response
 from dialogue.models import Concern, ConcernAttachment, ConcernMessage, User
 from dialogue.services.concerns import (
@@ -27,14 +33,49 @@ from dialogue.services.concerns import (
     concern_update,
 )
 
+CONCERN_KEY = (
+    "Officials: the concern's id (`57`). Company users: their organization's reference "
+    "number (`2026-0003`); global ids are never shown to them nor accepted from them."
+)
+_BY_KEY = extend_schema(
+    parameters=[OpenApiParameter("id", str, OpenApiParameter.PATH, description=CONCERN_KEY)]
+)
 
+
+@extend_schema_view(retrieve=_BY_KEY, partial_update=_BY_KEY)
 class ConcernViewSet(ServiceViewSet):
-    """Company users see and submit their own organization's concerns; officials triage."""
+    """Company users see and submit their own organization's concerns; officials triage.
+
+    Company users never meet a global concern id: they address a concern by their
+    organization's reference number, responses carry `reference` but no `id`, and lists
+    are ordered (and their cursors positioned) by date, not by id.
+    """
 
     model = Concern
     serializer_class = ConcernSerializer
     filterset_class = filters.ConcernFilter
-    ordering_fields = ["id", "created_at", "updated_at", "status"]
+
+    @property
+    def ordering_fields(self):
+        if self._by_reference():
+            return ["created_at", "updated_at", "status", "reference"]
+        return ["id", "created_at", "updated_at", "status"]
+
+    @property
+    def ordering(self):
+        return ["-created_at"] if self._by_reference() else ["-id"]
+
+    def _by_reference(self) -> bool:
+        request = getattr(self, "request", None)
+        return request is not None and not sees_global_concern_ids(request.user)
+
+    def get_object(self):
+        queryset = self.filter_queryset(self.get_queryset())
+        concern = get_object_or_404(
+            queryset, concern_key_filter(self.request.user, self.kwargs["pk"])
+        )
+        self.check_object_permissions(self.request, concern)
+        return self.mark_related([concern])[0]
 
     def get_throttles(self):
         throttles = super().get_throttles()
@@ -82,11 +123,17 @@ class ConcernChildViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Visibl
     pagination_class = None
 
     def get_concern(self) -> Concern:
+        """By id for officials, by their organization's reference for company users."""
         if not hasattr(self, "_concern"):
             self._concern = get_object_or_404(
-                Concern.objects.visible_to(self.request.user), pk=self.kwargs["concern_pk"]
+                Concern.objects.visible_to(self.request.user),
+                concern_key_filter(self.request.user, self.kwargs["concern_pk"]),
             )
         return self._concern
+
+    def get_serializer_context(self):
+        # Links to children use the caller's own key for the concern (id or reference).
+        return {**super().get_serializer_context(), "concern_key": self.kwargs.get("concern_pk")}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

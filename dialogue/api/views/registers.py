@@ -33,7 +33,14 @@ class ThreatViewSet(ServiceViewSet):
     related = (
         Related("source_session", DialogueSession),
         # The company behind a source concern is named only to those who may see that concern.
-        Related("source_concern", Concern, values={"source_organization": "organization__name"}),
+        Related(
+            "source_concern",
+            Concern,
+            values={
+                "source_organization": "organization__name",
+                "source_concern_reference": "reference",
+            },
+        ),
         Related("chokepoints", ChokepointTechnology),
         Related("named_users", User),
     )

@@ -84,7 +84,7 @@ def concern_create(request: HttpRequest) -> HttpResponse:
         earlier = selectors.submission_get(user, data["submission_key"])
         if earlier is not None:
             messages.info(request, _("This form was already sent; here is the concern it created."))
-            return redirect("portal:concern-detail", pk=earlier.pk)
+            return redirect(concern_url(earlier))
         throttle = PortalConcernSubmitThrottle(request)
         wait = throttle.wait_seconds()
         if wait is not None:
@@ -111,13 +111,17 @@ def concern_create(request: HttpRequest) -> HttpResponse:
                     throttle.record()
                     messages.success(
                         request,
-                        _("Your concern has been submitted. The officials in charge are notified."),
+                        _(
+                            "Your concern %(reference)s has been submitted. "
+                            "The officials in charge are notified."
+                        )
+                        % {"reference": concern.reference},
                     )
                 else:
                     messages.info(
                         request, _("This form was already sent; here is the concern it created.")
                     )
-                return redirect("portal:concern-detail", pk=concern.pk)
+                return redirect(concern_url(concern))
     elif request.method == "POST":
         status = 400
     return render(
@@ -136,7 +140,7 @@ def _render_detail(request, concern, *, reply_form=None, status=200) -> HttpResp
         request,
         "portal/concerns/detail.html",
         {
-            "title": concern.title,
+            "title": f"{concern.reference} {concern.title}",
             "section": "concerns",
             "concern": concern,
             "thread": thread,
@@ -149,20 +153,20 @@ def _render_detail(request, concern, *, reply_form=None, status=200) -> HttpResp
 
 @company_required
 @require_GET
-def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = selectors.concern_get(request.user, pk)
+def concern_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    concern = selectors.concern_get(request.user, reference)
     return _render_detail(request, concern)
 
 
 @company_required
 @require_POST
-def concern_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = selectors.concern_get(request.user, pk)
+def concern_reply(request: HttpRequest, reference: str) -> HttpResponse:
+    concern = selectors.concern_get(request.user, reference)
     thread = selectors.concern_thread(request.user, concern)
     form = ReplyForm(request.POST, request.FILES, attached=thread.attachment_count)
     if concern.status in CLOSED:
         messages.error(request, _("This concern is closed; it no longer takes replies."))
-        return redirect("portal:concern-detail", pk=concern.pk)
+        return redirect(concern_url(concern))
     if form.is_valid():
         try:
             _message, created = concern_reply_once(
@@ -184,16 +188,16 @@ def concern_reply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def concern_url(concern) -> str:
-    return reverse("portal:concern-detail", kwargs={"pk": concern.pk})
+    return reverse("portal:concern-detail", kwargs={"reference": concern.reference})
 
 
 @company_required
 @require_http_methods(["GET", "POST"])
-def concern_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = selectors.concern_get(request.user, pk)
+def concern_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    concern = selectors.concern_get(request.user, reference)
     if not _may_withdraw(concern):
         messages.error(request, _("This concern can no longer be withdrawn."))
-        return redirect("portal:concern-detail", pk=concern.pk)
+        return redirect(concern_url(concern))
     form = VersionForm(*bound(request), initial={"version": concern.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -213,13 +217,17 @@ def concern_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDeniedError as error:
             raise PermissionDenied(str(error)) from error
         else:
-            messages.success(request, _("The concern has been withdrawn."))
-        return redirect("portal:concern-detail", pk=concern.pk)
+            messages.success(
+                request,
+                _("The concern %(reference)s has been withdrawn.")
+                % {"reference": concern.reference},
+            )
+        return redirect(concern_url(concern))
     return render(
         request,
         "portal/concerns/withdraw.html",
         {
-            "title": _("Withdraw the concern"),
+            "title": f"{_('Withdraw the concern')} {concern.reference}",
             "section": "concerns",
             "concern": concern,
             "form": form,
