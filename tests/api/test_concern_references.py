@@ -152,7 +152,9 @@ def test_officials_get_both_the_id_and_the_reference(world):
     assert client.get(f"/api/v1/concerns/{concern.reference}/").status_code == 404
     # the reference cannot be changed
     patched = client.patch(
-        f"/api/v1/concerns/{concern.pk}/", {"reference": f"{YEAR}-0099"}, format="json"
+        f"/api/v1/concerns/{concern.pk}/",
+        {"reference": f"{YEAR}-0099", "version": concern.version},
+        format="json",
     )
     assert patched.status_code == 200
     concern.refresh_from_db()

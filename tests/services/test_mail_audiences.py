@@ -29,7 +29,8 @@ from tests import factories as f
 
 TODAY = timezone.localdate()
 LINKED = {"concerns": Concern, "actions": FollowUpAction, "digests": Digest}
-LINK = re.compile(r"/(concerns|actions|digests)/(\d+)/")
+# Officials' links name the global id; company users' name their organization's reference.
+LINK = re.compile(r"/(concerns|actions|digests)/(\d{4}-\d{4,}|\d+)/")
 CANARY = "CANARY"  # in every RED, AMBER+STRICT and AMBER title: never in an e-mail
 SHOWN = "SHOWN-GREEN"  # in GREEN titles: e-mails carry them (proves the canary check can fail)
 
@@ -43,7 +44,14 @@ def texts(message) -> list[str]:
 
 
 def linked_records(message) -> set[tuple[str, int]]:
-    return {(kind, int(pk)) for text in texts(message) for kind, pk in LINK.findall(text)}
+    found = set()
+    for text in texts(message):
+        for kind, key in LINK.findall(text):
+            if "-" in key:  # a company user's reference number, unique in their organization
+                recipient = recipient_of(message)
+                key = Concern.objects.get(organization=recipient.organization, reference=key).pk
+            found.add((kind, int(key)))
+    return found
 
 
 def recipient_of(message) -> User:
