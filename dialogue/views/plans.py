@@ -98,6 +98,7 @@ def plan_detail(request, pk: int):
         user=user,
         allowed=None,
         absolute=False,
+        session_titles=True,  # the reader may open each cited session: its title is theirs
     )
     sector_names = {s.code: s.name for s in Sector.objects.all()}
     return render(
