@@ -54,6 +54,11 @@ def concern_count_or_none(concerns: int | None, organizations: int | None) -> in
     return (concerns or 0) if count_is_shown(organizations) else None
 
 
+def count_shown_condition(organizations_field: str) -> Q:
+    """The same rule in a query: rows of counts that may be shown (e.g. to list only those)."""
+    return Q(**{f"{organizations_field}__gte": K_ANONYMITY})
+
+
 # --- references -----------------------------------------------------------------------
 
 

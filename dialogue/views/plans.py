@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dialogue.disclosure import count_shown_condition
 from dialogue.enums import Marking, PlanRevisionStatus
 from dialogue.models import PlanRevision, PlanRevisionItem, Sector
 from dialogue.permissions import can_manage_plan
@@ -88,6 +89,9 @@ def plan_detail(request, pk: int):
         kind = Kind.THREAT
     sector_code = query_value(request, "sector")
     items = summary.items.filter(kind=kind).select_related("sector")
+    if kind == Kind.CONCERN_AGGREGATE:
+        # A line for a count not shown would still tell that a concern exists.
+        items = items.filter(count_shown_condition("data__organizations"))
     if sector_code:
         items = items.filter(sector__code=sector_code)
     items = items.order_by(F("sector__sort_order"), "sector__code", "object_id", "pk")

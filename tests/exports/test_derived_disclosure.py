@@ -282,3 +282,16 @@ def test_the_plan_export_keeps_session_titles_out_in_every_format(
             reverse("plans:plan-detail", args=[w.first.pk]), HTTP_ACCEPT_LANGUAGE="en"
         )
     assert "Company names are never included." in page.content.decode()
+
+
+def test_the_revision_page_lists_only_concern_counts_that_may_be_shown(published):
+    url = reverse("plans:plan-detail", args=[published.first.pk]) + "?kind=concern_aggregate"
+    with translation.override("en"):
+        page = (
+            signed_in(published.people["secretariat"])
+            .get(url, HTTP_ACCEPT_LANGUAGE="en")
+            .content.decode()
+        )
+    assert "semiconductors × 2-2: 4" in page
+    # 2 concerns from 1 organization: not even a "fewer than 3" line tells they exist.
+    assert "semiconductors × 2-1" not in page
