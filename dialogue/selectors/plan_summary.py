@@ -8,9 +8,12 @@ summary · sectors · heatmap (threats by sector × code, with concern counts) �
 threats · chokepoints · actions · changes (since the previous revision) · sources
 
 Protection (DOMAIN.md, "Who may see what"):
-- lines are the revision's snapshot rows the reader may see
-  (`PlanRevisionItem.objects.visible_to(user)`), capped at `max_marking`;
-- sources are cited only as plan_sources.py allows (no company names);
+- lines are the revision's snapshot rows the reader may read
+  (`selectors.plans.readable_items`: the line's marking then and its record's
+  visibility now), capped at `max_marking`;
+- sources are cited only as plan_sources.py allows (no company names, no session
+  titles); the changes name other records only as `plan_revision_diff` shows them
+  (HIDDEN for a record the reader may not see now, never an id);
 - concern counts by sector and code appear only where at least K_ANONYMITY
   distinct organizations stand behind them, otherwise "fewer than 3" (which also
   stands for none, so a cell never tells that a concern exists); per-sector totals
