@@ -65,6 +65,8 @@ from dialogue.selectors.plans import (
     plan_revision_diff,
     previous_revision,
     readable_items,
+    reading_marking,
+    with_live_marking,
 )
 
 Kind = PlanRevisionItem.Kind
@@ -316,16 +318,20 @@ class PlanSummary:
         }
 
     def markings(self) -> set[str]:
-        present = set(self.items.order_by().values_list("marking", flat=True).distinct())
+        pairs = with_live_marking(self.items.order_by()).values_list("marking", "live_marking")
+        present = {reading_marking(then, now) for then, now in pairs.distinct()}
         return present | self.sources.markings()
 
     def _ordered(self, kind: str):
-        return (
-            self.items.filter(kind=kind)
+        """(object_id, marking, data) per line, the marking as read now (`reading_marking`)."""
+        rows = (
+            with_live_marking(self.items.filter(kind=kind))
             .order_by("sector__sort_order", "sector__code", "object_id")
-            .values_list("object_id", "marking", "data")
+            .values_list("object_id", "marking", "live_marking", "data")
             .iterator(chunk_size=2000)
         )
+        for object_id, then, now, data in rows:
+            yield object_id, reading_marking(then, now), data
 
     def _sources_text(self, kind: str, object_id, data: dict) -> str:
         return "; ".join(s.reference() for s in self.sources.for_item(kind, object_id, data))

@@ -14,7 +14,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import BigIntegerField, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
@@ -57,7 +67,9 @@ class ItemChange:
     change: str  # "added" | "removed" | "changed"
     fields: dict = field(default_factory=dict)  # name -> {"old": …, "new": …}
     data: dict = field(default_factory=dict)
-    marking: str = ""  # the item's marking (the previous one for a removed item)
+    # The marking the item is read under (`reading_marking`; the previous edition's line
+    # for a removed item). A "marking" field change compares the two editions' own markings.
+    marking: str = ""
     hidden: list[str] = field(default_factory=list)  # fields with a reference not shown
 
 
@@ -100,18 +112,43 @@ def referenced_ids(items: QuerySet, kinds: list[str], key: str) -> QuerySet:
     )
 
 
+def with_live_marking(items: QuerySet) -> QuerySet:
+    """Annotate `live_marking`: the marking now of the record each line copies (None if gone).
+
+    One correlated subquery per kind, in the same query: no query per line.
+    """
+    whens = [
+        When(
+            kind=kind,
+            then=Subquery(
+                model._default_manager.filter(pk=OuterRef("object_id")).values("marking")
+            ),
+        )
+        for kind, model in SNAPSHOT_MODELS.items()
+    ]
+    return items.annotate(live_marking=Case(*whens, default=Value(None), output_field=CharField()))
+
+
+def reading_marking(snapshot_marking: str, live_marking: str | None) -> str:
+    """The marking a line is read under: the higher of its marking then and its record's now."""
+    return Marking.highest([m for m in (snapshot_marking, live_marking) if m]).value
+
+
 def _raw_diff(
     revision: PlanRevision, previous: PlanRevision | None, items: QuerySet
 ) -> list[ItemChange]:
+    items = with_live_marking(items)
     current_items = {_key(i): i for i in items.filter(revision=revision)}
     old_items = {_key(i): i for i in items.filter(revision=previous)} if previous else {}
+    for item in [*current_items.values(), *old_items.values()]:
+        item.read_as = reading_marking(item.marking, item.live_marking)
     changes: list[ItemChange] = []
     for key, item in current_items.items():
         old = old_items.get(key)
         sector = item.data.get("sector", "")
         if old is None:
             changes.append(
-                ItemChange(item.kind, key, sector, "added", data=item.data, marking=item.marking)
+                ItemChange(item.kind, key, sector, "added", data=item.data, marking=item.read_as)
             )
             continue
         differing = {
@@ -123,7 +160,7 @@ def _raw_diff(
             differing["marking"] = {"old": old.marking, "new": item.marking}
         if differing:
             changes.append(
-                ItemChange(item.kind, key, sector, "changed", differing, item.data, item.marking)
+                ItemChange(item.kind, key, sector, "changed", differing, item.data, item.read_as)
             )
     for key, old in old_items.items():
         if key not in current_items:
@@ -134,7 +171,7 @@ def _raw_diff(
                     old.data.get("sector", ""),
                     "removed",
                     data=old.data,
-                    marking=old.marking,
+                    marking=old.read_as,
                 )
             )
     return changes

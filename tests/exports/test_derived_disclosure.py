@@ -295,3 +295,16 @@ def test_the_revision_page_lists_only_concern_counts_that_may_be_shown(published
     assert "semiconductors × 2-2: 4" in page
     # 2 concerns from 1 organization: not even a "fewer than 3" line tells they exist.
     assert "semiconductors × 2-1" not in page
+
+
+def test_a_line_reads_under_the_higher_of_its_marking_then_and_now(published):
+    w = published
+    Threat.objects.filter(pk=w.records["threat_green"].pk).update(marking=Marking.AMBER)
+    sheets = read_xlsx(export(w.first, w.people["semi_official"], "xlsx"))
+    threats = sheets["Threats"]
+    marking = threats[1].index("Marking")
+    [row] = [row for row in threats[2:] if row[5] == THREAT_GREEN]
+    assert row[marking] == "TLP:AMBER"  # recorded GREEN in the edition, AMBER now
+    page = signed_in(w.people["semi_official"]).get(reverse("plans:plan-detail", args=[w.first.pk]))
+    line = next(line for line in page.context["lines"] if line["title"] == THREAT_GREEN)
+    assert line["marking"] == Marking.AMBER
