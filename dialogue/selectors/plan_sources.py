@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogue.enums import Marking
 from dialogue.models import Concern, DialogueSession, PlanRevisionItem, User
+from dialogue.selectors.plans import reading_marking, with_live_marking
 
 Kind = PlanRevisionItem.Kind
 
@@ -161,11 +162,12 @@ class SourceIndex:
                 )
         # An action's threat, as this revision holds it.
         referenced = _ids(items, [Kind.ACTION], "source_threat")
-        for pk, threat_title, marking in (
-            items.filter(kind=Kind.THREAT, object_id__in=referenced)
+        for pk, threat_title, then, now in (
+            with_live_marking(items.filter(kind=Kind.THREAT, object_id__in=referenced))
             .annotate(title=KT("data__title"))
-            .values_list("object_id", "title", "marking")
+            .values_list("object_id", "title", "marking", "live_marking")
         ):
+            marking = reading_marking(then, now)
             index.threats[pk] = Source(
                 "threat", pk, threat_title, marking=marking, url=_url("threat-detail", pk, absolute)
             )
