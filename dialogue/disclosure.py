@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from dialogue.enums import Role
@@ -54,6 +55,11 @@ def concern_count(concerns: int | None, organizations: int | None) -> int | str:
 def concern_count_or_none(concerns: int | None, organizations: int | None) -> int | None:
     """`concern_count` for machine-readable outputs (API, JSON): None means "fewer than 3"."""
     return (concerns or 0) if count_is_shown(organizations) else None
+
+
+def count_shown_condition(organizations_field: str) -> Q:
+    """The same rule in a query: rows of counts that may be shown (e.g. to list only those)."""
+    return Q(**{f"{organizations_field}__gte": K_ANONYMITY})
 
 
 # --- references -----------------------------------------------------------------------
@@ -153,3 +159,115 @@ def concern_key_filter(reader: User, key) -> models.Q:
     if sees_global_concern_ids(reader):
         return models.Q(pk=int(key)) if key.isascii() and key.isdigit() else models.Q(pk__in=[])
     return models.Q(organization_id=reader.organization_id, reference=key)
+
+
+# --- snapshots and the references inside an artefact ------------------------------------
+
+
+def count_label(shown: int | None) -> int | str:
+    """How a count that went through `concern_count_or_none` reads on a page or in a file."""
+    return str(FEWER_THAN_K) if shown is None else shown
+
+
+def visible_now_condition(
+    reader: User,
+    model: type[models.Model],
+    *,
+    field: str = "object_id",
+    markings: Iterable[str] | None = None,
+) -> Q:
+    """Rows whose `field` names a record of `model` the reader may see now (within `markings`).
+
+    For snapshots: a frozen line is shown only if the record it copies is still the
+    reader's to see — the most restrictive of the marking then and the marking now. A
+    record deleted since stays under the snapshot's own marking. Subqueries only: the
+    condition adds no query to the one it filters.
+    """
+    live = model.objects.visible_to(reader)
+    if markings is not None:
+        live = live.filter(marking__in=list(markings))
+    return Q(**{f"{field}__in": live.values("pk")}) | ~Q(
+        **{f"{field}__in": model._default_manager.values("pk")}
+    )
+
+
+class References:
+    """References from an artefact (ids in a snapshot or a diff) to other records.
+
+    Collect the ids first (`want`: ids, or a subquery of ids such as every id a
+    snapshot names), then ask (`shown`): one query per referenced model for the whole
+    artefact, never one per row. A reference is shown only when the reader may see
+    the record now (and, with `markings`, only a record within them); models in
+    `never` are never referenced (e.g. concerns in an export capped for wider
+    circulation). Anything else reads as HIDDEN — never as an id.
+    """
+
+    def __init__(
+        self,
+        reader: User,
+        *,
+        markings: Iterable[str] | None = None,
+        never: Iterable[type[models.Model]] = (),
+    ):
+        self.reader = reader
+        self.markings = list(markings) if markings is not None else None
+        self.never = set(never)
+        self._wanted: dict[type[models.Model], set] = {}
+        self._subqueries: dict[type[models.Model], list[models.QuerySet]] = {}
+        self._visible: dict[type[models.Model], set] = {}
+
+    def want(self, model: type[models.Model], pks) -> None:
+        """Ids the artefact names: one id, a list of ids, or a subquery of ids."""
+        self._visible.pop(model, None)
+        if isinstance(pks, models.QuerySet):
+            self._subqueries.setdefault(model, []).append(pks)
+            return
+        values = pks if isinstance(pks, list | tuple | set) else [pks]
+        self._wanted.setdefault(model, set()).update(v for v in values if v is not None)
+
+    def _visible_for(self, model: type[models.Model]) -> set:
+        if model not in self._visible:
+            wanted = Q(pk__in=self._wanted.get(model, set()))
+            for subquery in self._subqueries.get(model, []):
+                wanted |= Q(pk__in=subquery)
+            if model in self.never or not (self._wanted.get(model) or self._subqueries.get(model)):
+                self._visible[model] = set()
+            else:
+                rows = model.objects.visible_to(self.reader).filter(wanted)
+                if self.markings is not None:
+                    rows = rows.filter(marking__in=self.markings)
+                self._visible[model] = set(rows.values_list("pk", flat=True))
+        return self._visible[model]
+
+    def resolve(self) -> References:
+        """Ask now, for every model wanted: a fixed number of queries, even for no change."""
+        for model in {*self._wanted, *self._subqueries}:
+            self._visible_for(model)
+        return self
+
+    def shown(self, model: type[models.Model], value):
+        """The id (or the list of ids) as the reader may see it: HIDDEN in place of the others.
+
+        A list keeps the ids the reader may see and, if any was left out, one HIDDEN at
+        its end (how many were left out is not told).
+        """
+        if value is None:
+            return None
+        visible = self._visible_for(model)
+        if isinstance(value, list | tuple):
+            kept = [pk for pk in value if pk in visible]
+            return [*kept, HIDDEN] if len(kept) < len(value) else kept
+        return value if value in visible else HIDDEN
+
+
+def is_hidden(value) -> bool:
+    if isinstance(value, list | tuple):
+        return any(v is HIDDEN for v in value)
+    return value is HIDDEN
+
+
+def machine_readable(value):
+    """A shown reference for the API: null for a hidden id, a hidden list entry left out."""
+    if isinstance(value, list | tuple):
+        return [v for v in value if v is not HIDDEN]
+    return None if value is HIDDEN else value

@@ -1,4 +1,9 @@
-"""What changed since the last published plan revision, as one person may see it."""
+"""What changed since the last published plan revision, as one person may see it.
+
+Like the plan it reports on, a digest counts no RED item: a stored digest outlives the
+moment, and RED items are known only to the people named on them. Concern counts pass
+`disclosure.concern_count_or_none` (None: "fewer than 3 organizations").
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import datetime
 from django.conf import settings
 from django.db.models import Count, Q
 
-from dialogue.disclosure import count_is_shown
+from dialogue.disclosure import concern_count_or_none
 from dialogue.enums import ActionStatus, Marking, PlanRevisionStatus
 from dialogue.models import (
     ChokepointTechnology,
@@ -57,10 +62,14 @@ def digest_content(
     """Counts by sector and threat code, new chokepoints, k-anonymous concern counts, and
     actions done and overdue — all from `visible_to(user)`, in a fixed number of queries."""
     since = since or datetime.datetime.min.replace(tzinfo=datetime.UTC)
-    threats = _in_sectors(Threat.objects.visible_to(user), sector_ids)
-    chokepoints = _in_sectors(ChokepointTechnology.objects.visible_to(user), sector_ids)
-    concerns = _in_sectors(Concern.objects.visible_to(user), sector_ids)
-    actions = _in_sectors(FollowUpAction.objects.visible_to(user), sector_ids)
+
+    def counted(model):
+        return _in_sectors(model.objects.visible_to(user).exclude(marking=Marking.RED), sector_ids)
+
+    threats = counted(Threat)
+    chokepoints = counted(ChokepointTechnology)
+    concerns = counted(Concern)
+    actions = counted(FollowUpAction)
 
     markings: set[str] = set()
     new_threats = _by_sector_and_code(threats.filter(created_at__gte=since), markings)
@@ -77,12 +86,11 @@ def digest_content(
         .annotate(n=Count("pk"), organizations=Count("organization", distinct=True))
         .order_by("sector__code", "category__code")
     ):
-        shown = count_is_shown(row["organizations"])
         concern_rows.append(
             {
                 "sector": row["sector__code"],
                 "category": row["category__code"],
-                "count": row["n"] if shown else None,  # None: "fewer than 3 organizations"
+                "count": concern_count_or_none(row["n"], row["organizations"]),
             }
         )
     if concern_rows:

@@ -6,7 +6,10 @@ it. Sources are live records looked up at read time, and each is cited only when
 the reader may see it now (`visible_to(user)`) and, with a maximum marking, only
 within it. A concern is cited by number only, never by title or organization,
 and never in an export capped for wider circulation: company identities stay out.
-Sources a reader may not see are left out without a trace (not even a count).
+A session is cited by date and number ("session of 2026-10-23 (#12)"): its title
+often names the company heard, so it is copied only onto workspace pages
+(`session_titles=True`), never into a file. Sources a reader may not see are left
+out without a trace (not even a count).
 
 The lookups are one query per source kind whatever the number of lines.
 """
@@ -24,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogue.enums import Marking
 from dialogue.models import Concern, DialogueSession, PlanRevisionItem, User
+from dialogue.selectors.plans import reading_marking, with_live_marking
 
 Kind = PlanRevisionItem.Kind
 
@@ -48,7 +52,14 @@ class Source:
         return str(SOURCE_KINDS[self.kind])
 
     def reference(self) -> str:
-        """A short citation: "Dialogue session #12 2025-01-10 Title"."""
+        """A short citation: "Dialogue session of 2025-01-10 (#12)", "Threat #3 Title"."""
+        if self.kind == "session" and not self.title:
+            if self.date:
+                return _("Dialogue session of %(date)s (#%(id)s)") % {
+                    "date": self.date,
+                    "id": self.pk,
+                }
+            return _("Dialogue session (#%(id)s)") % {"id": self.pk}
         parts = [f"{self.kind_label} #{self.pk}"]
         if self.date:
             parts.append(str(self.date))
@@ -84,19 +95,32 @@ class SourceIndex:
 
     @classmethod
     def build(
-        cls, *, items: QuerySet, user: User, allowed: list[str] | None, absolute: bool = True
+        cls,
+        *,
+        items: QuerySet,
+        user: User,
+        allowed: list[str] | None,
+        absolute: bool = True,
+        session_titles: bool = False,
     ) -> SourceIndex:
-        """Sources of `items` (visible PlanRevisionItems of one revision) that `user` may see."""
+        """Sources of `items` (readable PlanRevisionItems of one revision) that `user` may see.
+
+        Session titles only with `session_titles` (workspace pages): files cite by date.
+        """
         index = cls()
+
+        def title(value: str) -> str:
+            return value if session_titles else ""
+
         sessions = DialogueSession.objects.visible_to(user)
         if allowed is not None:
             sessions = sessions.filter(marking__in=allowed)
         referenced = _ids(items, [Kind.THREAT, Kind.ACTION], "source_session")
-        for pk, title, held_on, marking in sessions.filter(pk__in=referenced).values_list(
+        for pk, name, held_on, marking in sessions.filter(pk__in=referenced).values_list(
             "pk", "title", "held_on", "marking"
         ):
             index.sessions[pk] = Source(
-                "session", pk, title, held_on, marking, _url("session-detail", pk, absolute)
+                "session", pk, title(name), held_on, marking, _url("session-detail", pk, absolute)
             )
         through = DialogueSession.chokepoints.through
         chokepoint_ids = items.filter(kind=Kind.CHOKEPOINT).values("object_id")
@@ -114,9 +138,16 @@ class SourceIndex:
                 "dialoguesession__marking",
             )
         )
-        for chokepoint_id, pk, title, held_on, marking in rows:
+        for chokepoint_id, pk, name, held_on, marking in rows:
             index.chokepoint_sessions.setdefault(chokepoint_id, []).append(
-                Source("session", pk, title, held_on, marking, _url("session-detail", pk, absolute))
+                Source(
+                    "session",
+                    pk,
+                    title(name),
+                    held_on,
+                    marking,
+                    _url("session-detail", pk, absolute),
+                )
             )
         # Concerns only for exports that stay with officials (no maximum marking), by number.
         if allowed is None:
@@ -131,13 +162,14 @@ class SourceIndex:
                 )
         # An action's threat, as this revision holds it.
         referenced = _ids(items, [Kind.ACTION], "source_threat")
-        for pk, title, marking in (
-            items.filter(kind=Kind.THREAT, object_id__in=referenced)
+        for pk, threat_title, then, now in (
+            with_live_marking(items.filter(kind=Kind.THREAT, object_id__in=referenced))
             .annotate(title=KT("data__title"))
-            .values_list("object_id", "title", "marking")
+            .values_list("object_id", "title", "marking", "live_marking")
         ):
+            marking = reading_marking(then, now)
             index.threats[pk] = Source(
-                "threat", pk, title, marking=marking, url=_url("threat-detail", pk, absolute)
+                "threat", pk, threat_title, marking=marking, url=_url("threat-detail", pk, absolute)
             )
         return index
 

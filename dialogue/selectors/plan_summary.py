@@ -8,9 +8,12 @@ summary · sectors · heatmap (threats by sector × code, with concern counts) �
 threats · chokepoints · actions · changes (since the previous revision) · sources
 
 Protection (DOMAIN.md, "Who may see what"):
-- lines are the revision's snapshot rows the reader may see
-  (`PlanRevisionItem.objects.visible_to(user)`), capped at `max_marking`;
-- sources are cited only as plan_sources.py allows (no company names);
+- lines are the revision's snapshot rows the reader may read
+  (`selectors.plans.readable_items`: the line's marking then and its record's
+  visibility now), capped at `max_marking`;
+- sources are cited only as plan_sources.py allows (no company names, no session
+  titles); the changes name other records only as `plan_revision_diff` shows them
+  (HIDDEN for a record the reader may not see now, never an id);
 - concern counts by sector and code appear only where at least K_ANONYMITY
   distinct organizations stand behind them, otherwise "fewer than 3" (which also
   stands for none, so a cell never tells that a concern exists); per-sector totals
@@ -32,7 +35,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dialogue.disclosure import FEWER_THAN_K, K_ANONYMITY, concern_count
+from dialogue.disclosure import (
+    FEWER_THAN_K,
+    HIDDEN,
+    concern_count,
+    count_is_shown,
+    count_label,
+)
 from dialogue.enums import (
     ActionStatus,
     ConcernLevel,
@@ -50,7 +59,15 @@ from dialogue.models.threats import severity_level
 from dialogue.permissions import is_secretariat
 from dialogue.querysets import official_sector_ids
 from dialogue.selectors.plan_sources import SourceIndex
-from dialogue.selectors.plans import ItemChange, plan_revision_diff, previous_revision
+from dialogue.selectors.plans import (
+    ItemChange,
+    allowed_markings,
+    plan_revision_diff,
+    previous_revision,
+    readable_items,
+    reading_marking,
+    with_live_marking,
+)
 
 Kind = PlanRevisionItem.Kind
 OPEN_ACTION = [ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
@@ -98,10 +115,6 @@ CHANGE_LABELS = {
 
 def marking_label(value: str) -> str:
     return Marking(value).label if value in Marking.values else str(value)
-
-
-def allowed_markings(max_marking: str | None) -> list[str] | None:
-    return Marking.up_to(max_marking) if max_marking else None
 
 
 def local_datetime(value) -> str:
@@ -178,42 +191,41 @@ class ChangeLine:
         return f"#{change.key.rsplit(':', 1)[-1]}"
 
 
+def _shown_reference(value) -> str:
+    return str(HIDDEN) if value is HIDDEN else f"#{value}"
+
+
 def _shown_value(kind: str, name: str, value):
+    """A field of a disclosed change, for a page or a file: references as "#id" or HIDDEN."""
     if isinstance(value, list):
-        return ", ".join(f"#{v}" for v in value)
+        return ", ".join(_shown_reference(v) for v in value)
     if name.startswith("source_") and value is not None:
-        return f"#{value}"
+        return _shown_reference(value)
     if name == "marking":
         return marking_label(value) if value else ""
     return choice_label(kind, name, value)
 
 
-def _aggregate_value(data: dict | None):
-    if not data:
-        return str(FEWER_THAN_K)
-    return concern_count(data.get("concerns", 0), data.get("organizations", 0))
-
-
 def plan_revision_changes(
     revision: PlanRevision, user: User, *, max_marking: str | None = None
 ) -> list[ChangeLine]:
-    """The diff page's and the exports' changes: plan_revision_diff as the reader may see it."""
+    """The diff page's and the exports' changes: `plan_revision_diff`, labelled for reading."""
     lines: list[ChangeLine] = []
     for change in plan_revision_diff(revision, user, max_marking=max_marking):
         if change.kind == Kind.CONCERN_AGGREGATE:
-            old = None if change.change == "added" else change.data
-            new = None if change.change == "removed" else change.data
-            if change.change == "changed":
-                old = {name: values["old"] for name, values in change.fields.items()}
-                old = {**change.data, **old}
-            old_value, new_value = _aggregate_value(old), _aggregate_value(new)
-            if old_value == new_value:
-                continue  # nothing a reader may learn changed
+            counts = change.fields["concerns"]
             lines.append(
                 ChangeLine(
                     change,
                     str(Kind.CONCERN_AGGREGATE.label),
-                    [("concerns", str(FIELD_LABELS["concerns"]), old_value, new_value)],
+                    [
+                        (
+                            "concerns",
+                            str(FIELD_LABELS["concerns"]),
+                            count_label(counts["old"]),
+                            count_label(counts["new"]),
+                        )
+                    ],
                 )
             )
             continue
@@ -254,10 +266,7 @@ class PlanSummary:
         self.user = user
         self.max_marking = max_marking
         self.allowed = allowed_markings(max_marking)
-        items = PlanRevisionItem.objects.visible_to(user).filter(revision=revision)
-        if self.allowed is not None:
-            items = items.filter(marking__in=self.allowed)
-        self.items = items
+        self.items = readable_items(user, revision=revision, max_marking=max_marking)
         self.sectors = list(
             Sector.objects.filter(kind=SectorKind.SECTOR).order_by("sort_order", "code")
         )
@@ -309,16 +318,20 @@ class PlanSummary:
         }
 
     def markings(self) -> set[str]:
-        present = set(self.items.order_by().values_list("marking", flat=True).distinct())
+        pairs = with_live_marking(self.items.order_by()).values_list("marking", "live_marking")
+        present = {reading_marking(then, now) for then, now in pairs.distinct()}
         return present | self.sources.markings()
 
     def _ordered(self, kind: str):
-        return (
-            self.items.filter(kind=kind)
+        """(object_id, marking, data) per line, the marking as read now (`reading_marking`)."""
+        rows = (
+            with_live_marking(self.items.filter(kind=kind))
             .order_by("sector__sort_order", "sector__code", "object_id")
-            .values_list("object_id", "marking", "data")
+            .values_list("object_id", "marking", "live_marking", "data")
             .iterator(chunk_size=2000)
         )
+        for object_id, then, now, data in rows:
+            yield object_id, reading_marking(then, now), data
 
     def _sources_text(self, kind: str, object_id, data: dict) -> str:
         return "; ".join(s.reference() for s in self.sources.for_item(kind, object_id, data))
@@ -337,7 +350,7 @@ class PlanSummary:
         return sum(
             data.get("concerns", 0)
             for (code, _category), data in self.aggregates.items()
-            if code == sector.code and data.get("organizations", 0) >= K_ANONYMITY
+            if code == sector.code and count_is_shown(data.get("organizations", 0))
         )
 
     # -- sheets ----------------------------------------------------------------
@@ -673,8 +686,4 @@ def plan_revision_item_count(
     *, revision: PlanRevision, user: User, max_marking: str | None = None
 ) -> int:
     """How many lines the summary would hold: decides between streaming and a background job."""
-    items = PlanRevisionItem.objects.visible_to(user).filter(revision=revision)
-    allowed = allowed_markings(max_marking)
-    if allowed is not None:
-        items = items.filter(marking__in=allowed)
-    return items.count()
+    return readable_items(user, revision=revision, max_marking=max_marking).count()

@@ -2,7 +2,8 @@
 
 A domain's figures include its sectors', as the register filters do (a domain
 code selects the domain and its children). Counts and rows come only from
-`visible_to(user)`.
+`visible_to(user)`; concern counts are shown through `disclosure.concern_count` (the
+k ≥ 3 rule), and a domain adds up only its sectors' counts that are shown.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, F, Q, QuerySet, When
 
+from dialogue.disclosure import concern_count, count_is_shown
 from dialogue.models import (
     ChokepointTechnology,
     Concern,
@@ -37,11 +39,21 @@ class SectorCounts:
     chokepoints: int = 0
     sessions: int = 0
     open_actions: int = 0
-    concerns: int = 0
+    concerns: int | str = 0  # as shown: a number, or "fewer than 3"
 
     def add(self, other: SectorCounts) -> None:
-        for name in ("threats", "chokepoints", "sessions", "open_actions", "concerns"):
+        for name in ("threats", "chokepoints", "sessions", "open_actions"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def _concern_counts(queryset: QuerySet) -> dict[int, tuple[int, int]]:
+    """Concerns and distinct organizations behind them, per sector."""
+    rows = (
+        queryset.order_by()
+        .values("sector")
+        .annotate(n=Count("pk", distinct=True), organizations=Count("organization", distinct=True))
+    )
+    return {row["sector"]: (row["n"], row["organizations"]) for row in rows}
 
 
 @dataclass
@@ -81,7 +93,7 @@ def sector_index(user: User) -> list[SectorEntry]:
         "top",
     )
     actions = _counted(FollowUpAction.objects.visible_to(user).open())
-    concerns = _counted(Concern.objects.visible_to(user))
+    concerns = _concern_counts(Concern.objects.visible_to(user))
     mine = _my_sector_ids(user)
 
     def entry(sector: Sector) -> SectorEntry:
@@ -92,7 +104,7 @@ def sector_index(user: User) -> list[SectorEntry]:
                 chokepoints=chokepoints[sector.pk],
                 sessions=sessions[sector.pk],
                 open_actions=actions[sector.pk],
-                concerns=concerns[sector.pk],
+                concerns=concern_count(*concerns.get(sector.pk, (0, 0))),
             ),
             is_mine=mine is None or sector.pk in mine,
         )
@@ -113,7 +125,24 @@ def sector_index(user: User) -> list[SectorEntry]:
         for child in current.children:
             current.counts.add(child.counts)
         current.counts.sessions = sessions_by_top[current.sector.pk]
+        if current.children:
+            own = [current.sector.pk, *(child.sector.pk for child in current.children)]
+            current.counts.concerns = shown_concerns(own, concerns)
     return top
+
+
+def shown_concerns(sector_ids: list[int], concerns: dict[int, tuple[int, int]]) -> int | str:
+    """Concerns of one sector, or of a domain and its sectors, as shown.
+
+    One sector: `concern_count`. Several: the sum of the counts shown for each, so that no
+    small count can be worked out by subtraction; "fewer than 3" when none is shown.
+    """
+    if len(sector_ids) == 1:
+        return concern_count(*concerns.get(sector_ids[0], (0, 0)))
+    shown = [
+        concerns[pk][0] for pk in sector_ids if pk in concerns and count_is_shown(concerns[pk][1])
+    ]
+    return sum(shown) if shown else concern_count(0, 0)
 
 
 @dataclass(frozen=True)
@@ -126,6 +155,7 @@ class SectorOverview:
     sessions: Panel
     open_actions: Panel
     concerns: Panel
+    concern_count: int | str  # the headline figure, through the k ≥ 3 rule
 
 
 def sector_overview(user: User, sector: Sector, size: int = OVERVIEW_SIZE) -> SectorOverview:
@@ -135,6 +165,14 @@ def sector_overview(user: User, sector: Sector, size: int = OVERVIEW_SIZE) -> Se
     in_sector = Q(sector__in=ids)
     mine = _my_sector_ids(user)
     session_ids = DialogueSession.objects.filter(sectors__in=ids).values("pk")
+    concerns = (
+        Concern.objects.visible_to(user)
+        .filter(in_sector)
+        .select_related("sector", "category", "organization")
+        .order_by("-created_at", "-pk")
+    )
+    # The concern panel's total comes from the per-sector counts: no extra query.
+    concern_counts = _concern_counts(concerns)
     return SectorOverview(
         sector=sector,
         children=children,
@@ -167,11 +205,8 @@ def sector_overview(user: User, sector: Sector, size: int = OVERVIEW_SIZE) -> Se
             .order_by("due_on", "pk"),
             size,
         ),
-        concerns=panel(
-            Concern.objects.visible_to(user)
-            .filter(in_sector)
-            .select_related("sector", "category", "organization")
-            .order_by("-created_at", "-pk"),
-            size,
+        concerns=Panel(
+            items=list(concerns[:size]), total=sum(n for n, _ in concern_counts.values())
         ),
+        concern_count=shown_concerns(ids, concern_counts),
     )

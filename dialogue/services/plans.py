@@ -114,8 +114,12 @@ def _snapshot_rows(revision: PlanRevision) -> list[PlanRevisionItem]:
                 },
             )
         )
+    # Concern counts are read by the plan's audience (the secretariat and each sector's
+    # officials: AMBER lines), who may see every concern of the sector except RED ones,
+    # known only to the people named on them: those never enter a count.
     aggregates = (
-        Concern.objects.values("sector", "sector__code", "category__code")
+        Concern.objects.exclude(marking=Marking.RED)
+        .values("sector", "sector__code", "category__code")
         .annotate(concerns=Count("pk"), organizations=Count("organization", distinct=True))
         .order_by("sector__code", "category__code")
     )
@@ -126,7 +130,8 @@ def _snapshot_rows(revision: PlanRevision) -> list[PlanRevisionItem]:
                 kind=Kind.CONCERN_AGGREGATE,
                 object_id=None,
                 sector_id=row["sector"],
-                # Counts by sector and code reveal no company, but only at k ≥ 3 (exports enforce it).
+                # Counts by sector and code reveal no company, but only at k ≥ 3: every reader
+                # gets them through dialogue.disclosure.concern_count(_or_none).
                 marking=Marking.AMBER,
                 data={
                     "sector": row["sector__code"],

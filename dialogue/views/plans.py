@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dialogue.disclosure import count_shown_condition
 from dialogue.enums import Marking, PlanRevisionStatus
 from dialogue.models import PlanRevision, PlanRevisionItem, Sector
 from dialogue.permissions import can_manage_plan
@@ -25,7 +26,7 @@ from dialogue.selectors.plan_summary import (
     item_title,
     plan_revision_changes,
 )
-from dialogue.selectors.plans import previous_revision
+from dialogue.selectors.plans import previous_revision, reading_marking, with_live_marking
 from dialogue.services.common import PermissionDeniedError
 from dialogue.services.plans import (
     plan_revision_delete,
@@ -72,6 +73,7 @@ def _line(item: PlanRevisionItem, sources: SourceIndex, sector_names: dict) -> d
         "title": item_title(data),
         "sector_name": sector_names.get(data.get("sector"), data.get("sector", "")),
         "sources": sources.for_item(item.kind, item.object_id, data),
+        "marking": reading_marking(item.marking, getattr(item, "live_marking", None)),
     }
     if item.kind == Kind.CONCERN_AGGREGATE:
         line["concerns"] = concern_count(data.get("concerns", 0), data.get("organizations", 0))
@@ -88,9 +90,14 @@ def plan_detail(request, pk: int):
         kind = Kind.THREAT
     sector_code = query_value(request, "sector")
     items = summary.items.filter(kind=kind).select_related("sector")
+    if kind == Kind.CONCERN_AGGREGATE:
+        # A line for a count not shown would still tell that a concern exists.
+        items = items.filter(count_shown_condition("data__organizations"))
     if sector_code:
         items = items.filter(sector__code=sector_code)
-    items = items.order_by(F("sector__sort_order"), "sector__code", "object_id", "pk")
+    items = with_live_marking(items).order_by(
+        F("sector__sort_order"), "sector__code", "object_id", "pk"
+    )
     page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     shown = list(page.object_list)
     sources = SourceIndex.build(
@@ -98,6 +105,7 @@ def plan_detail(request, pk: int):
         user=user,
         allowed=None,
         absolute=False,
+        session_titles=True,  # the reader may open each cited session: its title is theirs
     )
     sector_names = {s.code: s.name for s in Sector.objects.all()}
     return render(

@@ -167,7 +167,10 @@ def test_max_marking_green_leaves_out_amber_lines_sources_and_concerns(published
     assert THREAT_GREEN in text and CHOKEPOINT in text
     for amber in (THREAT_AMBER, THREAT_BATT, ACTION_SEMI, SEMI_AMBER_SESSION, "Concern #"):
         assert amber not in text
-    assert SEMI_GREEN_SESSION in text  # a GREEN source is still cited
+    # A GREEN source is still cited, by date and number (its title may name a company).
+    session = published.records["session_green"]
+    assert f"Dialogue session of {session.held_on.isoformat()} (#{session.pk})" in text
+    assert SEMI_GREEN_SESSION not in text
     for rows in sheets.values():
         assert rows[0][0] == "TLP:GREEN"
     cells = {row[7] for row in sheets["Threats by sector × code"][2:]}
@@ -177,11 +180,20 @@ def test_max_marking_green_leaves_out_amber_lines_sources_and_concerns(published
 def test_sources_trace_each_line_to_sessions_concerns_and_threats(published):
     _, data = export(published, published.people["secretariat"], "xlsx")
     sources = read_xlsx(data)["Sources"]
-    rows = {(row[0], row[2], row[3], row[5]) for row in sources[2:]}
-    assert ("Threat", THREAT_AMBER, "Dialogue session", SEMI_AMBER_SESSION) in rows
-    assert ("Threat", THREAT_AMBER, "Concern", None) in rows  # by number only
-    assert ("Chokepoint technology", CHOKEPOINT, "Dialogue session", SEMI_GREEN_SESSION) in rows
-    assert ("Follow-up action", ACTION_SEMI, "Threat", THREAT_AMBER) in rows
+    rows = {(row[0], row[2], row[3], row[4], row[5]) for row in sources[2:]}
+    amber, green = published.records["session_amber"], published.records["session_green"]
+    # Sessions and concerns by number only: a session's title may name the company heard.
+    assert ("Threat", THREAT_AMBER, "Dialogue session", amber.pk, None) in rows
+    assert ("Threat", THREAT_AMBER, "Concern", published.records["concern_a"].pk, None) in rows
+    assert ("Chokepoint technology", CHOKEPOINT, "Dialogue session", green.pk, None) in rows
+    assert (
+        "Follow-up action",
+        ACTION_SEMI,
+        "Threat",
+        published.records["threat_amber"].pk,
+        THREAT_AMBER,
+    ) in rows
+    assert SEMI_AMBER_SESSION not in str(sources) and SEMI_GREEN_SESSION not in str(sources)
 
 
 def test_pdf_is_a4_with_japanese_fonts_embedded_and_the_marking_on_every_page(

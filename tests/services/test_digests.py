@@ -141,3 +141,23 @@ def test_a_missed_period_is_caught_up_not_skipped(officials):
         datetime.date(2026, 11, 9),
         datetime.date(2026, 11, 16),
     ]
+
+
+@pytest.mark.django_db
+def test_a_red_concern_never_enters_a_digest_count(officials, semiconductors):
+    # given three organizations behind semiconductors × 2-2, and a fourth one's RED concern
+    # on which the recipient is named
+    code = f.ThreatCategoryFactory(code="2-2")
+    for _ in range(3):
+        f.ConcernFactory(sector=semiconductors, category=code)
+    f.ConcernFactory(
+        sector=semiconductors,
+        category=code,
+        marking=Marking.RED,
+        named_users=[officials["secretariat"]],
+    )
+    # when
+    content = digest_content(officials["secretariat"], since=None, today=WED)
+    # then the count is the one everyone reading the plan may know
+    assert content["new_concerns"] == [{"sector": "semiconductors", "category": "2-2", "count": 3}]
+    assert content["marking"] != Marking.RED

@@ -84,3 +84,27 @@ def test_sector_pages_cost_a_fixed_number_of_queries(as_semi, semiconductors):
     with CaptureQueriesContext(connection) as many:
         as_semi.get(url)
     assert len(one.captured_queries) == len(many.captured_queries)
+
+
+@pytest.mark.django_db
+def test_sector_concern_counts_need_three_organizations(as_semi, semiconductors):
+    # given two concerns from one company in semiconductors, and three organizations
+    # behind the concerns of cloud (another sector of the same domain)
+    org = f.OrganizationFactory(sectors=[semiconductors])
+    f.ConcernFactory.create_batch(2, sector=semiconductors, organization=org)
+    cloud = Sector.objects.get(code="cloud")
+    for _ in range(3):
+        f.ConcernFactory(sector=cloud, marking=Marking.GREEN)
+
+    index = as_semi.get(reverse("workspace:sector-list"), HTTP_ACCEPT_LANGUAGE="en")
+    entries = {e.sector.code: e for e in index.context["entries"]}
+    children = {c.sector.code: c for c in entries["computing"].children}
+    # then the index shows "fewer than 3", and the domain adds up only the counts shown
+    assert children["semiconductors"].counts.concerns == "fewer than 3"
+    assert children["cloud"].counts.concerns == 3
+    assert entries["computing"].counts.concerns == 3
+    page = as_semi.get(
+        reverse("workspace:sector-detail", args=["semiconductors"]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert page.context["overview"].concern_count == "fewer than 3"
+    assert "<dd>2</dd>" not in page.content.decode()

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from dialogue.api.fields import VisibleConcernField, VisibleRelatedField, visible_many
 from dialogue.api.serializers.common import VersionedSerializer
+from dialogue.disclosure import machine_readable
 from dialogue.enums import ActionStatus
 from dialogue.models import (
     DialogueSession,
@@ -73,10 +74,33 @@ class PlanRevisionSerializer(serializers.ModelSerializer):
         read_only_fields = ["number", "label", "status", "published_at", "created_at"]
 
 
+class ShownDictField(serializers.DictField):
+    """A disclosed snapshot mapping: a reference the caller may not see reads as null (a
+    list leaves it out), as on the threat API; the change's `hidden` says which fields."""
+
+    def to_representation(self, value):
+        def shown(item):
+            if isinstance(item, dict):
+                return {key: shown(inner) for key, inner in item.items()}
+            return machine_readable(item)
+
+        return {str(key): shown(item) for key, item in value.items()}
+
+
 class PlanRevisionChangeSerializer(serializers.Serializer):
     kind = serializers.CharField()
     key = serializers.CharField()
     sector = serializers.CharField()
     change = serializers.ChoiceField(choices=["added", "removed", "changed"])
-    fields = serializers.DictField(help_text="Changed fields: name → {old, new}.")
-    data = serializers.DictField(help_text="The item as the revision holds it.")
+    fields = ShownDictField(help_text="Changed fields: name → {old, new}.")
+    data = ShownDictField(
+        help_text=(
+            "The item as the revision holds it, as the caller may see it. Concern counts "
+            "(`concerns`) are null where fewer than 3 organizations stand behind them."
+        )
+    )
+    hidden = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Fields naming a record the caller may not see: shown as null, or left "
+        "out of a list.",
+    )
