@@ -60,7 +60,7 @@ from dialogue.models import (
     Threat,
     User,
 )
-from dialogue.selectors.dashboard import threat_heat_map
+from dialogue.selectors.dashboard import dashboard_for, threat_heat_map
 from dialogue.selectors.digests import digest_content
 from dialogue.selectors.search import matching, search_words, workspace_search
 from dialogue.selectors.sectors import sector_index
@@ -459,6 +459,11 @@ def marking_covers(world: dict, role: str, artefact: Artefact) -> list[str]:
     if header is None:
         return [f"unreadable marking {artefact.headers['X-Marking']!r}"]
     problems = []
+    for name, rows in artefact.sheets.items():
+        # Every sheet and CSV file starts with its banner: the marking first.
+        banner = marking_of(str(rows[0][0])) if rows and rows[0] else None
+        if banner != header:
+            problems.append(f"sheet {name!r}: banner {rows[0][:1] if rows else ()}, file {header}")
     if "max_marking=GREEN" in artefact.label and Marking.rank(header) > Marking.rank("GREEN"):
         problems.append(f"capped at GREEN but marked {header}")
     for record in oracle(world, role).records:
@@ -741,6 +746,13 @@ def test_counts_on_dashboard_sectors_and_search_leave_out_what_the_reader_may_no
 ):
     user, reader = derived["users"][role], oracle(derived, role)
     problems = []
+    panels = dashboard_for(user)
+    for name in ("my_open_actions", "overdue_actions", "new_concerns", "recent_sessions"):
+        hidden = [item for item in getattr(panels, name).items if not reader.may_see(item)]
+        problems += [
+            f"dashboard {name}: lists and counts {type(item).__name__} {item.pk} ({item.marking})"
+            for item in hidden
+        ]
     threats = _visible(reader, Threat)
     found = threat_heat_map(user).total
     if found != len(threats):
