@@ -39,7 +39,6 @@ from dialogue.models import (
     DialogueSession,
     FollowUpAction,
     Organization,
-    PlanRevision,
     Threat,
     ThreatCategory,
     User,
@@ -368,7 +367,3 @@ def oracle_for_user(user: User | None) -> Oracle:
         for org in Organization.objects.exclude(pk=own):
             secrets += organization_names(org)
     return Oracle(user, world_records(), tuple(secrets))
-
-
-def published(world: dict) -> tuple[PlanRevision, PlanRevision]:
-    return world["rev1"], world["rev2"]

@@ -32,6 +32,7 @@ A failure lists the leaks, one line each: role, artefact, what leaked.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -659,14 +660,8 @@ def digest_contents(world, role):
         return []
     content = digest_content(user, since=None, today=timezone.localdate())
     artefact = Artefact(label=f"digest content for {user.username}", data=content)
-    read(artefact, _json_bytes(content), "application/json")
+    read(artefact, json.dumps(content, ensure_ascii=False).encode(), "application/json")
     return [artefact]
-
-
-def _json_bytes(value) -> bytes:
-    import json
-
-    return json.dumps(value, ensure_ascii=False).encode()
 
 
 CHECKS: dict[str, list[Callable]] = {
