@@ -465,8 +465,17 @@ def marking_covers(world: dict, role: str, artefact: Artefact) -> list[str]:
         banner = marking_of(str(rows[0][0])) if rows and rows[0] else None
         if banner != header:
             problems.append(f"sheet {name!r}: banner {rows[0][:1] if rows else ()}, file {header}")
-    if "max_marking=GREEN" in artefact.label and Marking.rank(header) > Marking.rank("GREEN"):
+    capped = "max_marking=GREEN" in artefact.label
+    if capped and Marking.rank(header) > Marking.rank("GREEN"):
         problems.append(f"capped at GREEN but marked {header}")
+    if capped:
+        # A file for wider circulation names nothing above its cap, not even by number.
+        problems += [
+            f"capped at GREEN but cites {record.model.__name__} {record.pk} ({record.marking})"
+            for record in oracle(world, role).records
+            if Marking.rank(record.marking) > Marking.rank("GREEN")
+            and re.search(rf"#{record.pk}(?!\d)", artefact.text)
+        ]
     for record in oracle(world, role).records:
         shows = len(record.title) >= 6 and record.title in artefact.text
         if shows and Marking.rank(record.marking) > Marking.rank(header):
