@@ -8,11 +8,14 @@ class DialogueConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
         from dialogue.audit import connect_signals
         from dialogue.services import tokens
+        from dialogue.text_search import install_sqlite_functions
 
+        connection_created.connect(install_sqlite_functions)
         post_migrate.connect(_install_schedule, sender=self)
         connect_signals()
         tokens.connect_signals()

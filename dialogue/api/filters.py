@@ -21,6 +21,7 @@ from dialogue.models import (
     Organization,
     Threat,
 )
+from dialogue.text_search import matching, search_words
 
 # As much as the workspace's search page reads (views/search.py). A longer search is
 # refused with the field's message: SQLite cannot match a LIKE pattern over 50,000
@@ -53,7 +54,6 @@ class SectorFilterMixin(df.FilterSet):
     marking = df.ChoiceFilter(choices=Marking.choices)
 
     sector_field = "sector"
-    search_fields = ("title", "description")
 
     def filter_sector(self, queryset, name, value):
         # A filter on a many-to-many path can repeat rows; the subquery keeps them unique.
@@ -61,13 +61,8 @@ class SectorFilterMixin(df.FilterSet):
         return queryset.filter(pk__in=matching)
 
     def filter_search(self, queryset, name, value):
-        condition = Q()
-        for word in value.split():
-            per_word = Q()
-            for field in self.search_fields:
-                per_word |= Q(**{f"{field}__icontains": word})
-            condition &= per_word
-        return queryset.filter(condition)
+        # The workspace search page's implementation (text_search.py), fields and all.
+        return matching(queryset, search_words(value))
 
 
 class ThreatFilter(SectorFilterMixin):
@@ -81,8 +76,6 @@ class ThreatFilter(SectorFilterMixin):
 
 
 class ChokepointFilter(SectorFilterMixin):
-    search_fields = ("name", "description", "holders")
-
     class Meta:
         model = ChokepointTechnology
         fields = ["sector", "stage", "outflow_concern", "marking", "search"]
@@ -90,7 +83,6 @@ class ChokepointFilter(SectorFilterMixin):
 
 class SessionFilter(SectorFilterMixin):
     sector_field = "sectors"
-    search_fields = ("title", "minutes")
     status = df.ChoiceFilter(choices=SessionStatus.choices)
     format = df.ChoiceFilter(choices=SessionFormat.choices)
     held_after = df.DateFilter(field_name="held_on", lookup_expr="gte")

@@ -22,6 +22,7 @@ def search(request):
             "groups": groups,
             "limit": SEARCH_LIMIT,
             "found": sum(group.total for group in groups),
+            "found_more": any(group.more for group in groups),
             "title": _("Search"),
         },
     )

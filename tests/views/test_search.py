@@ -52,7 +52,7 @@ def test_groups_are_limited_with_a_total(semi_official, semiconductors):
 @pytest.mark.django_db
 def test_words_split_on_full_width_spaces_and_match_half_width_forms(semi_official, semiconductors):
     f.ThreatFactory(title="AI半導体の輸出規制 2026", sector=semiconductors)
-    assert search_words("ＡＩ　輸出") == ["ＡＩ", "輸出"]
+    assert search_words("ＡＩ　輸出") == ["ai", "輸出"]
     found = {g.kind: g for g in workspace_search(semi_official, "ＡＩ　２０２６")}["threats"]
     assert found.total == 1
     assert workspace_search(semi_official, "   ") == []
@@ -100,3 +100,22 @@ def test_a_red_action_is_found_by_its_owner_only_when_they_are_named(
     response = as_batt.get(reverse("workspace:search"), {"q": "フォトレジスト"})
     assert [a.title for a in groups_of(response)["actions"].items] == ["極秘フォトレジスト対応"]
     assert response.context["found"] == 1
+
+
+@pytest.mark.django_db
+def test_full_width_text_is_found_by_half_width_words(semi_official, semiconductors):
+    f.ThreatFactory(title="ＡＩ向け半導体（２０２６年度）", sector=semiconductors)
+    found = {g.kind: g for g in workspace_search(semi_official, "ai 2026")}["threats"]
+    assert found.total == 1
+
+
+@pytest.mark.django_db
+def test_totals_above_the_cap_say_more_than(as_semi, semiconductors, monkeypatch):
+    monkeypatch.setattr("dialogue.text_search.COUNT_CAP", 25)
+    f.ThreatFactory.create_batch(30, title="上限確認用の脅威", sector=semiconductors)
+    response = as_semi.get(reverse("workspace:search"), {"q": "上限"})
+    threats = groups_of(response)["threats"]
+    assert (len(threats.items), threats.total, threats.more) == (20, 25, True)
+    page = response.content.decode()
+    assert "25 件超のうち 20 件" in page
+    assert "「上限」の検索結果：25 件超" in page

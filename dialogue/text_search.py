@@ -1,0 +1,137 @@
+"""Word search over Japanese and English text: one implementation for pages and the API.
+
+Semantics: the query is split into words on any white space (the full-width space
+included); every word must occur, as a substring, in one of the record's search
+fields. Text and words are compared folded: full-width letters, digits and signs as
+their ASCII forms (ＡＩ, ２０２６ match AI, 2026), half-width katakana as full-width
+(ﾌｫﾄ matches フォト; the voiced marks ﾞﾟ are folded on their own, so ｶﾞ matches only
+ｶﾞ and カ゛), the ideographic space as a space, then lower case. That is NFKC for
+every character that NFKC maps to one character, done with `translate`: NFKC in
+SQL costs ten times as much per row, and the check runs on every candidate row.
+
+How it stays fast on PostgreSQL without a Japanese tokenizer (pg_bigm and PGroonga
+are not available; a trigram index cannot narrow a two-character word such as 供給):
+
+- `dialogue_search_text(field, …)` folds and joins a record's search fields;
+- `dialogue_bigrams(text)` is the set of its two-character substrings, and each
+  searchable table has a GIN index on `dialogue_bigrams(dialogue_search_text(…))`
+  (migration 0007). Every two-or-more-character word's bigrams must be in the
+  set: the index finds the candidates, whatever the word's length;
+- the exact substring test (`LIKE '%word%'` on the same folded text) then keeps only
+  true matches, so the result is exactly the substring scan's. A two-character word
+  needs no such test: it occurs exactly when its one bigram does.
+
+On SQLite (the embedded default) the same `dialogue_search_text` is registered as a
+Python function and the substring test alone runs: same results, no index.
+Totals are counted up to COUNT_CAP; beyond that the page says "1,000+".
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections
+from django.db.models import Func, QuerySet, TextField
+
+MAX_WORDS = 8
+MAX_WORD_LENGTH = 100
+COUNT_CAP = 1000
+
+# The fields each searchable model is searched by, in the order the indexes use
+# (migration 0007 builds one index per entry; a test checks they agree).
+SEARCH_FIELDS = {
+    "threat": ("title", "description"),
+    "chokepointtechnology": ("name", "description", "holders"),
+    "dialoguesession": ("title", "minutes"),
+    "concern": ("title", "description"),
+    "followupaction": ("title", "description"),
+}
+
+
+def width_folding() -> tuple[str, str]:
+    """The characters `fold` replaces and their replacements (migration 0007 has a copy)."""
+    source, target = [], []
+    for code in [*range(0xFF01, 0xFF5F), *range(0xFF61, 0xFFA0), 0x3000]:
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char)
+        if len(folded) == 1 and folded != char:
+            source.append(char)
+            target.append(folded)
+    return "".join(source), "".join(target)
+
+
+FOLD_TABLE = str.maketrans(*width_folding())
+
+
+def fold(text: str) -> str:
+    return (text or "").translate(FOLD_TABLE).lower()
+
+
+def search_words(query: str) -> list[str]:
+    """The folded words of a query, at most MAX_WORDS of at most MAX_WORD_LENGTH characters."""
+    words = [fold(word)[:MAX_WORD_LENGTH] for word in (query or "").split()]
+    return [word for word in words if word][:MAX_WORDS]
+
+
+def bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def folded_join(*parts: str | None) -> str:
+    """What `dialogue_search_text` computes in SQL (used by SQLite and by tests)."""
+    return fold(" ".join(part for part in parts if part is not None))
+
+
+class SearchText(Func):
+    function = "dialogue_search_text"
+    output_field = TextField()
+
+
+class Bigrams(Func):
+    function = "dialogue_bigrams"
+    output_field = ArrayField(TextField())
+
+
+def search_fields_for(model) -> tuple[str, ...]:
+    return SEARCH_FIELDS[model._meta.model_name]
+
+
+def matching(queryset: QuerySet, words: list[str]) -> QuerySet:
+    """The rows of `queryset` in which every word occurs (words from `search_words`)."""
+    if not words:
+        return queryset
+    fields = search_fields_for(queryset.model)
+    queryset = queryset.alias(_search_text=SearchText(*fields))
+    vendor = connections[queryset.db].vendor
+    wanted = set().union(*(bigrams(word) for word in words))
+    if vendor == "postgresql" and wanted:
+        queryset = queryset.alias(_search_bigrams=Bigrams(SearchText(*fields))).filter(
+            _search_bigrams__contains=sorted(wanted)
+        )
+    for word in words:
+        if vendor == "postgresql" and len(word) == 2:
+            continue  # a two-character word occurs exactly when its one bigram does
+        queryset = queryset.filter(_search_text__contains=word)
+    return queryset
+
+
+def capped_count(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]:
+    """(rows, more): the number of rows up to `cap` (COUNT_CAP), and whether there are more.
+
+    Counts at most cap + 1 rows, so a word found in half the table costs no full count.
+    """
+    cap = COUNT_CAP if cap is None else cap
+    counted = queryset.order_by()[: cap + 1].count()
+    return min(counted, cap), counted > cap
+
+
+# --- SQLite: the same function, in Python --------------------------------------------
+
+
+def install_sqlite_functions(sender, connection, **kwargs) -> None:
+    """`connection_created` receiver: the SQL function the search uses, on SQLite."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "dialogue_search_text", -1, folded_join, deterministic=True
+        )
