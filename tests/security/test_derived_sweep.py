@@ -63,13 +63,14 @@ from dialogue.models import (
 )
 from dialogue.selectors.dashboard import dashboard_for, threat_heat_map
 from dialogue.selectors.digests import digest_content
-from dialogue.selectors.search import matching, search_words, workspace_search
+from dialogue.selectors.search import workspace_search
 from dialogue.selectors.sectors import sector_index
 from dialogue.services.concerns import concern_change_status, concern_message_post
 from dialogue.services.digests import digest_round, digests_create
 from dialogue.services.invitations import invitation_create
 from dialogue.services.notifications import notifications_dispatch, notify_concern_submitted
 from dialogue.services.reminders import reminder_sweep
+from dialogue.text_search import matching, search_words
 from tests.api.test_authorization_sweep import schema_operations
 from tests.security.artefacts import Artefact, fetch, read, url_name
 from tests.security.derived_world import (
@@ -783,16 +784,15 @@ def test_counts_on_dashboard_sectors_and_search_leave_out_what_the_reader_may_no
                 problems.append(f"sector page {entry.sector.code}: {shown} {name}, may see {count}")
 
     models = {
-        "threats": (Threat, ("title", "description")),
-        "chokepoints": (ChokepointTechnology, ("name", "description", "holders")),
-        "sessions": (DialogueSession, ("title", "minutes")),
-        "concerns": (Concern, ("title", "description")),
-        "actions": (FollowUpAction, ("title", "description")),
+        "threats": Threat,
+        "chokepoints": ChokepointTechnology,
+        "sessions": DialogueSession,
+        "concerns": Concern,
+        "actions": FollowUpAction,
     }
     for word in SEARCH_WORDS:
         for group in workspace_search(user, word):
-            model, fields = models[group.kind]
-            hits = matching(model.objects.all(), fields, search_words(word))
+            hits = matching(models[group.kind].objects.all(), search_words(word))
             count = sum(1 for r in hits if reader.may_see(r))
             if group.total != count:
                 problems.append(f"search {word!r}: {group.total} {group.kind}, may see {count}")
