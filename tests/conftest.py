@@ -1,15 +1,34 @@
-import io
-
 import pytest
-from django.core.management import call_command
+from django.apps import apps
+from django.db.models.signals import post_migrate
 
 from dialogue.models import Sector, ThreatCategory
+from dialogue.services.reference_data import reference_data_load
+
+
+def _load_reference_data(sender, **kwargs) -> None:
+    reference_data_load()
+
+
+# The reference data is part of every test database, committed once: loading it with
+# validation and history for each test made up much of the suite's time. Django sends
+# post_migrate when it creates the test database (once per session, or per xdist
+# worker) and again after a transactional test (live_server, real workers) has flushed
+# every table, so the data is back before the next test. Tests that use `db` roll
+# back to it.
+post_migrate.connect(
+    _load_reference_data,
+    sender=apps.get_app_config("dialogue"),
+    dispatch_uid="tests.reference_data",
+)
 
 
 @pytest.fixture
 def reference_data(db):
-    """The real reference data from fixtures/ (sectors, threat codes, best practices …)."""
-    call_command("load_reference_data", stdout=io.StringIO())
+    """The real reference data from fixtures/ (sectors, threat codes, best practices …).
+
+    Always in the test database (see above); tests that rely on it say so by asking.
+    """
 
 
 @pytest.fixture
@@ -28,3 +47,17 @@ def code(reference_data):
         return ThreatCategory.objects.get(code=value)
 
     return get
+
+
+# Tests that start real processes (Chromium, Celery workers, private PostgreSQL and Redis
+# servers) or share the Redis broker's queue run one after another on one xdist worker
+# (`make test` runs with --dist loadgroup); every other test may run on any worker.
+SERIAL_FOLDERS = ("browser", "faults", "integration")
+
+
+def pytest_collection_modifyitems(config, items):
+    root = config.rootpath / "tests"
+    for item in items:
+        parts = item.path.relative_to(root).parts if item.path.is_relative_to(root) else ()
+        if parts and parts[0] in SERIAL_FOLDERS:
+            item.add_marker(pytest.mark.xdist_group("serial"))
