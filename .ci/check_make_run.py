@@ -101,7 +101,11 @@ class Check:
             self.fail(f"the sign-in page answered {status}")
         status, url, dashboard = self.get(
             "/accounts/login/",
-            {"username": DEMO_OFFICIAL, "password": password, "csrfmiddlewaretoken": self.csrf(page)},
+            {
+                "username": DEMO_OFFICIAL,
+                "password": password,
+                "csrfmiddlewaretoken": self.csrf(page),
+            },
         )
         if status != 200 or urllib.parse.urlsplit(url).path != "/":
             self.fail(f"signing in as {DEMO_OFFICIAL} ended at {url} with {status}")

@@ -31,6 +31,7 @@ def browser(monkeypatch):
             pytrace=False,
         )
     from playwright import sync_api
+
     # Playwright's sync API keeps an event loop in the test's thread; Django refuses ORM
     # calls there unless told it is deliberate (this thread never serves requests).
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
