@@ -2,7 +2,13 @@ import pytest
 from django.apps import apps
 from django.db.models.signals import post_migrate
 
-from dialogue.models import Sector, ThreatCategory
+from dialogue.models import (
+    BestPractice,
+    ChokepointTechnology,
+    ForeignMeasure,
+    Sector,
+    ThreatCategory,
+)
 from dialogue.services.reference_data import reference_data_load
 
 
@@ -29,6 +35,16 @@ def reference_data(db):
 
     Always in the test database (see above); tests that rely on it say so by asking.
     """
+
+
+@pytest.fixture
+def without_reference_data(db):
+    """A test database without the reference data, as before `load_reference_data` (the
+    deletion is rolled back with the test)."""
+    for model in (BestPractice, ForeignMeasure, ChokepointTechnology, ThreatCategory, Sector):
+        if any(field.name == "parent" for field in model._meta.fields):
+            model.objects.exclude(parent=None).delete()  # children first: parent is protected
+        model.objects.all().delete()
 
 
 @pytest.fixture
