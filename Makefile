@@ -83,10 +83,10 @@ run: $(RUNTIME_STAMP) ## Migrate, load reference data and demo users (logins are
 	  --bind "127.0.0.1:$(PORT)" --workers 1 --threads 4 --access-logfile - --no-control-socket
 
 # Set-up first (the Debian packages, then .venv), so a missing package stops it at once.
-# Tests run on every core (--dist loadgroup keeps the group "serial" on one worker: see
-# tests/conftest.py). pytest exits 5 when it collected no tests; that is a failure.
+# Tests run on every core; the browser, fault and integration tests one after another on
+# one worker (tests/conftest.py). pytest exits 5 when it collected no tests; that is a failure.
 test: system-packages venv ## Install what the tests need, run the test suite (PYTEST_ARGS=... for extra pytest arguments)
-	@status=0; $(PYTEST) -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS) || status=$$?; \
+	@status=0; $(PYTEST) -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || status=$$?; \
 	if [ "$$status" -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
 	exit $$status
 

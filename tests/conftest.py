@@ -66,14 +66,29 @@ def code(reference_data):
 
 
 # Tests that start real processes (Chromium, Celery workers, private PostgreSQL and Redis
-# servers) or share the Redis broker's queue run one after another on one xdist worker
-# (`make test` runs with --dist loadgroup); every other test may run on any worker.
+# servers) or share the Redis broker's queue run one after another on one pytest-xdist
+# worker; every other test goes to whichever worker is free (`make test` runs with -n).
+# A scheduler of our own rather than xdist_group marks: xdist's loadgroup does not
+# group them with pytest 9.
 SERIAL_FOLDERS = ("browser", "faults", "integration")
 
 
-def pytest_collection_modifyitems(config, items):
-    root = config.rootpath / "tests"
-    for item in items:
-        parts = item.path.relative_to(root).parts if item.path.is_relative_to(root) else ()
-        if parts and parts[0] in SERIAL_FOLDERS:
-            item.add_marker(pytest.mark.xdist_group("serial"))
+def serial_scope(nodeid: str) -> str:
+    """The unit of scheduling: one group for the serial folders, else the test itself."""
+    parts = nodeid.split("/")
+    return (
+        "serial"
+        if len(parts) > 2 and parts[0] == "tests" and parts[1] in SERIAL_FOLDERS
+        else nodeid
+    )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SerialFoldersScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return serial_scope(nodeid)
+
+    return SerialFoldersScheduling(config, log)
