@@ -1,6 +1,7 @@
 import pytest
 from django.apps import apps
 from django.db.models.signals import post_migrate
+from django.utils import translation
 
 from dialogue.models import (
     BestPractice,
@@ -27,6 +28,15 @@ post_migrate.connect(
     sender=apps.get_app_config("dialogue"),
     dispatch_uid="tests.reference_data",
 )
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request through the test client leaves its language active in the thread
+    (LocaleMiddleware activates, nothing deactivates), so the next test on the same
+    worker would start in English by chance. Every test starts in the default."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

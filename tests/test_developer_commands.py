@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from dialogue.models import BestPractice, Sector, ThreatCategory
 
@@ -203,3 +204,18 @@ def test_the_reference_data_is_back_after_a_transactional_test_flushes_the_datab
     # what a transactional test does when it ends (post_migrate reloads the data)
     call_command("flush", interactive=False, verbosity=0)
     assert reference_counts() == before
+
+
+# --- test isolation -----------------------------------------------------------------------
+# A pair, in this order on one worker: the first leaves what a request in English leaves
+# behind, the second must not see it (they used to pass or fail by the order xdist chose).
+
+
+@pytest.mark.django_db
+def test_a_request_in_english_activates_english_in_the_test_thread(client):
+    client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en")
+    assert translation.get_language() == "en"
+
+
+def test_the_next_test_starts_in_the_default_language_again():
+    assert translation.get_language() == "ja"
