@@ -14,11 +14,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# PDF reports: WeasyPrint's Pango and HarfBuzz, and Japanese fonts embedded in every PDF.
+# PDF reports: WeasyPrint's Pango and HarfBuzz (the Japanese font ships with the app).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-       fonts-ipaexfont-gothic fonts-ipaexfont-mincho \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system app \

@@ -4,6 +4,9 @@
 # virtual environment. Without DATABASE_URL / CELERY_BROKER_URL the app uses a
 # SQLite file in the project and runs background tasks in-process; `make bench`
 # and `make bench-data` use BENCH_DATABASE_URL and BENCH_BROKER_URL instead.
+#
+# `make run` installs only what the app needs at run time; `make test`, `make lint`
+# and `make venv` add the test and lint tools.
 
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
@@ -12,26 +15,34 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 RUFF   := $(VENV)/bin/ruff
 PYTEST := $(VENV)/bin/pytest
-# Touched after a successful install; pyproject.toml newer than it means reinstall.
-STAMP  := $(VENV)/.installed-stamp
+# Touched after a successful install; pyproject.toml newer than one means reinstall.
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP     := $(VENV)/.installed-dev
+PIP_INSTALL   := $(PY) -m pip install --disable-pip-version-check
 PYTHON_CANDIDATES := python3.13 python3.12 python3.11 python3
+# make run: the port served on 127.0.0.1 (SITE_URL follows it unless set).
+PORT ?= 8000
 PYTEST_ARGS ?=
+# pytest-xdist processes for make test (auto: one per core; 0: no parallel run).
+PYTEST_WORKERS ?= auto
 # The benchmarks' PostgreSQL database (created if missing) and Redis broker.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dialogue_bench
 BENCH_BROKER_URL   ?= redis://127.0.0.1:6379/0
 BENCH_ARGS ?=
 
-.PHONY: help venv run test lint format migrations-check bench-data bench clean
+.PHONY: help venv system-packages run test lint format migrations-check bench-data bench clean
 
 help: ## List the targets
 	@echo "Usage: make TARGET"
 	@echo
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
-	@echo "  make test PYTEST_ARGS='-k concerns -x' passes arguments to pytest."
+	@echo "  make run PORT=8100 serves on another port."
+	@echo "  make test PYTEST_ARGS='-k concerns -x' passes arguments to pytest;"
+	@echo "  PYTEST_WORKERS=0 runs it in one process."
 	@echo "  make bench BENCH_ARGS='--runs 5' passes options to manage.py benchmark."
 
-venv: $(STAMP) ## Create .venv (Python 3.11+) and install the project with its dev extras
+venv: $(DEV_STAMP) ## Create .venv (Python 3.11+) and install the project with its test and lint tools
 
 # A candidate counts only if running it works and reports >= 3.11: a pyenv shim
 # such as python3.12 can exist on PATH and still fail when run.
@@ -46,19 +57,36 @@ $(PY):
 	echo "error: Python 3.11 or newer is required (tried: $(PYTHON_CANDIDATES))" >&2; \
 	exit 1
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --disable-pip-version-check -e '.[dev]'
-	@touch $(STAMP)
+$(RUNTIME_STAMP): pyproject.toml | $(PY)
+	$(PIP_INSTALL) -e .
+	@touch $(RUNTIME_STAMP)
 
-run: venv ## Migrate, load reference data and demo users (logins are printed), serve on 127.0.0.1:8000
+$(DEV_STAMP): pyproject.toml | $(PY)
+	$(PIP_INSTALL) -e '.[dev]'
+	@touch $(DEV_STAMP) $(RUNTIME_STAMP)
+
+system-packages: ## Install the Debian packages the tests need (Chromium, fonts, Pango); as root, else print the command
+	@scripts/system-packages
+
+# The app as in production (DEBUG off, gunicorn, static files by WhiteNoise), on SQLite
+# with in-process tasks. One worker process with threads, like a development server:
+# SQLite takes one writer at a time. SITE_URL (links in e-mails and exports) is the
+# served address unless the environment or .env sets it.
+run: $(RUNTIME_STAMP) ## Migrate, load reference data and demo users (logins are printed), serve on 127.0.0.1:PORT (default 8000: make run PORT=8100)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@if [ -z "$${SITE_URL:-}" ] && ! grep -qs '^SITE_URL=' .env; then export SITE_URL="http://127.0.0.1:$(PORT)"; fi; \
+	echo "Serving http://127.0.0.1:$(PORT)/ (links in e-mails: $${SITE_URL:-from .env}); stop with Ctrl-C"; \
+	exec $(VENV)/bin/gunicorn config.wsgi --config python:config.gunicorn \
+	  --bind "127.0.0.1:$(PORT)" --workers 1 --threads 4 --access-logfile - --no-control-socket
 
-# pytest exits 5 when it collected no tests; that is a failure, never a pass.
-test: venv ## Run the test suite (PYTEST_ARGS=... for extra pytest arguments)
-	@status=0; $(PYTEST) $(PYTEST_ARGS) || status=$$?; \
+# Set-up first (the Debian packages, then .venv), so a missing package stops it at once.
+# Tests run on every core; the browser, fault and integration tests one after another on
+# one worker (tests/conftest.py). pytest exits 5 when it collected no tests; that is a failure.
+test: system-packages venv ## Install what the tests need, run the test suite (PYTEST_ARGS=... for extra pytest arguments)
+	@status=0; $(PYTEST) -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || status=$$?; \
 	if [ "$$status" -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
 	exit $$status
 

@@ -1,4 +1,4 @@
-"""gunicorn settings for production: `gunicorn config.wsgi --config python:config.gunicorn`.
+"""gunicorn settings for production and `make run`: `gunicorn config.wsgi --config python:config.gunicorn`.
 
 Command-line options (bind address, workers) still apply on top of these.
 
@@ -11,6 +11,7 @@ pauses of about 100 ms every few dozen list requests: the API's p99 latency
 """
 
 import gc
+import os
 
 # Requests that take longer than this are aborted and the worker replaced.
 timeout = 60
@@ -24,3 +25,15 @@ def post_worker_init(worker):
     get_resolver().url_patterns  # noqa: B018 (imports every view, serializer and filter)
     gc.collect()
     gc.freeze()
+
+
+def when_ready(server):
+    """Say once, at start, where background tasks run."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL:
+        server.log.info(
+            "No broker configured (CELERY_BROKER_URL): background tasks run in-process, "
+            "inside the web server; no Celery worker or beat is needed"
+        )

@@ -7,7 +7,8 @@ from config.settings.base import BASE_DIR, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = BASE_DIR / "var" / "test-uploads"
+# One folder per pytest-xdist worker (gw0, gw1 …), as each has its own test database.
+MEDIA_ROOT = BASE_DIR / "var" / "test-uploads" / os.environ.get("PYTEST_XDIST_WORKER", "main")
 # Unit tests run tasks in-process; integration tests start a real worker themselves.
 CELERY_TASK_ALWAYS_EAGER = True
 

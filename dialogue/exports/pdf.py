@@ -1,9 +1,11 @@
 """A printable A4 report (WeasyPrint) from the same document the spreadsheets get.
 
-Japanese text needs a Japanese font on the machine: the report asks for IPAex
-Gothic and Mincho (Debian's fonts-ipaexfont-gothic and fonts-ipaexfont-mincho,
-installed by .ci/run); WeasyPrint embeds the glyphs it uses. Without them it
-would silently draw boxes, so tests check the embedded fonts with pdffonts.
+Japanese text needs a Japanese font. The report does not look for one on the
+machine: it embeds IPAex Gothic, shipped with the app (`fonts/ipaexg.ttf`, under
+the IPA Font License in `fonts/IPA_Font_License_Agreement_v1.0.txt`), through an
+@font-face rule whose family name no installed font has. The same PDF therefore
+comes out everywhere, and if the font cannot be loaded the export fails with
+`ReportFontError` instead of silently drawing boxes.
 
 A report is for reading: each table shows at most `max_rows` rows and says how
 many more the XLSX or CSV holds. The marking is printed at the top and bottom of
@@ -13,7 +15,9 @@ every page.
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from itertools import islice
+from pathlib import Path
 
 from django.template.loader import render_to_string
 
@@ -21,9 +25,55 @@ from dialogue.exports.document import ExportDocument, Sheet
 from dialogue.exports.xlsx import TLP_COLORS
 
 TEMPLATE = "dialogue/exports/report_pdf.html"
+FONT_FILE = Path(__file__).resolve().parent / "fonts" / "ipaexg.ttf"
+# The template's only font family: no system font has this name, so a glyph can only
+# come from FONT_FILE.
+FONT_FAMILY = "Dialogue Report Gothic"
 
 # WeasyPrint logs every layout step at INFO.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+class ReportFontError(RuntimeError):
+    """The report's Japanese font could not be loaded: no PDF rather than one with boxes."""
+
+
+class _FontFailures(logging.Handler):
+    """Collects WeasyPrint's 'Font-face … cannot be loaded' warnings during one render."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if "Font-face" in message:
+            self.messages.append(message)
+
+
+@contextmanager
+def _font_failures_raise(font_file: Path):
+    logger = logging.getLogger("weasyprint")
+    failures = _FontFailures()
+    logger.addHandler(failures)
+    try:
+        yield
+    finally:
+        logger.removeHandler(failures)
+    if failures.messages:
+        raise ReportFontError(
+            f"the PDF report's font {font_file} could not be loaded: {'; '.join(failures.messages)}"
+        )
+
+
+def _check_font(font_file: Path) -> None:
+    try:
+        with font_file.open("rb") as fh:
+            header = fh.read(4)
+    except OSError as error:
+        raise ReportFontError(f"the PDF report's font {font_file} is missing: {error}") from None
+    if header not in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
+        raise ReportFontError(f"the PDF report's font {font_file} is not a TrueType/OpenType file")
 
 
 def _table(sheet: Sheet, max_rows: int) -> dict:
@@ -69,8 +119,16 @@ def write_pdf(
     matrix_sheets: tuple[str, ...] = ("heatmap",),
     pairs_sheets: tuple[str, ...] = ("summary",),
 ) -> int:
-    """Render `document` to PDF at `target` (a path or binary file); return the table rows shown."""
-    from weasyprint import HTML  # imported here: it loads Pango, which only PDF exports need
+    """Render `document` to PDF at `target` (a path or binary file); return the table rows shown.
+
+    Raises `ReportFontError` when the Japanese font cannot be loaded.
+    """
+    # Imported here: WeasyPrint loads Pango, which only PDF exports need.
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_file = FONT_FILE
+    _check_font(font_file)
 
     sections = []
     shown = 0
@@ -88,7 +146,10 @@ def write_pdf(
             "sections": sections,
             "marking_color": TLP_COLORS.get(document.marking, "#FFFFFF"),
             "max_rows": max_rows,
+            "font_family": FONT_FAMILY,
+            "font_url": font_file.as_uri(),
         },
     )
-    HTML(string=html, base_url=None).write_pdf(target)
+    with _font_failures_raise(font_file):
+        HTML(string=html, base_url=None).write_pdf(target, font_config=FontConfiguration())
     return shown

@@ -1,7 +1,7 @@
 """Browser tests: Playwright's sync API driving Debian's Chromium against pytest-django's live_server.
 
-CI installs /usr/bin/chromium (see .ci/run); without it these tests are skipped
-with the reason. Screenshots go to test-artifacts/ (git-ignored) for a person to look at.
+`make test` installs /usr/bin/chromium (scripts/system-packages); without it these
+tests fail and say so, they are never skipped. Screenshots go to test-artifacts/ (git-ignored) for a person to look at.
 """
 
 from pathlib import Path
@@ -25,8 +25,13 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 def browser(monkeypatch):
     """One Chromium per test: Playwright's event loop then never outlives the test."""
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); CI installs it")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests need Debian's chromium package "
+            "(make test installs it as root: scripts/system-packages)",
+            pytrace=False,
+        )
+    from playwright import sync_api
+
     # Playwright's sync API keeps an event loop in the test's thread; Django refuses ORM
     # calls there unless told it is deliberate (this thread never serves requests).
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

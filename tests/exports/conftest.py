@@ -4,7 +4,6 @@ first edition and a second edition started after live changes."""
 from __future__ import annotations
 
 import io
-import subprocess
 import zipfile
 from dataclasses import dataclass, field
 
@@ -191,29 +190,37 @@ def parse_csv(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 
 
-def pdf_pages_text(data: bytes, tmp_path) -> list[str]:
-    path = tmp_path / "report.pdf"
-    path.write_bytes(data)
+def pdf_pages_text(data: bytes) -> list[str]:
+    """The text of each page, as pypdf extracts it (through the fonts' ToUnicode maps)."""
     from pypdf import PdfReader
 
-    pages = len(PdfReader(str(path)).pages)
-    return [
-        subprocess.run(  # noqa: S603
-            ["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(path), "-"],  # noqa: S607
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        for n in range(1, pages + 1)
-    ]
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
 
 
-def pdf_fonts(data: bytes, tmp_path) -> str:
-    path = tmp_path / "fonts.pdf"
-    path.write_bytes(data)
-    return subprocess.run(  # noqa: S603
-        ["pdffonts", str(path)],  # noqa: S607
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+@dataclass(frozen=True)
+class PdfFont:
+    name: str  # BaseFont without the subset tag, e.g. "IPAexGothic"
+    subset: bool  # BaseFont carries a six-letter subset tag ("ABCDEF+")
+    embedded: bool  # the font program is in the file (FontFile, FontFile2 or FontFile3)
+
+
+def pdf_fonts(data: bytes) -> set[PdfFont]:
+    """Every font the pages use, like poppler's pdffonts: name, subset, embedded."""
+    from pypdf import PdfReader
+
+    fonts = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else {}
+        for ref in (resources.get("/Font") or {}).values():
+            font = ref.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            base = str(font.get("/BaseFont", ""))[1:]
+            tag, plus, name = base.partition("+")
+            subset = bool(plus) and len(tag) == 6 and tag.isalpha() and tag.isupper()
+            embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts.add(PdfFont(name if subset else base, subset, embedded))
+    return fonts

@@ -8,10 +8,11 @@ import zipfile
 import pytest
 
 from dialogue.exports import csv as csv_writer
+from dialogue.exports import pdf as pdf_writer
 from dialogue.exports.document import ExportDocument, Sheet
 from dialogue.exports.neutralize import TRIGGERS, neutralize
 from dialogue.exports.xlsx import sheet_name, write_xlsx
-from tests.exports.conftest import read_xlsx
+from tests.exports.conftest import pdf_fonts, pdf_pages_text, read_xlsx
 
 
 @pytest.mark.parametrize("trigger", TRIGGERS)
@@ -102,3 +103,31 @@ def test_sheet_names_follow_excel_rules():
     )
     assert sheet_name("a/b:c", used) == "a b c"
     assert sheet_name("a/b:c", used) == "a b c (2)"
+
+
+def test_the_pdf_report_embeds_the_japanese_font_shipped_with_the_app():
+    # given a document in Japanese
+    out = io.BytesIO()
+    # when it is written as PDF
+    pdf_writer.write_pdf(document([[1, "半導体の供給途絶"]]), out)
+    # then the text is there and every glyph comes from the shipped IPAex Gothic
+    assert "半導体の供給途絶" in "".join(pdf_pages_text(out.getvalue()))
+    fonts = pdf_fonts(out.getvalue())
+    assert fonts and all(font.name.startswith("Dialogue-Report-Gothic") for font in fonts), fonts
+    assert pdf_writer.FONT_FILE.stat().st_size > 1_000_000
+    licence = pdf_writer.FONT_FILE.with_name("IPA_Font_License_Agreement_v1.0.txt")
+    assert "IPA Font License Agreement v1.0" in licence.read_text()
+
+
+def test_a_missing_report_font_fails_loudly_instead_of_drawing_boxes(monkeypatch, tmp_path):
+    monkeypatch.setattr(pdf_writer, "FONT_FILE", tmp_path / "ipaexg.ttf")
+    with pytest.raises(pdf_writer.ReportFontError, match=r"ipaexg\.ttf is missing"):
+        pdf_writer.write_pdf(document([[1, "半導体"]]), io.BytesIO())
+
+
+def test_an_unreadable_report_font_fails_loudly_instead_of_drawing_boxes(monkeypatch, tmp_path):
+    broken = tmp_path / "ipaexg.ttf"
+    broken.write_bytes(b"\x00\x01\x00\x00" + b"not a font" * 100)
+    monkeypatch.setattr(pdf_writer, "FONT_FILE", broken)
+    with pytest.raises(pdf_writer.ReportFontError, match="could not be loaded"):
+        pdf_writer.write_pdf(document([[1, "半導体"]]), io.BytesIO())

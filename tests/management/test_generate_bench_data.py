@@ -46,7 +46,7 @@ def counts() -> dict[str, int]:
 
 
 @pytest.mark.django_db
-def test_generate_bench_data_requires_reference_data():
+def test_generate_bench_data_requires_reference_data(without_reference_data):
     with pytest.raises(CommandError, match="load_reference_data"):
         generate("--scale", "0.001")
 

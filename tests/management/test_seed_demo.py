@@ -50,7 +50,7 @@ def row_counts() -> dict[str, int]:
 
 
 @pytest.mark.django_db
-def test_seed_demo_requires_reference_data():
+def test_seed_demo_requires_reference_data(without_reference_data):
     with pytest.raises(CommandError, match="load_reference_data"):
         seed()
     assert not User.objects.exists()
