@@ -213,7 +213,10 @@ def test_while_redis_is_down_the_app_keeps_working_and_everything_owed_goes_out_
         timeout=QUICK,
     )
     assert reply.status == 201, (reply.status, reply.error, reply.text[:500])
-    during_api = Concern.objects.get(pk=reply.json()["id"])
+    # A company user's API names the concern by the organization's reference, never its id.
+    during_api = Concern.objects.get(
+        organization=people["company"].organization, reference=reply.json()["reference"]
+    )
     for concern in (during_portal, during_api):
         assert sorted(
             Notification.objects.filter(concern=concern, sent_at__isnull=True).values_list(
