@@ -87,7 +87,9 @@ class SessionForm(forms.Form):
                 "sectors": list(session.sectors.all()),
                 "participating_organizations": list(session.participating_organizations.all()),
                 "chokepoints": list(session.chokepoints.all()),
-                "linked_threats": list(Threat.objects.filter(source_session=session)),
+                "linked_threats": list(
+                    Threat.objects.visible_to(user).filter(source_session=session)
+                ),
                 "version": session.version,
             }
         super().__init__(*args, **kwargs)
