@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -86,19 +87,19 @@ class SessionRecordRefused(ValidationError):
         self.rows = rows
 
 
-def _participant_values(rows: Sequence[ParticipantRow]) -> list[dict]:
+def _participant_values(rows: Sequence[ParticipantRow]) -> list[dict[str, Any]]:
     return [
         {"name": row.name, "organization": row.organization, "affiliation": row.affiliation}
         for row in rows
     ]
 
 
-def _agenda_values(rows: Sequence[AgendaRow]) -> list[dict]:
+def _agenda_values(rows: Sequence[AgendaRow]) -> list[dict[str, Any]]:
     return [{"topic": row.topic, "note": row.note} for row in rows]
 
 
-def _row_marking(session: DialogueSession) -> dict:
-    values: dict = {"marking": session.marking}
+def _row_marking(session: DialogueSession) -> dict[str, Any]:
+    values: dict[str, Any] = {"marking": session.marking}
     if session.marking == Marking.RED:
         values["named_users"] = list(session.named_users.all())
     return values
@@ -113,9 +114,13 @@ def _threat_error(error: ValidationError) -> ValidationError:
 
 
 def _create_threats(
-    user: User, session: DialogueSession, rows: Sequence[ThreatRow], default_sector, marking
+    user: User,
+    session: DialogueSession,
+    rows: Sequence[ThreatRow],
+    default_sector: Sector | None,
+    marking: dict[str, Any],
 ) -> dict[int, ValidationError]:
-    refused = {}
+    refused: dict[int, ValidationError] = {}
     for position, row in enumerate(rows):
         try:
             threat_create(
@@ -134,9 +139,13 @@ def _create_threats(
 
 
 def _create_actions(
-    user: User, session: DialogueSession, rows: Sequence[ActionRow], default_sector, marking
+    user: User,
+    session: DialogueSession,
+    rows: Sequence[ActionRow],
+    default_sector: Sector | None,
+    marking: dict[str, Any],
 ) -> dict[int, ValidationError]:
-    refused = {}
+    refused: dict[int, ValidationError] = {}
     for position, row in enumerate(rows):
         try:
             action_create(
@@ -250,7 +259,7 @@ def session_revise(
     *,
     user: User,
     session: DialogueSession,
-    changes: dict,
+    changes: dict[str, Any],
     expected_version: int | None = None,
     participants: Sequence[ParticipantRow] | None = None,
     agenda: Sequence[AgendaRow] | None = None,
