@@ -20,6 +20,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# The developer tools ("dialogue.devtools": demo and bench data, benchmarks) are not
+# here: the local, test and bench settings add them, production never installs them.
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
