@@ -11,29 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dialogue.enums import Language, Role
+from dialogue.enums import Language
 from dialogue.models import Invitation, User
-from dialogue.permissions import is_official, is_secretariat
+from dialogue.permissions import can_deactivate
 from dialogue.services.common import PermissionDeniedError
 from dialogue.services.tokens import api_tokens_revoke_all
-
-
-def can_deactivate(actor: User, person: User) -> bool:
-    """Officials deactivate company users (the secretariat anyone); an organization's portal
-    admin deactivates colleagues of the same organization. Nobody deactivates themselves."""
-    if not (actor.is_authenticated and actor.is_active) or actor.pk == person.pk:
-        return False
-    if is_secretariat(actor):
-        return True
-    if is_official(actor):
-        return person.role == Role.COMPANY
-    return (
-        actor.role == Role.COMPANY
-        and actor.is_org_admin
-        and person.role == Role.COMPANY
-        and actor.organization_id is not None
-        and person.organization_id == actor.organization_id
-    )
 
 
 def user_sessions_end(user: User) -> int:
