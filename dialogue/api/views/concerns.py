@@ -20,7 +20,6 @@ from dialogue.api.serializers.concerns import (
     ConcernMessageSerializer,
     ConcernSerializer,
 )
-from dialogue.api.throttles import ConcernSubmitThrottle
 from dialogue.api.views.base import ServiceViewSet, VisibleViewSet
 from dialogue.disclosure import concern_key_filter, sees_global_concern_ids
 from dialogue.downloads import attachment_response
@@ -32,6 +31,7 @@ from dialogue.services.concerns import (
     concern_submit,
     concern_update,
 )
+from dialogue.throttling import ConcernSubmitThrottle
 
 CONCERN_KEY = (
     "Officials: the concern's id (`57`). Company users: their organization's reference "
