@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import import_module
 
 from django.conf import settings
@@ -57,6 +58,21 @@ def user_deactivate(*, actor: User, user: User) -> int:
         invited_by=user, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
     return user_sessions_end(user)
+
+
+def users_deactivate(*, actor: User, users: Iterable[User]) -> tuple[list[User], list[User]]:
+    """Deactivate each of `users` the actor may deactivate, each in its own transaction, so
+    that one refusal does not undo the others. Returns (deactivated, refused)."""
+    done: list[User] = []
+    refused: list[User] = []
+    for person in users:
+        try:
+            user_deactivate(actor=actor, user=person)
+        except PermissionDeniedError:
+            refused.append(person)
+        else:
+            done.append(person)
+    return done, refused
 
 
 @transaction.atomic
