@@ -321,7 +321,7 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "dialogue.portal.views.auth.locked_out"
-AXES_CLIENT_IP_CALLABLE = "dialogue.portal.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "dialogue.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = False
 # Reverse proxies in front of the app that append to X-Forwarded-For (0 = use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -1,7 +1,8 @@
 """Admin for officials: invite company users, revoke invitations, deactivate people.
 
-Registered from dialogue/admin.py (the deactivation action sits on its UserAdmin).
-Every change goes through the services, which check permission themselves.
+dialogue/admin.py registers every model admin, InvitationAdmin included, and puts the
+deactivation action on its UserAdmin. Every change goes through the services, which
+check permission themselves.
 """
 
 from __future__ import annotations
@@ -13,38 +14,32 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from dialogue.admin_lookups import VisibleLookupsMixin
-from dialogue.models import Invitation, PortalSubmission
+from dialogue.models import Invitation
 from dialogue.permissions import is_official
-from dialogue.services.accounts import user_deactivate
+from dialogue.services.accounts import users_deactivate
 from dialogue.services.common import PermissionDeniedError
 from dialogue.services.invitations import invitation_check, invitation_create, invitation_revoke
 
 
 @admin.action(description=_("Deactivate the selected people and end their sessions"))
 def deactivate_users(modeladmin, request, queryset):
-    done, refused = 0, []
-    for person in queryset:
-        try:
-            user_deactivate(actor=request.user, user=person)
-        except PermissionDeniedError:
-            refused.append(person.get_username())
-        else:
-            done += 1
+    done, refused = users_deactivate(actor=request.user, users=queryset)
     if done:
         modeladmin.message_user(
             request,
             ngettext(
                 "%(count)d person deactivated; their sessions and API token are gone.",
                 "%(count)d people deactivated; their sessions and API tokens are gone.",
-                done,
+                len(done),
             )
-            % {"count": done},
+            % {"count": len(done)},
             messages.SUCCESS,
         )
     if refused:
+        names = ", ".join(person.get_username() for person in refused)
         modeladmin.message_user(
             request,
-            _("Not deactivated (not allowed): %(names)s") % {"names": ", ".join(refused)},
+            _("Not deactivated (not allowed): %(names)s") % {"names": names},
             messages.WARNING,
         )
 
@@ -80,7 +75,6 @@ class InvitationAddForm(forms.ModelForm):
         return cleaned
 
 
-@admin.register(Invitation)
 class InvitationAdmin(VisibleLookupsMixin, admin.ModelAdmin):
     """Adding an invitation sends the e-mail; the link is never shown here or stored."""
 
@@ -160,25 +154,3 @@ class InvitationAdmin(VisibleLookupsMixin, admin.ModelAdmin):
             request,
             _("The invitation e-mail has been sent to %(email)s.") % {"email": invitation.email},
         )
-
-
-@admin.register(PortalSubmission)
-class PortalSubmissionAdmin(VisibleLookupsMixin, admin.ModelAdmin):
-    """The once-only ledger of portal forms: read-only, for looking into a reported duplicate."""
-
-    list_display = ["key", "user", "concern", "message", "created_at"]
-    list_select_related = ["user", "concern", "message"]
-    search_fields = ["key", "user__username"]
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset if request.user.is_superuser else queryset.visible_to(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
