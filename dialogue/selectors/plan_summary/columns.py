@@ -33,7 +33,7 @@ class Column(Generic[RowT]):
         return self.value or attrgetter(self.key)
 
 
-class SummarySheet(Generic[RowT]):
+class PlanSheet(Generic[RowT]):
     """One sheet of the plan-revision summary: named rows, and the columns that turn
     each into the cells every writer takes (in the columns' order)."""
 

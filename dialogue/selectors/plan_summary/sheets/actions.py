@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy
 
 from dialogue.models import PlanRevisionItem
-from dialogue.selectors.plan_summary.columns import Column, SummarySheet
+from dialogue.selectors.plan_summary.columns import Column, PlanSheet
 from dialogue.selectors.plan_summary.labels import as_date, choice_label, marking_label
 
 Kind = PlanRevisionItem.Kind
@@ -29,7 +29,7 @@ class ActionLine:
     sources: str
 
 
-class ActionSheet(SummarySheet[ActionLine]):
+class ActionSheet(PlanSheet[ActionLine]):
     key = "actions"
     title = gettext_lazy("Follow-up actions")
     columns = (

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from dialogue.models import PlanRevisionItem
 from dialogue.selectors.plan_summary.changes import ChangeLine, change_order
-from dialogue.selectors.plan_summary.columns import Column, SummarySheet
+from dialogue.selectors.plan_summary.columns import Column, PlanSheet
 
 Kind = PlanRevisionItem.Kind
 
@@ -28,7 +28,7 @@ class ChangeRow:
     current: object
 
 
-class ChangeSheet(SummarySheet[ChangeRow]):
+class ChangeSheet(PlanSheet[ChangeRow]):
     key = "changes"
     title = gettext_lazy("Changes since the previous revision")
     columns = (

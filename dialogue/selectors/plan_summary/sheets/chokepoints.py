@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy
 
 from dialogue.models import PlanRevisionItem
-from dialogue.selectors.plan_summary.columns import Column, SummarySheet
+from dialogue.selectors.plan_summary.columns import Column, PlanSheet
 from dialogue.selectors.plan_summary.labels import as_decimal, choice_label, marking_label
 
 Kind = PlanRevisionItem.Kind
@@ -29,7 +29,7 @@ class ChokepointLine:
     sources: str
 
 
-class ChokepointSheet(SummarySheet[ChokepointLine]):
+class ChokepointSheet(PlanSheet[ChokepointLine]):
     key = "chokepoints"
     title = gettext_lazy("Chokepoint technologies")
     columns = (

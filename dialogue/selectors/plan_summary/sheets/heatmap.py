@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from dialogue.models import PlanRevisionItem
 from dialogue.models.threats import severity_level
-from dialogue.selectors.plan_summary.columns import Column, SummarySheet
+from dialogue.selectors.plan_summary.columns import Column, PlanSheet
 
 Kind = PlanRevisionItem.Kind
 
@@ -30,7 +30,7 @@ class HeatmapCell:
     concerns: int | str
 
 
-class HeatmapSheet(SummarySheet[HeatmapCell]):
+class HeatmapSheet(PlanSheet[HeatmapCell]):
     key = "heatmap"
     title = gettext_lazy("Threats by sector × code")
     # The PDF pivots this sheet into a matrix by these keys (exports/pdf.py: heatmap).

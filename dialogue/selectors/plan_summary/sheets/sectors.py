@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy
 
 from dialogue.models import PlanRevisionItem
-from dialogue.selectors.plan_summary.columns import Column, SummarySheet
+from dialogue.selectors.plan_summary.columns import Column, PlanSheet
 
 Kind = PlanRevisionItem.Kind
 
@@ -27,7 +27,7 @@ class SectorRow:
     concerns: int | str
 
 
-class SectorSheet(SummarySheet[SectorRow]):
+class SectorSheet(PlanSheet[SectorRow]):
     key = "sectors"
     title = gettext_lazy("Sectors")
     columns = (

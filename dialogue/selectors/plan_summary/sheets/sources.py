@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy
 
 from dialogue.models import PlanRevisionItem
-from dialogue.selectors.plan_summary.columns import Column, SummarySheet
+from dialogue.selectors.plan_summary.columns import Column, PlanSheet
 from dialogue.selectors.plan_summary.labels import item_title, marking_label
 
 Kind = PlanRevisionItem.Kind
@@ -29,7 +29,7 @@ class SourceRow:
     link: str
 
 
-class SourceSheet(SummarySheet[SourceRow]):
+class SourceSheet(PlanSheet[SourceRow]):
     key = "sources"
     title = gettext_lazy("Sources")
     columns = (

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from dialogue.enums import PlanRevisionStatus
 from dialogue.models import PlanRevisionItem
-from dialogue.selectors.plan_summary.columns import Column, SummarySheet
+from dialogue.selectors.plan_summary.columns import Column, PlanSheet
 from dialogue.selectors.plan_summary.labels import local_datetime, marking_label
 
 Kind = PlanRevisionItem.Kind
@@ -21,7 +21,7 @@ class SummaryRow:
     value: object
 
 
-class OverviewSheet(SummarySheet[SummaryRow]):
+class OverviewSheet(PlanSheet[SummaryRow]):
     key = "summary"
     title = gettext_lazy("Summary")
     columns = (

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from dialogue.models import PlanRevisionItem
 from dialogue.models.threats import severity_level
-from dialogue.selectors.plan_summary.columns import Column, SummarySheet
+from dialogue.selectors.plan_summary.columns import Column, PlanSheet
 from dialogue.selectors.plan_summary.labels import choice_label, marking_label
 
 Kind = PlanRevisionItem.Kind
@@ -32,7 +32,7 @@ class ThreatLine:
     sources: str
 
 
-class ThreatSheet(SummarySheet[ThreatLine]):
+class ThreatSheet(PlanSheet[ThreatLine]):
     key = "threats"
     title = gettext_lazy("Threats")
     columns = (
