@@ -13,7 +13,7 @@ from dialogue.enums import Language
 from dialogue.services.accounts import can_deactivate, user_deactivate
 from dialogue.services.common import PermissionDeniedError
 from tests import factories as f
-from tests.portal.conftest import PASSWORD, signed_in
+from tests.support.auth import PASSWORD, signed_in
 
 
 def sessions_of(user) -> int:
