@@ -11,6 +11,8 @@ from dialogue.models import (
     ThreatCategory,
 )
 from dialogue.services.reference_data import reference_data_load
+from tests.support.worlds import rolled_back
+from tests.support.worlds.access import build_sweep_world
 
 
 def _load_reference_data(sender, **kwargs) -> None:
@@ -73,6 +75,15 @@ def code(reference_data):
         return ThreatCategory.objects.get(code=value)
 
     return get
+
+
+@pytest.fixture(scope="module")
+def access_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The access world (tests/support/worlds/access.py), built once for the module that
+    asks for it and rolled back at its end; every test, and every request in it, runs in
+    its own savepoint on top of it."""
+    with rolled_back(django_db_blocker, tmp_path_factory.mktemp("sweep-media")):
+        yield build_sweep_world()
 
 
 # Tests that start real processes (Chromium, Celery workers, private PostgreSQL and Redis
