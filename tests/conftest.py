@@ -92,16 +92,22 @@ def access_world(django_db_setup, django_db_blocker, tmp_path_factory):
 # A scheduler of our own rather than xdist_group marks: xdist's loadgroup does not
 # group them with pytest 9.
 SERIAL_FOLDERS = ("browser", "faults", "integration")
+# Modules whose module-scoped world takes long to build and whose tests are few: on one
+# worker as a unit, the world is built once per run instead of once per worker.
+WHOLE_MODULES = (
+    "tests/api/test_query_budgets.py",
+    "tests/security/test_derived_sweep.py",
+)
 
 
 def serial_scope(nodeid: str) -> str:
-    """The unit of scheduling: one group for the serial folders, else the test itself."""
+    """The unit of scheduling: one group for the serial folders, a whole module for the
+    costly worlds, else the test itself."""
     parts = nodeid.split("/")
-    return (
-        "serial"
-        if len(parts) > 2 and parts[0] == "tests" and parts[1] in SERIAL_FOLDERS
-        else nodeid
-    )
+    if len(parts) > 2 and parts[0] == "tests" and parts[1] in SERIAL_FOLDERS:
+        return "serial"
+    module = nodeid.split("::", 1)[0]
+    return module if module in WHOLE_MODULES else nodeid
 
 
 @pytest.hookimpl(optionalhook=True)
