@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.enums import ActionStatus, Marking, PolicyPillar, Priority, Role
+from dialogue.enums import ActionStatus, Marking, PolicyPillar, Priority
 from dialogue.lists.base import ApiList, ListKind, PageList, SortOption
 from dialogue.lists.columns import (
     Column,
@@ -61,7 +61,7 @@ def owner_choices(user: User) -> list[tuple[str, str]]:
     """ "Mine", then the active officials the reader may see, by name."""
     people = (
         User.objects.visible_to(user)
-        .filter(is_active=True, role__in=[Role.OFFICIAL, Role.SECRETARIAT])
+        .assignable_officials()
         .order_by("last_name", "first_name", "username")
     )
     return [(MINE, gettext("Mine")), *((str(p.pk), person_name(p)) for p in people)]
