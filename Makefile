@@ -94,9 +94,10 @@ test: system-packages venv ## Install what the tests need, run the test suite (P
 	if [ "$$status" -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
 	exit $$status
 
-lint: venv ## Check code style (ruff check and ruff format --check)
+lint: venv ## Check code style (ruff) and the layer contracts (import-linter)
 	$(RUFF) check .
 	$(RUFF) format --check .
+	$(VENV)/bin/lint-imports
 
 format: venv ## Fix what ruff can fix and format the code
 	$(RUFF) check --fix .

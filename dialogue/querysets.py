@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -31,20 +32,24 @@ if TYPE_CHECKING:
 NOTHING = Q(pk__in=[])
 
 
+def _model(name: str) -> type[models.Model]:
+    """A model of this app through the app registry: the models import this module, so
+    it cannot import them."""
+    return apps.get_model("dialogue", name)
+
+
 def _is_signed_in(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
 def official_sector_ids(user: User) -> models.QuerySet:
     """The sectors an official works on: assigned sectors and the children of assigned domains."""
-    from dialogue.models import Sector
-
+    Sector = _model("Sector")
     return Sector.objects.filter(Q(officials=user) | Q(parent__officials=user)).values("pk")
 
 
 def organization_sector_ids(organization_id: int | None) -> models.QuerySet:
-    from dialogue.models import Sector
-
+    Sector = _model("Sector")
     return Sector.objects.filter(organizations=organization_id).values("pk")
 
 
@@ -193,8 +198,7 @@ class SessionPartQuerySet(models.QuerySet):
     """Agenda items (and participants): visible with their session."""
 
     def visible_to(self, user: User) -> models.QuerySet:
-        from dialogue.models import DialogueSession
-
+        DialogueSession = _model("DialogueSession")
         return self.filter(session__in=DialogueSession.objects.visible_to(user).values("pk"))
 
 
@@ -223,8 +227,7 @@ class PlanRevisionItemQuerySet(MarkedQuerySet):
 
 class ConcernMessageQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> models.QuerySet:
-        from dialogue.models import Concern
-
+        Concern = _model("Concern")
         if not _is_signed_in(user):
             return self.none()
         visible = self.filter(concern__in=Concern.objects.visible_to(user).values("pk"))
@@ -235,8 +238,7 @@ class ConcernMessageQuerySet(models.QuerySet):
 
 class ConcernAttachmentQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> models.QuerySet:
-        from dialogue.models import Concern
-
+        Concern = _model("Concern")
         if not _is_signed_in(user):
             return self.none()
         visible = self.filter(concern__in=Concern.objects.visible_to(user).values("pk"))
