@@ -25,6 +25,7 @@ from dialogue.api.views.base import ServiceViewSet, VisibleViewSet
 from dialogue.disclosure import concern_key_filter, sees_global_concern_ids
 from dialogue.downloads import attachment_response
 from dialogue.models import Concern, ConcernAttachment, ConcernMessage, User
+from dialogue.querysets import visible_rows
 from dialogue.services.concerns import (
     concern_attach,
     concern_change_status,
@@ -61,8 +62,9 @@ class ConcernViewSet(ServiceViewSet):
             return ["created_at", "updated_at", "status", "reference"]
         return ["id", "created_at", "updated_at", "status"]
 
+    # Per caller; OrderingFilter reads `view.ordering`, so a property serves it.
     @property
-    def ordering(self):
+    def ordering(self) -> list[str]:  # type: ignore[override]
         return ["-created_at"] if self._by_reference() else ["-id"]
 
     def _by_reference(self) -> bool:
@@ -137,9 +139,9 @@ class ConcernChildViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Visibl
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return self.model.objects.none()
+            return self.model._default_manager.none()
         return self.scope(
-            self.model.objects.visible_to(self.request.user).filter(concern=self.get_concern())
+            visible_rows(self.model, self.request.user).filter(concern=self.get_concern())
         )
 
 
