@@ -45,7 +45,7 @@ def _is_signed_in(user: object) -> bool:
     )
 
 
-def visible_rows(model: type[models.Model], user: User) -> models.QuerySet[Any]:
+def visible_rows(model: type[_M], user: User) -> models.QuerySet[_M]:
     """`model.objects.visible_to(user)` for a model known only at run time (every model's
     manager has `visible_to`; the type of a bare model class cannot say so)."""
     return cast(Any, model).objects.visible_to(user)

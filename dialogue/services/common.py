@@ -63,7 +63,7 @@ def save_validated(
 
 
 def check_transition(
-    transitions: Mapping[str, Set[str]], choices: type[models.TextChoices], current: str, new: str
+    transitions: Mapping[Any, Set[str]], choices: type[models.TextChoices], current: str, new: str
 ) -> None:
     """Raise a translated ValidationError unless `current` → `new` is an allowed transition."""
     if new not in choices.values:
