@@ -39,6 +39,11 @@ def lock_for_update(instance: _Versioned, expected_version: int | None) -> _Vers
     return locked
 
 
+def attribute_history(instance: models.Model, actor: User | None) -> None:
+    """Name `actor` on the history row django-simple-history writes at the next save."""
+    instance._history_user = actor  # type: ignore[attr-defined]  # simple-history reads it
+
+
 def save_validated(
     instance: models.Model, *, actor: User | None, update_fields: list[str] | None = None
 ) -> None:
@@ -50,8 +55,7 @@ def save_validated(
     if unstorable:
         raise ValidationError(unstorable)
     instance.full_clean()
-    # Read by django-simple-history when it writes the history row.
-    instance._history_user = actor  # type: ignore[attr-defined]
+    attribute_history(instance, actor)
     if update_fields is not None:
         update_fields = list(update_fields)
         if hasattr(instance, "version"):

@@ -7,6 +7,7 @@ import logging
 import smtplib
 import uuid
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -14,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from dialogue.enums import JobKind
-from dialogue.models import JobRun
+from dialogue.models import Digest, JobRun, Notification, Reminder
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ def new_token() -> str:
     return uuid.uuid4().hex
 
 
-def claim(queryset: models.QuerySet, token: str) -> int:
+def claim(queryset: models.QuerySet[Any], token: str) -> int:
     """Mark unsent rows as ours in one UPDATE; rows another worker claimed recently are left alone.
 
     A row claimed by the same token (a redelivered task) or whose claim is older than
@@ -43,7 +44,7 @@ def claim(queryset: models.QuerySet, token: str) -> int:
 
 def deliver(
     groups: Iterable[tuple[list[int], Callable[[], bool]]],
-    model: type[models.Model],
+    model: type[Reminder] | type[Notification] | type[Digest],
     run: JobRun,
 ) -> None:
     """Send each group's e-mail, then mark its rows sent. A transient failure leaves the

@@ -31,7 +31,7 @@ from dialogue.enums import Language, Role
 from dialogue.mail import absolute, send_in_language
 from dialogue.models import Invitation, Organization, User
 from dialogue.permissions import is_official
-from dialogue.services.common import PermissionDeniedError
+from dialogue.services.common import PermissionDeniedError, attribute_history
 
 
 class InvitationUnusableError(Exception):
@@ -210,7 +210,7 @@ def invitation_accept(
         raise ValidationError({"password": error.error_list}) from error
     user.set_password(password)
     user.full_clean(exclude=["password"])
-    user._history_user = invitation.invited_by
+    attribute_history(user, invitation.invited_by)
     user.save()
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user
