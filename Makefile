@@ -7,6 +7,10 @@
 #
 # `make run` installs only what the app needs at run time; `make test`, `make lint`
 # and `make venv` add the test and lint tools.
+#
+# seed_demo (make run), ensure_database, generate_bench_data and benchmark (make bench)
+# come from the developer tools app, dialogue/devtools: manage.py's default settings
+# (config.settings.local) install it, the production settings do not.
 
 .DEFAULT_GOAL := help
 SHELL := /bin/bash

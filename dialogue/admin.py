@@ -12,10 +12,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from dialogue import models as m
+from dialogue.admin_accounts import InvitationAdmin, deactivate_users
 from dialogue.admin_lookups import VisibleLookupsMixin
 from dialogue.audit import audit_token_revoked
 from dialogue.forms import UsernameLengthMixin
-from dialogue.portal.admin import deactivate_users  # also registers InvitationAdmin
+from dialogue.permissions import is_official
 from dialogue.querysets import MarkedQuerySet
 
 admin.site.site_header = _("Strategic dialogue administration")
@@ -126,7 +127,7 @@ class VisibilityAdmin(VisibleLookupsMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _is_official_staff(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff and request.user.is_official
+        return request.user.is_staff and is_official(request.user)
 
     # Staff officials may browse what they can see; changing data needs Django permissions.
     def has_module_permission(self, request):
@@ -216,6 +217,9 @@ class UserAdmin(DjangoUserAdmin, VisibilityAdmin):
             {"fields": ["email", "role", "organization", "is_org_admin", "language"]},
         ),
     ]
+
+
+admin.site.register(m.Invitation, InvitationAdmin)
 
 
 class ParticipantInline(admin.TabularInline):
@@ -421,6 +425,28 @@ class ExportJobAdmin(DeliveryAdmin):
     search_fields = ["requested_by__username", "filename"]
     list_select_related = ["requested_by"]
     exclude = ["file"]
+
+
+@admin.register(m.PortalSubmission)
+class PortalSubmissionAdmin(VisibleLookupsMixin, admin.ModelAdmin):
+    """The once-only ledger of portal forms: read-only, for looking into a reported duplicate."""
+
+    list_display = ["key", "user", "concern", "message", "created_at"]
+    list_select_related = ["user", "concern", "message"]
+    search_fields = ["key", "user__username"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(m.ApiToken)

@@ -34,7 +34,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_login_failed
 
-from dialogue.portal.security import client_ip
+from dialogue.client_ip import client_ip
 
 logger = logging.getLogger("dialogue.audit")
 

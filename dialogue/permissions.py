@@ -1,5 +1,9 @@
-"""Who may change what. Reading is decided by `visible_to(user)` in querysets.py;
-these checks only apply to records the user can already see."""
+"""Who may do what. Reading is decided by `visible_to(user)` in querysets.py; these
+checks decide who may enter each front door and who may change the records they see.
+
+Every authorization predicate lives here (or, for reading, in querysets.py): views,
+the API, the admin and services ask these functions, never the role themselves.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +13,45 @@ from dialogue.enums import Role
 from dialogue.querysets import official_sector_ids
 
 if TYPE_CHECKING:
-    from dialogue.models import Concern, FollowUpAction, Sector, User
+    from dialogue.models import Concern, FollowUpAction, Organization, Sector, User
 
 
+# -- who someone is ------------------------------------------------------------
 def is_secretariat(user: User) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or user.role in (Role.SECRETARIAT, Role.ADMIN)
-    )
+    """The secretariat, administrators and superusers, while their account is active.
+
+    Defined once, on the model (`User.is_secretariat`), so that querysets.py, which this
+    module builds on, can read the same rule."""
+    return bool(user.is_authenticated and user.is_secretariat)
 
 
 def is_official(user: User) -> bool:
     return user.is_authenticated and user.is_active and (user.is_superuser or user.is_official)
 
 
+def is_company_member(user: User) -> bool:
+    """An active company user of an organization (superusers never act as a company)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.COMPANY
+        and user.organization_id is not None
+        and not user.is_superuser
+    )
+
+
+# -- front doors -----------------------------------------------------------------
+def may_use_workspace(user: User) -> bool:
+    """Officials, the secretariat, administrators and superusers; never company users."""
+    return is_official(user)
+
+
+def may_use_portal(user: User) -> bool:
+    """Active company users of an organization; never officials."""
+    return is_company_member(user)
+
+
+# -- changing records ------------------------------------------------------------
 def can_manage_sector(user: User, sector: Sector) -> bool:
     """Secretariat for every sector; a sector official for their sectors and their domains' sectors."""
     if not is_official(user):
@@ -33,6 +63,11 @@ def can_manage_sector(user: User, sector: Sector) -> bool:
 
 def can_manage_sectors(user: User, sectors) -> bool:
     return bool(sectors) and all(can_manage_sector(user, sector) for sector in sectors)
+
+
+def can_submit_concern(user: User) -> bool:
+    """Concerns are raised by company users, for their own organization."""
+    return is_company_member(user)
 
 
 def can_handle_concern(user: User, concern: Concern) -> bool:
@@ -52,3 +87,35 @@ def can_update_action_status(user: User, action: FollowUpAction) -> bool:
 def can_manage_plan(user: User) -> bool:
     """The plan team works in the secretariat."""
     return is_secretariat(user)
+
+
+# -- people ------------------------------------------------------------------------
+def can_invite(inviter: User, organization: Organization) -> bool:
+    """Officials invite people to any organization; an organization's portal admin to theirs."""
+    if is_official(inviter):
+        return True
+    return (
+        inviter.is_authenticated
+        and inviter.is_active
+        and inviter.role == Role.COMPANY
+        and inviter.is_org_admin
+        and inviter.organization_id == organization.pk
+    )
+
+
+def can_deactivate(actor: User, person: User) -> bool:
+    """Officials deactivate company users (the secretariat anyone); an organization's portal
+    admin deactivates colleagues of the same organization. Nobody deactivates themselves."""
+    if not (actor.is_authenticated and actor.is_active) or actor.pk == person.pk:
+        return False
+    if is_secretariat(actor):
+        return True
+    if is_official(actor):
+        return person.role == Role.COMPANY
+    return (
+        actor.role == Role.COMPANY
+        and actor.is_org_admin
+        and person.role == Role.COMPANY
+        and actor.organization_id is not None
+        and person.organization_id == actor.organization_id
+    )

@@ -82,7 +82,7 @@ class MarkedQuerySet(models.QuerySet[_M]):
 
     # -- the rules ---------------------------------------------------------
     def visibility_condition(self, user: User) -> Q:
-        if user.is_superuser or user.role in (Role.SECRETARIAT, Role.ADMIN):
+        if user.is_secretariat:
             return ~Q(marking=Marking.RED) | self._named(user)
         if user.role == Role.OFFICIAL:
             return (
@@ -214,12 +214,25 @@ class ForeignMeasureQuerySet(MarkedQuerySet[_M]):
 
 
 class SessionPartQuerySet(models.QuerySet[_M]):
-    """Participants and agenda items: visible with their session."""
+    """Agenda items (and participants): visible with their session."""
 
     def visible_to(self, user: User) -> Self:
         from dialogue.models import DialogueSession
 
         return self.filter(session__in=DialogueSession.objects.visible_to(user).values("pk"))
+
+
+class ParticipantQuerySet(SessionPartQuerySet[_M]):
+    """A session's participants, with their session; company users see the officials and
+    their own colleagues there, never the people of the other companies at the table."""
+
+    def visible_to(self, user: User) -> Self:
+        visible = super().visible_to(user)
+        if _is_signed_in(user) and user.role == Role.COMPANY:
+            visible = visible.filter(
+                Q(organization__isnull=True) | Q(organization=user.organization_id)
+            )
+        return visible
 
 
 class PlanRevisionItemQuerySet(MarkedQuerySet[_M]):
@@ -312,10 +325,7 @@ class OperationsQuerySet(models.QuerySet[_M]):
     subject_field: str | None = None
 
     def visible_to(self, user: User) -> Self:
-        if not (
-            _is_signed_in(user)
-            and (user.is_superuser or user.role in (Role.SECRETARIAT, Role.ADMIN))
-        ):
+        if not (_is_signed_in(user) and user.is_secretariat):
             return self.none()
         if self.subject_field is None:
             return self.all()

@@ -1,12 +1,20 @@
 """The deployment files agree with the code: docker-compose.yml runs the right
-processes with health checks, and every setting read from the environment is
-documented in .env.example and README.md. No database needed."""
+processes with health checks, every setting read from the environment is
+documented in .env.example and README.md, and production installs no developer
+tools. No database needed."""
 
+import json
+import os
 import re
+import secrets
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
+
+from config.settings import base as base_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_DIR = ROOT / "config" / "settings"
@@ -145,3 +153,97 @@ def test_every_setting_variable_is_documented():
 
     assert not missing_in_example, f"not in .env.example: {missing_in_example}"
     assert not missing_in_readme, f"not in README.md: {missing_in_readme}"
+
+
+# --- developer tools stay out of production ------------------------------------------------
+
+DEVTOOLS = "dialogue.devtools"
+DEVELOPER_COMMANDS = {"seed_demo", "generate_bench_data", "benchmark", "ensure_database"}
+
+# Sets Django up, loads every URL pattern (and so every view module), then reports the
+# installed apps, the management commands and which developer-tool modules got imported.
+INSPECT = """
+import json, sys
+import django
+django.setup()
+from django.conf import settings
+from django.core.management import get_commands
+from django.urls import get_resolver
+get_resolver().url_patterns
+print(json.dumps({
+    "apps": settings.INSTALLED_APPS,
+    "commands": sorted(get_commands()),
+    "devtools_modules": sorted(m for m in sys.modules if m.startswith("dialogue.devtools")),
+}))
+"""
+
+
+def _inspect(settings_module: str, tmp_path: Path) -> dict:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "PYTEST_")) and name != "DATABASE_URL"
+    }
+    # What production requires (see .ci/run's production smoke); never connected to here.
+    env.update(
+        DJANGO_SETTINGS_MODULE=settings_module,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", INSPECT],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_production_installs_no_developer_tools(tmp_path):
+    production = _inspect("config.settings.production", tmp_path)
+
+    assert DEVTOOLS not in production["apps"]
+    assert not DEVELOPER_COMMANDS & set(production["commands"])
+    assert {"migrate", "load_reference_data", "add_official"} <= set(production["commands"])
+    # Nothing production loads, URL patterns and views included, imports the tooling.
+    assert production["devtools_modules"] == []
+
+
+@pytest.mark.parametrize(
+    "settings_module", ["config.settings.local", "config.settings.test", "config.settings.bench"]
+)
+def test_make_run_the_tests_and_the_bench_server_have_the_developer_tools(
+    settings_module, tmp_path
+):
+    # The counterpart of the test above: the same probe finds them where they belong.
+    inspected = _inspect(settings_module, tmp_path)
+
+    assert DEVTOOLS in inspected["apps"]
+    assert set(inspected["commands"]) >= DEVELOPER_COMMANDS
+
+
+def test_the_base_settings_do_not_list_the_developer_tools():
+    # The image collects its static files with the base settings (Dockerfile).
+    assert DEVTOOLS not in base_settings.INSTALLED_APPS
+
+
+IMPORTS_DEVTOOLS = re.compile(
+    r"^\s*(?:from|import)\s+dialogue\.devtools\b|^\s*from\s+dialogue\s+import\s+.*\bdevtools\b",
+    re.MULTILINE,
+)
+
+
+def test_no_app_module_imports_the_developer_tools():
+    app = ROOT / "dialogue"
+    importing = sorted(
+        str(path.relative_to(ROOT))
+        for path in app.rglob("*.py")
+        if path.relative_to(app).parts[0] != "devtools"
+        and IMPORTS_DEVTOOLS.search(path.read_text(encoding="utf-8"))
+    )
+
+    assert importing == []

@@ -21,6 +21,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+# The developer tools ("dialogue.devtools": demo and bench data, benchmarks) are not
+# here: the local, test and bench settings add them, production never installs them.
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -320,7 +322,7 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "dialogue.portal.views.auth.locked_out"
-AXES_CLIENT_IP_CALLABLE = "dialogue.portal.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "dialogue.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = False
 # Reverse proxies in front of the app that append to X-Forwarded-For (0 = use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

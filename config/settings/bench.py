@@ -8,10 +8,12 @@ so reference endpoints never exist in the production URLconf.
 """
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES, REST_FRAMEWORK, env
+from config.settings.base import DATABASES, INSTALLED_APPS, REST_FRAMEWORK, env
 
 DEBUG = False
-ROOT_URLCONF = "dialogue.benchmarks.urls"
+# The reference endpoints live in the developer tools app, as does their URLconf.
+INSTALLED_APPS = [*INSTALLED_APPS, "dialogue.devtools"]
+ROOT_URLCONF = "dialogue.devtools.benchmarks.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 
 # Same database as the command that starts the server (DATABASE_URL), kept open

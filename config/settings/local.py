@@ -6,6 +6,10 @@ static files.
 """
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env
+from config.settings.base import INSTALLED_APPS, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+# `make run` seeds the demo accounts (seed_demo); `make bench` generates and measures.
+# Production settings do not install these developer commands.
+INSTALLED_APPS = [*INSTALLED_APPS, "dialogue.devtools"]

@@ -3,7 +3,10 @@
 import os
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import BASE_DIR, env
+from config.settings.base import BASE_DIR, INSTALLED_APPS, env
+
+# The developer commands (seed_demo, generate_bench_data, benchmark) have tests too.
+INSTALLED_APPS = [*INSTALLED_APPS, "dialogue.devtools"]
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -5,7 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from dialogue.enums import AgendaTopic, SessionFormat, SessionStatus
 from dialogue.models.base import MarkedModel, TimeStampedModel, VersionedModel
-from dialogue.querysets import DialogueSessionQuerySet, SessionPartQuerySet
+from dialogue.querysets import DialogueSessionQuerySet, ParticipantQuerySet, SessionPartQuerySet
 
 
 class DialogueSession(MarkedModel, VersionedModel, TimeStampedModel):
@@ -74,7 +74,7 @@ class Participant(models.Model):
     )
     history = HistoricalRecords()
 
-    objects = SessionPartQuerySet.as_manager()
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

@@ -103,5 +103,9 @@ class User(AbstractUser):
         return self.role in (Role.OFFICIAL, Role.SECRETARIAT, Role.ADMIN)
 
     @property
-    def sees_all_sectors(self) -> bool:
-        return self.role in (Role.SECRETARIAT, Role.ADMIN) or self.is_superuser
+    def is_secretariat(self) -> bool:
+        """The secretariat (and administrators) work on every sector, only while active.
+
+        The one definition: permissions.is_secretariat and querysets.py read it here,
+        so a deactivated secretariat account loses every secretariat right at once."""
+        return self.is_active and (self.is_superuser or self.role in (Role.SECRETARIAT, Role.ADMIN))

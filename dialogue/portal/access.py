@@ -22,8 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from dialogue.enums import Role
-from dialogue.permissions import is_official
+from dialogue.permissions import is_official, may_use_portal
 
 
 def workspace_url() -> str:
@@ -31,17 +30,6 @@ def workspace_url() -> str:
         return reverse("workspace:dashboard")
     except NoReverseMatch:
         return "/"
-
-
-def may_use_portal(user) -> bool:
-    """Active company users of an organization; never officials."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.COMPANY
-        and user.organization_id is not None
-        and not user.is_superuser
-    )
 
 
 def company_required(view):

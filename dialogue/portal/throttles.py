@@ -1,7 +1,7 @@
 """The concern-submission limit (CONCERN_SUBMIT_RATE, default 20 an hour per user) for the portal form.
 
-It is the API's throttle with the same cache key, so submissions through the API
-and through the portal count together. Unlike DRF's own check, which counts every
+It is the API's throttle (dialogue.throttling) with the same cache key, so submissions
+through the API and through the portal count together. Unlike DRF's own check, which counts every
 request, the portal counts only concerns actually created: a form sent back
 with an error, or a repeated form that created nothing, costs nothing.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from dialogue.api.throttles import ConcernSubmitThrottle
+from dialogue.throttling import ConcernSubmitThrottle
 
 
 class PortalConcernSubmitThrottle(ConcernSubmitThrottle):

@@ -24,6 +24,7 @@ from dialogue.models import (
     Threat,
     ThreatCategory,
 )
+from dialogue.permissions import is_secretariat
 from dialogue.querysets import official_sector_ids
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def panel(queryset: QuerySet[Any], size: int = PANEL_SIZE) -> Panel:
 
 def in_my_sectors(queryset: QuerySet[_M], user: User, field: str = "sector") -> QuerySet[_M]:
     """Limit to the user's sectors; the secretariat's sectors are all sectors."""
-    if user.sees_all_sectors:
+    if is_secretariat(user):
         return queryset
     return queryset.filter(**{f"{field}__in": official_sector_ids(user)})
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import import_module
 
 from django.conf import settings
@@ -11,29 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dialogue.enums import Language, Role
+from dialogue.enums import Language
 from dialogue.models import Invitation, User
-from dialogue.permissions import is_official, is_secretariat
+from dialogue.permissions import can_deactivate
 from dialogue.services.common import PermissionDeniedError, attribute_history
 from dialogue.services.tokens import api_tokens_revoke_all
-
-
-def can_deactivate(actor: User, person: User) -> bool:
-    """Officials deactivate company users (the secretariat anyone); an organization's portal
-    admin deactivates colleagues of the same organization. Nobody deactivates themselves."""
-    if not (actor.is_authenticated and actor.is_active) or actor.pk == person.pk:
-        return False
-    if is_secretariat(actor):
-        return True
-    if is_official(actor):
-        return person.role == Role.COMPANY
-    return (
-        actor.role == Role.COMPANY
-        and actor.is_org_admin
-        and person.role == Role.COMPANY
-        and actor.organization_id is not None
-        and person.organization_id == actor.organization_id
-    )
 
 
 def user_sessions_end(user: User) -> int:
@@ -75,6 +58,21 @@ def user_deactivate(*, actor: User, user: User) -> int:
         invited_by=user, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
     return user_sessions_end(user)
+
+
+def users_deactivate(*, actor: User, users: Iterable[User]) -> tuple[list[User], list[User]]:
+    """Deactivate each of `users` the actor may deactivate, each in its own transaction, so
+    that one refusal does not undo the others. Returns (deactivated, refused)."""
+    done: list[User] = []
+    refused: list[User] = []
+    for person in users:
+        try:
+            user_deactivate(actor=actor, user=person)
+        except PermissionDeniedError:
+            refused.append(person)
+        else:
+            done.append(person)
+    return done, refused
 
 
 @transaction.atomic

@@ -1,8 +1,10 @@
-"""Writes on follow-up actions."""
+"""Writes on follow-up actions: create, update, change the status of one or of many."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +17,7 @@ from dialogue.models import Concern, DialogueSession, FollowUpAction, Sector, Th
 from dialogue.permissions import can_manage_sector, can_update_action_status
 from dialogue.services.common import (
     PermissionDeniedError,
+    StaleVersionError,
     apply_changes,
     check_transition,
     lock_for_update,
@@ -186,3 +189,67 @@ def action_change_status(
     action.status = status
     save_validated(action, actor=actor, update_fields=fields)
     return action
+
+
+@dataclass(frozen=True)
+class BulkRefusal:
+    """An action that could not move, and why (a phrase the page shows after its title)."""
+
+    action: FollowUpAction
+    reason: str
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    changed: list[FollowUpAction] = field(default_factory=list)
+    refusals: list[BulkRefusal] = field(default_factory=list)
+
+
+def _bulk_reason(action: FollowUpAction, status: str, error: Exception) -> str:
+    """The per-action service's refusal, said of one action among many."""
+    if isinstance(error, PermissionDeniedError):
+        return _("only the owner or the sector's officials can change it")
+    fields = getattr(error, "error_dict", {})
+    if "status" in fields and status in ActionStatus.values:
+        if status == action.status:
+            return _("it already has this status")
+        return _("it cannot move from “%(current)s” to “%(new)s”") % {
+            "current": action.get_status_display(),
+            "new": ActionStatus(status).label,
+        }
+    return " ".join(getattr(error, "messages", [str(error)]))
+
+
+@transaction.atomic
+def action_bulk_status_change(
+    *, user: User, action_ids: Sequence[int], status: str, completion_note: str = ""
+) -> BulkResult:
+    """Move every given action to `status`, all or nothing.
+
+    Each action goes through `action_change_status` (its permission, transition and
+    completion-note checks); every refusal is collected, and if there is any, no action
+    is changed and the result lists them. Ids the user cannot see are left out, as if
+    never given.
+    """
+    actions = list(
+        FollowUpAction.objects.visible_to(user)
+        .select_related("sector")
+        .filter(pk__in=list(action_ids))
+        .order_by("pk")
+    )
+    changed: list[FollowUpAction] = []
+    refusals: list[BulkRefusal] = []
+    for action in actions:
+        try:
+            # A savepoint each (the service is atomic): one refusal leaves the others usable.
+            changed.append(
+                action_change_status(
+                    action=action, actor=user, status=status, completion_note=completion_note
+                )
+            )
+        except (ValidationError, PermissionDeniedError, StaleVersionError) as error:
+            refusals.append(BulkRefusal(action, _bulk_reason(action, status, error)))
+    if refusals:
+        transaction.set_rollback(True)
+        return BulkResult(refusals=refusals)
+    return BulkResult(changed=changed)

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from dialogue.enums import Language, Role
 from dialogue.mail import absolute, send_in_language
 from dialogue.models import Invitation, Organization, User
-from dialogue.permissions import is_official
+from dialogue.permissions import can_invite
 from dialogue.services.common import PermissionDeniedError, attribute_history
 
 
@@ -64,18 +64,6 @@ def token_hash(token: str) -> str:
 
 def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
-
-
-def can_invite(inviter: User, organization: Organization) -> bool:
-    if is_official(inviter):
-        return True
-    return (
-        inviter.is_authenticated
-        and inviter.is_active
-        and inviter.role == Role.COMPANY
-        and inviter.is_org_admin
-        and inviter.organization_id == organization.pk
-    )
 
 
 def invitation_link(token: str) -> str:

@@ -19,6 +19,8 @@ from django.utils.translation import pgettext
 
 from dialogue.enums import Marking, SeverityLevel
 from dialogue.models.threats import severity_level
+from dialogue.permissions import is_secretariat
+from dialogue.permissions import may_use_workspace as workspace_allowed
 
 register = template.Library()
 
@@ -111,7 +113,7 @@ def in_parens(text) -> str:
 @register.inclusion_tag("dialogue/includes/signed_in_as.html")
 def signed_in_as(user):
     """Who is signed in, with role and sectors (one query for an official's sectors)."""
-    if user.sees_all_sectors:
+    if is_secretariat(user):
         sectors = str(_("all sectors"))
     else:
         sectors = join_names(s.name for s in user.sectors.order_by("sort_order", "code"))
@@ -148,6 +150,4 @@ def severity_band(score) -> SeverityLevel | None:
 
 @register.filter
 def may_use_workspace(user) -> bool:
-    from dialogue.views.access import may_use_workspace as allowed
-
-    return allowed(user)
+    return workspace_allowed(user)

@@ -16,16 +16,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from dialogue.permissions import is_official
+from dialogue.permissions import may_use_workspace
 
 
 def portal_url() -> str:
     return reverse("portal:home")
-
-
-def may_use_workspace(user) -> bool:
-    """Officials, the secretariat, administrators and superusers; never company users."""
-    return is_official(user)
 
 
 def official_required(view):

@@ -1,8 +1,8 @@
 """The follow-up action tracker: list with filters and bulk status change, detail, status.
 
-Bulk status change is all or nothing: every selected action is checked and moved in
-one transaction; if any one cannot move (transition not allowed, not yours to change,
-changed meanwhile), none is changed and the page lists which ones and why.
+Bulk status change is all or nothing (services.actions.action_bulk_status_change): if
+any selected action cannot move (transition not allowed, not yours to change), none is
+changed and the page lists which ones and why.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import django_filters as df
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,7 +29,11 @@ from dialogue.forms import (
 )
 from dialogue.models import Concern, DialogueSession, FollowUpAction, Threat
 from dialogue.permissions import can_update_action_status
-from dialogue.services.actions import action_change_status, action_create
+from dialogue.services.actions import (
+    action_bulk_status_change,
+    action_change_status,
+    action_create,
+)
 from dialogue.services.common import PermissionDeniedError, StaleVersionError
 from dialogue.templatetags.workspace import person_name
 from dialogue.views.access import official_required
@@ -232,74 +235,48 @@ def action_status(request, pk: int):
     )
 
 
-def _bulk_refusal(action: FollowUpAction, status: str, user) -> str | None:
-    """Why this action cannot move to `status` (None if it can), checked before any write."""
-    from dialogue.workflows import ACTION_TRANSITIONS, allowed_next
-
-    if not can_update_action_status(user, action):
-        return _("only the owner or the sector's officials can change it")
-    if status == action.status:
-        return _("it already has this status")
-    if status not in allowed_next(ACTION_TRANSITIONS, action.status):
-        return _("it cannot move from “%(current)s” to “%(new)s”") % {
-            "current": action.get_status_display(),
-            "new": ActionStatus(status).label,
-        }
-    return None
+def _bulk_back(request) -> str:
+    """Back to the list as it was filtered; never to another address."""
+    back = request.POST.get("next", "")
+    list_url = reverse("workspace:action-list")
+    return back if back.startswith(list_url) else list_url
 
 
 @official_required
 @require_POST
 def action_bulk_status(request):
     user = request.user
-    visible = FollowUpAction.objects.visible_to(user).select_related("sector")
+    back = _bulk_back(request)
     submitted = [int(v) for v in request.POST.getlist("selected") if v.isdigit()]
-    actions = list(visible.filter(pk__in=submitted).order_by("pk"))
-    form = ActionBulkStatusForm(request.POST, action_ids=[a.pk for a in actions])
-    back = request.POST.get("next", "")
-    back = back if back.startswith(reverse("workspace:action-list")) else None
-    back = back or reverse("workspace:action-list")
+    visible = FollowUpAction.objects.visible_to(user).filter(pk__in=submitted)
+    form = ActionBulkStatusForm(request.POST, action_ids=list(visible.values_list("pk", flat=True)))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect(back)
     status = form.cleaned_data["status"]
-    refusals = [
-        (action, reason)
-        for action in actions
-        if (reason := _bulk_refusal(action, status, user)) is not None
-    ]
-    if not refusals:
-        try:
-            with transaction.atomic():
-                for action in actions:
-                    action_change_status(
-                        action=action,
-                        actor=user,
-                        status=status,
-                        completion_note=form.cleaned_data["completion_note"],
-                    )
-        except (ValidationError, PermissionDeniedError, StaleVersionError) as error:
-            messages.error(
-                request,
-                _("No action was changed: %(reason)s")
-                % {"reason": " ".join(getattr(error, "messages", [str(error)]))},
-            )
-            return redirect(back)
-    if refusals:
+    result = action_bulk_status_change(
+        user=user,
+        action_ids=form.cleaned_data["selected"],
+        status=status,
+        completion_note=form.cleaned_data["completion_note"],
+    )
+    if result.refusals:
         messages.error(
             request,
             _("No action was changed, because %(count)d of the selected cannot be:")
-            % {"count": len(refusals)},
+            % {"count": len(result.refusals)},
         )
-        for action, reason in refusals:
-            messages.error(request, f"#{action.pk} {action.title}: {reason}")
+        for refusal in result.refusals:
+            messages.error(
+                request, f"#{refusal.action.pk} {refusal.action.title}: {refusal.reason}"
+            )
     else:
         messages.success(
             request,
             _("%(count)d actions were changed to “%(status)s”.")
-            % {"count": len(actions), "status": ActionStatus(status).label},
+            % {"count": len(result.changed), "status": ActionStatus(status).label},
         )
     return redirect(back)
 

@@ -25,8 +25,9 @@ from django.views.decorators.http import require_POST
 from dialogue.audit import audit_token_revoked
 from dialogue.forms import SignInForm
 from dialogue.models import ApiToken
+from dialogue.permissions import may_use_workspace
 from dialogue.services.tokens import api_token_list, api_token_revoke
-from dialogue.views.access import may_use_workspace, official_required, portal_url
+from dialogue.views.access import official_required, portal_url
 
 # A working day: a session left open on a shared desk ends by itself. Set at
 # sign-in (per session), so the API's and the admin's sessions are unaffected.

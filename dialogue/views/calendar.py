@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 
 from dialogue.enums import ActionStatus, Marking
 from dialogue.models import DialogueSession, FollowUpAction, User
-from dialogue.permissions import is_secretariat
+from dialogue.permissions import is_secretariat, may_use_workspace
 from dialogue.querysets import official_sector_ids
-from dialogue.views.access import may_use_workspace, official_required
+from dialogue.views.access import official_required
 
 TOKEN_SALT = "dialogue.calendar-feed"  # noqa: S105 - a signing salt, not a secret
 SHOWN_MARKINGS = {Marking.CLEAR, Marking.GREEN}

@@ -1,9 +1,10 @@
 """Dialogue sessions: list, detail, and one form that records everything about a session.
 
 The form page holds the session and five tables of rows (participants, agenda items,
-new threats, follow-up actions, plus links to existing threats and chokepoints).
-Saving runs every service in one transaction: if any row is refused, the page comes
-back with the messages next to the fields and nothing at all is saved.
+new threats, follow-up actions, plus links to existing threats and chokepoints). The
+view parses them into typed rows and hands them to one service (session_record or
+session_revise) that saves everything in one transaction: if any row is refused, the
+page comes back with the messages next to the fields and nothing at all is saved.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import django_filters as df
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,10 +42,17 @@ from dialogue.models import (
     Threat,
 )
 from dialogue.permissions import can_manage_sectors
-from dialogue.services.actions import action_create
 from dialogue.services.common import PermissionDeniedError, StaleVersionError
-from dialogue.services.sessions import session_change_status, session_create, session_update
-from dialogue.services.threats import threat_create, threat_update
+from dialogue.services.session_record import (
+    ActionRow,
+    AgendaRow,
+    ParticipantRow,
+    SessionRecordRefused,
+    ThreatRow,
+    session_record,
+    session_revise,
+)
+from dialogue.services.sessions import session_change_status
 from dialogue.views.access import official_required
 from dialogue.views.filters import ALL, RegisterFilterMixin
 from dialogue.views.history import change_history
@@ -87,10 +94,6 @@ class SessionListFilter(RegisterFilterMixin, SessionFilter):
 
     class Meta(SessionFilter.Meta):
         fields = ["search", "sector", "status", "format", "marking", "held_after", "held_before"]
-
-
-class RollBack(Exception):
-    """Raised inside the transaction when any row was refused: nothing is kept."""
 
 
 def session_url(session: DialogueSession) -> str:
@@ -200,92 +203,69 @@ def _formsets(request, *, session: DialogueSession | None):
     }
 
 
-def _participant_rows(formset) -> list[dict]:
+def _started(formset) -> list:
+    """The rows the user filled in (an untouched row is ignored)."""
+    return [form for form in formset.forms if form.has_changed()]
+
+
+def _participants(formset) -> list[ParticipantRow]:
     return [
-        {
-            "name": row["name"],
-            "organization": row.get("organization"),
-            "affiliation": row.get("affiliation", ""),
-        }
+        ParticipantRow(
+            name=row["name"],
+            organization=row.get("organization"),
+            affiliation=row.get("affiliation", ""),
+        )
         for row in formset_rows(formset)
     ]
 
 
-def _agenda_rows(formset) -> list[dict]:
-    return [{"topic": row["topic"], "note": row.get("note", "")} for row in formset_rows(formset)]
+def _agenda(formset) -> list[AgendaRow]:
+    return [
+        AgendaRow(topic=row["topic"], note=row.get("note", "")) for row in formset_rows(formset)
+    ]
 
 
-def _row_marking(session: DialogueSession) -> dict:
-    """New threats and actions carry the session's marking (a RED one names its author)."""
-    values = {"marking": session.marking}
-    if session.marking == Marking.RED:
-        values["named_users"] = list(session.named_users.all())
-    return values
+def _threat_row(row: dict) -> ThreatRow:
+    return ThreatRow(
+        title=row["title"],
+        code=row["code"],
+        likelihood=row["likelihood"],
+        impact=row["impact"],
+        sector=row.get("sector"),
+    )
 
 
-def _save_rows(request, session: DialogueSession, form: SessionForm, formsets: dict) -> bool:
-    """Create the threat and action rows and link threats; False if any row was refused."""
-    user = request.user
-    ok = True
-    default_sector = next(iter(form.cleaned_data["sectors"]), None)
-    marking = _row_marking(session)
-    for row_form in formsets["threats"].forms:
-        if not row_form.has_changed():
-            continue
-        row = row_form.cleaned_data
-        try:
-            threat_create(
-                actor=user,
-                title=row["title"],
-                sector=row.get("sector") or default_sector,
-                category=row["code"],
-                likelihood=row["likelihood"],
-                impact=row["impact"],
-                source_session=session,
-                **marking,
-            )
-        except ValidationError as error:
-            if hasattr(error, "error_dict") and "category" in error.error_dict:
-                error = ValidationError(
-                    {"code": error.error_dict.pop("category"), **error.error_dict}
-                )
-            add_service_errors(row_form, error)
-            ok = False
-    for row_form in formsets["actions"].forms:
-        if not row_form.has_changed():
-            continue
-        row = row_form.cleaned_data
-        try:
-            action_create(
-                actor=user,
-                title=row["title"],
-                sector=row.get("sector") or default_sector,
-                owner=row["owner"],
-                due_on=row["due_on"],
-                pillar=row["pillar"],
-                session=session,
-                **marking,
-            )
-        except ValidationError as error:
-            add_service_errors(row_form, error)
-            ok = False
-    linked = set(form.cleaned_data["linked_threats"])
-    already = set(Threat.objects.filter(source_session=session))
-    for threat in linked - already:
-        try:
-            threat_update(threat=threat, actor=user, changes={"source_session": session})
-        except ValidationError as error:
-            form.add_error("linked_threats", error.messages)
-            ok = False
-    for threat in already - linked:
-        if threat in form.fields["linked_threats"].queryset:
-            threat_update(threat=threat, actor=user, changes={"source_session": None})
-    return ok
+def _action_row(row: dict) -> ActionRow:
+    return ActionRow(
+        title=row["title"],
+        owner=row["owner"],
+        due_on=row["due_on"],
+        pillar=row["pillar"],
+        sector=row.get("sector"),
+    )
 
 
-def _formsets_valid(formsets: dict) -> bool:
-    # Evaluate every formset, so each shows its errors at once.
-    return all([formset.is_valid() for formset in formsets.values()])
+def _rows(form: SessionForm, formsets: dict, row_forms: dict) -> dict:
+    """The typed rows the record services take, from valid forms."""
+    return {
+        "participants": _participants(formsets["participants"]),
+        "agenda": _agenda(formsets["agenda"]),
+        "threats": [_threat_row(row.cleaned_data) for row in row_forms["threats"]],
+        "actions": [_action_row(row.cleaned_data) for row in row_forms["actions"]],
+        "linked_threats": list(form.cleaned_data["linked_threats"]),
+    }
+
+
+def _show_refusal(form: SessionForm, row_forms: dict, refused: SessionRecordRefused) -> None:
+    add_service_errors(form, refused)
+    for table, errors in refused.rows.items():
+        for position, error in errors.items():
+            add_service_errors(row_forms[table][position], error)
+
+
+def _all_valid(form: SessionForm, formsets: dict) -> bool:
+    # Evaluate the form and every formset, so each shows its errors at once.
+    return all([form.is_valid(), *(formset.is_valid() for formset in formsets.values())])
 
 
 def _render_form(request, *, form, formsets, session, conflict=None, status=200):
@@ -313,30 +293,24 @@ def session_create_view(request):
     formsets = _formsets(request, session=None)
     if request.method == "POST":
         form = SessionForm(request.POST, user=user)
-        form_ok = form.is_valid()
-        if _formsets_valid(formsets) and form_ok:
+        if _all_valid(form, formsets):
+            data = form.cleaned_data
+            row_forms = {name: _started(formsets[name]) for name in ("threats", "actions")}
             try:
-                with transaction.atomic():
-                    session = session_create(
-                        actor=user,
-                        title=form.cleaned_data["title"],
-                        sectors=list(form.cleaned_data["sectors"]),
-                        held_on=form.cleaned_data["held_on"],
-                        format=form.cleaned_data["format"],
-                        marking=form.cleaned_data["marking"],
-                        minutes=form.cleaned_data["minutes"],
-                        participating_organizations=list(
-                            form.cleaned_data["participating_organizations"]
-                        ),
-                        chokepoints=list(form.cleaned_data["chokepoints"]),
-                        named_users=[user] if form.cleaned_data["marking"] == Marking.RED else [],
-                        participants=_participant_rows(formsets["participants"]),
-                        agenda=_agenda_rows(formsets["agenda"]),
-                    )
-                    if not _save_rows(request, session, form, formsets):
-                        raise RollBack
-            except RollBack:
-                pass
+                session = session_record(
+                    user=user,
+                    title=data["title"],
+                    sectors=list(data["sectors"]),
+                    held_on=data["held_on"],
+                    format=data["format"],
+                    marking=data["marking"],
+                    minutes=data["minutes"],
+                    participating_organizations=list(data["participating_organizations"]),
+                    chokepoints=list(data["chokepoints"]),
+                    **_rows(form, formsets, row_forms),
+                )
+            except SessionRecordRefused as refused:
+                _show_refusal(form, row_forms, refused)
             except ValidationError as error:
                 add_service_errors(form, error)
             except PermissionDeniedError as error:
@@ -363,31 +337,26 @@ def session_edit(request, pk: int):
     conflict = None
     if request.method == "POST":
         form = SessionForm(request.POST, user=user, session=session)
-        form_ok = form.is_valid()
-        if _formsets_valid(formsets) and form_ok:
+        if _all_valid(form, formsets):
+            row_forms = {name: _started(formsets[name]) for name in ("threats", "actions")}
             try:
-                with transaction.atomic():
-                    updated = session_update(
-                        session=session,
-                        actor=user,
-                        changes=form.changes(),
-                        participants=_participant_rows(formsets["participants"]),
-                        agenda=_agenda_rows(formsets["agenda"]),
-                        expected_version=form.cleaned_data["version"],
-                    )
-                    if not _save_rows(request, updated, form, formsets):
-                        raise RollBack
-            except RollBack:
-                pass
+                session_revise(
+                    user=user,
+                    session=session,
+                    changes=form.changes(),
+                    expected_version=form.cleaned_data["version"],
+                    **_rows(form, formsets, row_forms),
+                )
+            except SessionRecordRefused as refused:
+                _show_refusal(form, row_forms, refused)
             except StaleVersionError as error:
-                current = error.instance
                 conflict = {
                     "yours": form.cleaned_data["version"],
-                    "current": current.version,
+                    "current": error.instance.version,
                     "fields": [],
                 }
                 data = request.POST.copy()
-                data["version"] = str(current.version)
+                data["version"] = str(error.instance.version)
                 form = SessionForm(data, user=user, session=session)
                 form.is_valid()
             except ValidationError as error:

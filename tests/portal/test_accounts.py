@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from dialogue.enums import Language
-from dialogue.services.accounts import can_deactivate, user_deactivate
+from dialogue.permissions import can_deactivate
+from dialogue.services.accounts import user_deactivate
 from dialogue.services.common import PermissionDeniedError
 from tests import factories as f
 from tests.portal.conftest import PASSWORD, signed_in

@@ -7,7 +7,7 @@ from axes.models import AccessAttempt
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from dialogue.portal.security import client_ip
+from dialogue.client_ip import client_ip
 from tests import factories as f
 from tests.portal.conftest import PASSWORD
 

@@ -7,8 +7,9 @@ out-of-scope rows around and an empty result can never pass by accident.
 
 import pytest
 
-from dialogue.enums import Marking, Role
+from dialogue.enums import AgendaTopic, Marking, Role
 from dialogue.models import (
+    AgendaItem,
     ChokepointTechnology,
     Concern,
     ConcernAttachment,
@@ -17,6 +18,7 @@ from dialogue.models import (
     FollowUpAction,
     ForeignMeasure,
     Organization,
+    Participant,
     Sector,
     Threat,
     User,
@@ -330,3 +332,24 @@ def test_foreign_measures_follow_their_marking(world):
     assert ForeignMeasure.objects.visible_to(users["company_a"]).count() == public + 1
     assert ForeignMeasure.objects.visible_to(users["company_c"]).count() == public
     assert ForeignMeasure.objects.visible_to(users["official_batt"]).count() == public + 1
+
+
+@pytest.mark.django_db
+def test_company_users_see_the_officials_and_their_colleagues_at_a_session(semiconductors):
+    # given: a session two companies took part in
+    org_a = f.OrganizationFactory(sectors=[semiconductors])
+    org_b = f.OrganizationFactory(sectors=[semiconductors])
+    session = f.DialogueSessionFactory(
+        sectors=[semiconductors], marking=Marking.GREEN, participating_organizations=[org_a, org_b]
+    )
+    official = session.participants.create(name="経済 一郎", affiliation="経済産業省")
+    colleague = session.participants.create(name="阿留波 太郎", organization=org_a)
+    other = session.participants.create(name="部多 花子", organization=org_b)
+    item = session.agenda_items.create(topic=AgendaTopic.COMPLIANCE_RULES, position=1)
+    company_a = f.CompanyUserFactory(organization=org_a)
+    sector_official = f.OfficialFactory(sectors=[semiconductors])
+    # then
+    assert set(Participant.objects.visible_to(company_a)) == {official, colleague}
+    assert set(Participant.objects.visible_to(sector_official)) == {official, colleague, other}
+    assert list(AgendaItem.objects.visible_to(company_a)) == [item]
+    assert not Participant.objects.visible_to(f.CompanyUserFactory()).exists()

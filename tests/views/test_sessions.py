@@ -158,6 +158,24 @@ def test_a_row_refused_by_the_service_rolls_back_the_session(
 
 
 @pytest.mark.django_db
+def test_a_row_the_service_refuses_is_named_next_to_its_field(
+    as_semi, semi_official, semiconductors
+):
+    # In a RED session the rows name only its author: an action for a colleague is refused.
+    colleague = f.OfficialFactory(username="colleague", sectors=[semiconductors])
+    data = session_post(
+        semiconductors, semi_official, marking="RED", **{"actions-1-owner": str(colleague.pk)}
+    )
+    response = as_semi.post(reverse("workspace:session-create"), data)
+    assert response.status_code == 200
+    nothing_saved()
+    actions = response.context["formsets"]["actions"].forms
+    assert "owner" in actions[1].errors
+    assert not actions[0].errors
+    assert 'id="id_actions-1-owner_errors"' in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_the_form_offers_empty_rows_without_javascript(as_semi):
     page = as_semi.get(reverse("workspace:session-create")).content.decode()
     for prefix in ("participants", "agenda", "threats", "actions"):

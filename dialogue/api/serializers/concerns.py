@@ -67,6 +67,18 @@ class ConcernSerializer(VersionedSerializer):
         return fields
 
 
+class ConcernSubmitSerializer(ConcernSerializer):
+    """What a company user sends to submit a concern.
+
+    Status, assignee and named people are for the sector's officials to set later: shown
+    in the answer, never taken from the submitter (sent anyway, they are ignored).
+    """
+
+    status = serializers.ChoiceField(choices=ConcernStatus.choices, read_only=True)
+    assigned_to = VisibleRelatedField(model=User, read_only=True)
+    named_users = visible_many(User, read_only=True)
+
+
 class ConcernMessageSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True)
     is_internal = serializers.BooleanField(

@@ -19,8 +19,8 @@ from dialogue.api.serializers.concerns import (
     ConcernAttachmentSerializer,
     ConcernMessageSerializer,
     ConcernSerializer,
+    ConcernSubmitSerializer,
 )
-from dialogue.api.throttles import ConcernSubmitThrottle
 from dialogue.api.views.base import ServiceViewSet, VisibleViewSet
 from dialogue.disclosure import concern_key_filter, sees_global_concern_ids
 from dialogue.downloads import attachment_response
@@ -33,6 +33,7 @@ from dialogue.services.concerns import (
     concern_submit,
     concern_update,
 )
+from dialogue.throttling import ConcernSubmitThrottle
 
 CONCERN_KEY = (
     "Officials: the concern's id (`57`). Company users: their organization's reference "
@@ -43,7 +44,11 @@ _BY_KEY = extend_schema(
 )
 
 
-@extend_schema_view(retrieve=_BY_KEY, partial_update=_BY_KEY)
+@extend_schema_view(
+    create=extend_schema(request=ConcernSubmitSerializer, responses={201: ConcernSerializer}),
+    retrieve=_BY_KEY,
+    partial_update=_BY_KEY,
+)
 class ConcernViewSet(ServiceViewSet):
     """Company users see and submit their own organization's concerns; officials triage.
 
@@ -66,6 +71,11 @@ class ConcernViewSet(ServiceViewSet):
     @property
     def ordering(self) -> list[str]:  # type: ignore[override]
         return ["-created_at"] if self._by_reference() else ["-id"]
+
+    def get_serializer_class(self):
+        # The submitter writes what the concern is about; status, assignee and named
+        # people are left to the officials who handle it (the service checks who may do what).
+        return ConcernSubmitSerializer if self.action == "create" else ConcernSerializer
 
     def _by_reference(self) -> bool:
         request = getattr(self, "request", None)
@@ -91,8 +101,6 @@ class ConcernViewSet(ServiceViewSet):
         return queryset.select_related("organization", "sector", "category")
 
     def service_create(self, data):
-        for official_only in ("status", "assigned_to", "named_users"):
-            data.pop(official_only, None)
         return concern_submit(user=self.request.user, **data)
 
     def service_update(self, concern, data, expected_version):

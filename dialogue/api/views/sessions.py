@@ -1,13 +1,13 @@
 """Dialogue sessions."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from dialogue.api import filters
 from dialogue.api.querying import Related
 from dialogue.api.serializers.sessions import SessionSerializer
 from dialogue.api.views.base import ServiceViewSet
-from dialogue.enums import Role
 from dialogue.models import (
+    AgendaItem,
     ChokepointTechnology,
     DialogueSession,
     Organization,
@@ -33,14 +33,9 @@ class SessionViewSet(ServiceViewSet):
 
     def scope(self, queryset):
         user = self.request.user
-        participants = Participant.objects.order_by("id")
-        if user.role == Role.COMPANY:
-            # Company users see the officials and their own colleagues, not other companies' people.
-            participants = participants.filter(
-                Q(organization__isnull=True) | Q(organization=user.organization_id)
-            )
         return queryset.prefetch_related(
-            Prefetch("participants", queryset=participants), "agenda_items"
+            Prefetch("participants", queryset=Participant.objects.visible_to(user).order_by("id")),
+            Prefetch("agenda_items", queryset=AgendaItem.objects.visible_to(user)),
         )
 
     @staticmethod

@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from dialogue.permissions import is_official
-from dialogue.portal.access import bound, company_required, may_use_portal, workspace_url
+from dialogue.permissions import is_official, may_use_portal
+from dialogue.portal.access import bound, company_required, workspace_url
 from dialogue.portal.forms import (
     InvitationAcceptForm,
     PortalAuthenticationForm,

@@ -10,10 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from dialogue.permissions import can_deactivate
 from dialogue.portal import selectors
 from dialogue.portal.access import org_admin_required
 from dialogue.portal.forms import InviteForm, add_service_errors
-from dialogue.services.accounts import can_deactivate, user_deactivate
+from dialogue.services.accounts import user_deactivate
 from dialogue.services.common import PermissionDeniedError
 from dialogue.services.invitations import invitation_create, invitation_revoke
 

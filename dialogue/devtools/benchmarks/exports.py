@@ -1,0 +1,311 @@
+"""`export-csv` and `export-xlsx`: the threat-register export at bench scale, in this process.
+
+Goals (exports issue), at `generate_bench_data --scale 1` on PostgreSQL, as the
+bench secretariat, over the newest ROWS (100,000) joined threat rows of the
+register it may export (threat + sector + threat code, the export's columns; at
+scale 1 the register has 120,000):
+
+- export-csv: the CSV export (marking query, BOM, banner, header, the rows through
+  COPY, relayed in 256 KB chunks) within 1.5x of PostgreSQL's own
+  `COPY (SELECT …) TO STDOUT WITH CSV` of the same rows and columns (the plain
+  SELECT, without the export's labels and formula neutralization); peak memory
+  growth under 50 MB.
+- export-xlsx: the XLSX export (XlsxWriter, constant_memory) within 6x of the
+  in-process CSV of the same rows (`values_list` iterator + Python's csv writer,
+  the path every database can take); peak memory growth under 50 MB.
+
+Each run measures both sides once by default (`default_rounds`; the XLSX takes
+tens of seconds), after one warm-up of each side before the first run; the
+times reported are medians over the runs. Nothing is written to the database.
+
+Memory is measured once, after the runs, in a fresh Python process
+(`python -m dialogue.devtools.benchmarks.memprobe`): the peak resident set during one
+export less the resident set just before it (Linux: VmHWM, reset before the
+export). A fresh process, because in this one earlier runs have already grown
+the heap, and an export that reuses that memory would show no growth.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection
+from django.http import QueryDict
+
+from dialogue.devtools.benchmarks.loadgen import median
+from dialogue.devtools.benchmarks.registry import Benchmark, BenchmarkError, Goal, Result, register
+from dialogue.exports.csv import iter_csv
+from dialogue.exports.xlsx import write_xlsx
+from dialogue.models import User
+from dialogue.selectors.exports import ListExport, copy_csv_chunks
+from dialogue.services.exports import list_csv_chunks, list_export_for
+
+ROWS = 100_000
+MIN_ROWS = 100_000
+BENCH_USER = "bench-secretariat"
+MAX_CSV_RATIO = 1.5
+MAX_XLSX_RATIO = 6.0
+MAX_GROWTH_MB = 50.0
+MEMORY_PROBE_TIMEOUT = 900  # seconds, for one export in the fresh process
+
+
+def _status_kb(field: str) -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def _reset_peak() -> bool:
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")  # resets VmHWM to the current resident set
+    except OSError:
+        return False
+    return True
+
+
+def measure(work: Callable[[], int]) -> tuple[float, int]:
+    """(seconds, bytes produced) of one run of `work`."""
+    started = time.perf_counter()
+    produced = work()
+    return time.perf_counter() - started, produced
+
+
+def peak_growth(work: Callable[[], int]) -> dict:
+    """Peak resident-set growth of one run of `work`, in this process.
+
+    Meant for a fresh process (see memprobe.py): VmHWM is reset to the current
+    resident set first where Linux allows it; elsewhere the peak is ru_maxrss,
+    which also counts any earlier peak of the process (an upper bound).
+    """
+    gc.collect()
+    reset = _reset_peak()
+    start_kb = _status_kb("VmRSS")
+    seconds, produced = measure(work)
+    if reset:
+        peak_kb, method = _status_kb("VmHWM"), "VmHWM"
+    else:
+        # kilobytes on Linux, bytes on macOS
+        scale = 1024 if sys.platform == "darwin" else 1
+        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // scale
+        method = "ru_maxrss"
+    return {
+        "peak_mb": max(0, peak_kb - start_kb) / 1024,
+        "start_mb": start_kb / 1024,
+        "method": method,
+        "seconds": seconds,
+        "bytes": produced,
+    }
+
+
+class ExportBenchmark(Benchmark):
+    sides: tuple[str, ...] = ()  # (ours, reference)
+    default_rounds = 1
+    _warmed = False
+
+    def check(self) -> None:
+        if connection.vendor != "postgresql":
+            raise BenchmarkError(f"{self.name} measures PostgreSQL's COPY: set DATABASE_URL.")
+        self.user = User.objects.filter(username=BENCH_USER, is_active=True).first()
+        if self.user is None:
+            raise BenchmarkError(
+                f"{self.name} exports as {BENCH_USER!r}, which `manage.py generate_bench_data` "
+                "creates; it is missing from this database."
+            )
+        self.export = self._export()
+        self.rows = self.export.count()
+        if self.rows < MIN_ROWS and not self.options.allow_small:
+            raise BenchmarkError(
+                f"{self.name} needs the bench data set: {self.rows:,} threat rows to export, "
+                f"fewer than {MIN_ROWS:,} (or pass --allow-small)."
+            )
+
+    def _export(self) -> ListExport:
+        export = list_export_for(
+            kind="threats", user=self.user, source="api", query=QueryDict(""), max_marking=None
+        )
+        # The newest ROWS rows of the list (ordered by -id): a filter, not a slice, so that
+        # the export's own queries (count, marking) run unchanged on the same rows.
+        ids = export.filtered.values_list("pk", flat=True)
+        cutoff = ids[ROWS - 1 : ROWS].first() if export.filtered.count() > ROWS else None
+        if cutoff is not None:
+            export.filtered = export.filtered.filter(pk__gte=cutoff)
+            export.rows = export.spec.select(export.filtered, self.user)
+        return export
+
+    # -- the sides ---------------------------------------------------------------
+    def copy_raw(self) -> int:
+        plain = self.export.filtered.values_list(
+            "pk",
+            "title",
+            "sector__code",
+            "sector__name_ja",
+            "category__code",
+            "category__name_ja",
+            "likelihood",
+            "impact",
+            "severity",
+            "status",
+            "marking",
+            "created_at",
+            "updated_at",
+            "description",
+        )
+        return sum(len(chunk) for chunk in copy_csv_chunks(plain))
+
+    def export_csv(self) -> int:
+        marking = self.export.marking()
+        return sum(len(chunk) for chunk in list_csv_chunks(self.export, marking=marking))
+
+    def python_csv(self) -> int:
+        head = [("TLP:AMBER",), tuple(self.export.columns)]
+        rows = self.export.rows.iterator(chunk_size=2000)
+        return sum(len(chunk) for chunk in iter_csv(head, rows))
+
+    def xlsx(self) -> int:
+        with tempfile.TemporaryFile() as handle:
+            write_xlsx(self.export.document(), handle)
+            return handle.tell()
+
+    def run(self, server) -> Result:
+        rounds = self.rounds
+        if not self._warmed:  # caches, plans, imports: once, before the first run
+            self.say(f"  {self.rows:,} threat rows; warm-up: each side once")
+            for side in self.sides:
+                getattr(self, side)()
+            self._warmed = True
+        runs: dict[str, list[tuple[float, int]]] = {side: [] for side in self.sides}
+        for number in range(rounds):
+            order = self.sides if number % 2 == 0 else tuple(reversed(self.sides))
+            with connection.cursor():  # one connection for the whole round
+                for side in order:
+                    runs[side].append(measure(getattr(self, side)))
+            self.say(
+                f"  round {number + 1}/{rounds}: "
+                + ", ".join(f"{side} {runs[side][-1][0]:.2f} s" for side in self.sides)
+            )
+        figures = {
+            side: {
+                "seconds": median([run[0] for run in values]),
+                "MB_out": values[-1][1] / 1_000_000,
+                "rows": self.rows,
+            }
+            for side, values in runs.items()
+        }
+        return Result(
+            name=self.name,
+            description=self.description,
+            figures=figures,
+            goals=self.goals(figures),
+            notes={"rows": self.rows, "rounds": rounds},
+            label=self.label.format(rows=self.rows),
+        )
+
+    def finish(self, result: Result) -> Result:
+        """Peak memory of our side: one export in a fresh process (see the module docstring)."""
+        ours = self.sides[0]
+        self.say(f"  peak memory: one {ours} export in a fresh process …")
+        probe = self.memory_probe(ours)
+        result.figures[ours]["peak_mb"] = probe["peak_mb"]
+        result.goals.append(
+            Goal(
+                f"{ours} peak memory growth",
+                probe["peak_mb"],
+                "<=",
+                MAX_GROWTH_MB,
+                ours=f"{ours}.peak_mb",
+                unit="MB",
+            )
+        )
+        result.notes["memory"] = {
+            "measured": "peak resident-set growth of one export in a fresh process",
+            **probe,
+        }
+        return result
+
+    def memory_probe(self, side: str) -> dict:
+        command = [sys.executable, "-m", "dialogue.devtools.benchmarks.memprobe", self.name, side]
+        environment = dict(os.environ, DJANGO_SETTINGS_MODULE=settings.SETTINGS_MODULE)
+        try:
+            completed = subprocess.run(  # noqa: S603 (fixed command, no shell)
+                command,
+                cwd=settings.BASE_DIR,
+                env=environment,
+                capture_output=True,
+                text=True,
+                timeout=MEMORY_PROBE_TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise BenchmarkError(
+                f"the memory probe of {side} took longer than {MEMORY_PROBE_TIMEOUT} s"
+            ) from exc
+        lines = completed.stdout.strip().splitlines()
+        if completed.returncode != 0 or not lines:
+            raise BenchmarkError(
+                f"the memory probe of {side} failed (exit status {completed.returncode}):\n"
+                + completed.stderr[-3000:]
+            )
+        return json.loads(lines[-1])
+
+    def goals(self, figures: dict) -> list[Goal]:
+        raise NotImplementedError
+
+
+@register
+class ExportCsvBenchmark(ExportBenchmark):
+    name = "export-csv"
+    description = (
+        "CSV export of the threat register (the newest 100,000 joined rows) vs PostgreSQL's own "
+        "COPY of the same rows, as the bench secretariat"
+    )
+    label = "CSV export of {rows:,} threat rows vs PostgreSQL `COPY`"
+    sides = ("export_csv", "copy_raw")
+
+    def goals(self, figures: dict) -> list[Goal]:
+        ratio = figures["export_csv"]["seconds"] / figures["copy_raw"]["seconds"]
+        return [
+            Goal(
+                "csv/copy time ratio",
+                ratio,
+                "<=",
+                MAX_CSV_RATIO,
+                ours="export_csv.seconds",
+                reference="copy_raw.seconds",
+            )
+        ]
+
+
+@register
+class ExportXlsxBenchmark(ExportBenchmark):
+    name = "export-xlsx"
+    description = (
+        "XLSX export of the threat register (the newest 100,000 joined rows) vs the in-process "
+        "CSV (values_list + csv.writer) of the same rows"
+    )
+    label = "XLSX export of {rows:,} threat rows vs in-process CSV"
+    sides = ("xlsx", "python_csv")
+
+    def goals(self, figures: dict) -> list[Goal]:
+        ratio = figures["xlsx"]["seconds"] / figures["python_csv"]["seconds"]
+        return [
+            Goal(
+                "xlsx/in-process csv time ratio",
+                ratio,
+                "<=",
+                MAX_XLSX_RATIO,
+                ours="xlsx.seconds",
+                reference="python_csv.seconds",
+            )
+        ]

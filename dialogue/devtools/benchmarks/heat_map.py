@@ -1,0 +1,89 @@
+"""`dashboard-heat-map`: the dashboard's heat map against the raw SQL aggregate it needs.
+
+Goal (workspace issue): at scale 1 on PostgreSQL the heat-map query runs within 2x
+of the equivalent raw SQL aggregate (`GROUP BY sector, code` over the threats the
+reader may see), for a sector official, whose visibility condition is the most
+involved (marking, sectors and domains, named people).
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from dialogue.devtools.benchmarks.inprocess import side_by_side
+from dialogue.devtools.benchmarks.registry import Benchmark, BenchmarkError, Goal, Result, register
+from dialogue.enums import Role
+from dialogue.models import Sector, Threat, User
+from dialogue.selectors.dashboard import threat_heat_map
+
+MAX_RATIO = 2.0
+
+
+def raw_heat_map(user: User) -> None:
+    """The same counts in plain SQL for an official: CLEAR and GREEN, AMBER and
+    AMBER+STRICT of their sectors (and their domains' sectors), RED where named."""
+    threat, sector = Threat._meta.db_table, Sector._meta.db_table
+    officials = User.sectors.through._meta.db_table
+    named = Threat.named_users.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT t.sector_id, t.category_id, COUNT(*)
+            FROM {threat} t
+            WHERE t.marking IN ('CLEAR', 'GREEN')
+               OR (t.marking IN ('AMBER', 'AMBER+STRICT') AND t.sector_id IN (
+                     SELECT s.id FROM {sector} s
+                     WHERE s.id IN (SELECT sector_id FROM {officials} WHERE user_id = %(user)s)
+                        OR s.parent_id IN (SELECT sector_id FROM {officials} WHERE user_id = %(user)s)))
+               OR (t.marking = 'RED' AND EXISTS (
+                     SELECT 1 FROM {named} n WHERE n.threat_id = t.id AND n.user_id = %(user)s))
+            GROUP BY t.sector_id, t.category_id
+            """,
+            {"user": user.pk},
+        )
+        cursor.fetchall()
+
+
+@register
+class HeatMapBenchmark(Benchmark):
+    name = "dashboard-heat-map"
+    description = "threat_heat_map() for a sector official vs the raw SQL GROUP BY"
+    label = "dashboard heat map (sector official) vs raw SQL `GROUP BY`"
+
+    def check(self) -> None:
+        if connection.vendor != "postgresql":
+            raise BenchmarkError("dashboard-heat-map measures PostgreSQL; set DATABASE_URL to one.")
+        self.reader = (
+            User.objects.filter(role=Role.OFFICIAL, is_active=True, sectors__code="semiconductors")
+            .order_by("pk")
+            .first()
+        )
+        if self.reader is None:
+            raise BenchmarkError("no semiconductor official; run generate_bench_data first.")
+
+    def run(self, server=None) -> Result:
+        figures = side_by_side(
+            {
+                "heat_map": lambda: threat_heat_map(self.reader),
+                "raw_sql": lambda: raw_heat_map(self.reader),
+            },
+            rounds=self.rounds,
+            say=self.say,
+        )
+        ratio = figures["heat_map"]["median_ms"] / figures["raw_sql"]["median_ms"]
+        return Result(
+            name=self.name,
+            description=self.description,
+            figures=figures,
+            goals=[
+                Goal(
+                    "heat map time / raw SQL time",
+                    ratio,
+                    "<=",
+                    MAX_RATIO,
+                    ours="heat_map.median_ms",
+                    reference="raw_sql.median_ms",
+                )
+            ],
+            notes={"threats_in_database": Threat.objects.count()},
+        )

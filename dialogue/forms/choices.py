@@ -1,0 +1,43 @@
+"""Choices every workspace form offers, limited to what the user may see or manage."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dialogue.enums import Role
+from dialogue.models import Sector, User
+from dialogue.permissions import is_secretariat
+from dialogue.querysets import official_sector_ids
+
+ONE_TO_FIVE_CHOICES = [
+    (1, _("1 – very low")),
+    (2, _("2 – low")),
+    (3, _("3 – medium")),
+    (4, _("4 – high")),
+    (5, _("5 – very high")),
+]
+BLANK_CHOICE = [("", "---------")]
+
+
+def manageable_sectors(user: User):
+    """The sectors the user may change the registers of (see permissions.can_manage_sector)."""
+    sectors = Sector.objects.visible_to(user).order_by("sort_order", "code")
+    if is_secretariat(user):
+        return sectors
+    return sectors.filter(pk__in=official_sector_ids(user))
+
+
+def official_choices(user: User, sectors=None):
+    """Active officials the user may see; with `sectors`, those who work on one of them."""
+    people = User.objects.visible_to(user).filter(
+        is_active=True, role__in=[Role.OFFICIAL, Role.SECRETARIAT]
+    )
+    if sectors is not None:
+        sector_ids = [s.pk for s in sectors]
+        people = people.filter(
+            Q(role=Role.SECRETARIAT)
+            | Q(sectors__in=sector_ids)
+            | Q(sectors__children__in=sector_ids)
+        ).distinct()
+    return people.order_by("last_name", "first_name", "username")

@@ -1,0 +1,233 @@
+"""The session form: the session itself and its tables of rows, and its status buttons."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dialogue.enums import AgendaTopic, Marking, PolicyPillar, SessionFormat, SessionStatus
+from dialogue.forms.choices import (
+    BLANK_CHOICE,
+    ONE_TO_FIVE_CHOICES,
+    manageable_sectors,
+    official_choices,
+)
+from dialogue.forms.fields import (
+    ChokepointMultipleChoiceField,
+    DateInput,
+    OrganizationChoiceField,
+    PersonChoiceField,
+    SectorChoiceField,
+    SectorMultipleChoiceField,
+    ThreatMultipleChoiceField,
+)
+from dialogue.forms.status import WorkflowStatusForm
+from dialogue.models import (
+    ChokepointTechnology,
+    DialogueSession,
+    Organization,
+    Sector,
+    Threat,
+    ThreatCategory,
+    User,
+)
+from dialogue.workflows import SESSION_TRANSITIONS
+
+# Without JavaScript the session form offers this many empty rows per table; the
+# "add a row" button (static/dialogue/js/formset.js) adds more.
+EMPTY_ROWS = 5
+
+
+class SessionForm(forms.Form):
+    """The session itself; its rows (participants, agenda, threats, actions) are formsets."""
+
+    title = forms.CharField(label=_("title"), max_length=200)
+    sectors = SectorMultipleChoiceField(
+        label=_("sectors"), queryset=Sector.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    held_on = forms.DateField(label=_("date"), widget=DateInput)
+    format = forms.ChoiceField(label=_("format"), choices=SessionFormat.choices)
+    marking = forms.ChoiceField(label=_("marking"), choices=Marking.choices, initial=Marking.AMBER)
+    participating_organizations = forms.ModelMultipleChoiceField(
+        label=_("participating organizations"),
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    minutes = forms.CharField(
+        label=_("minutes (Markdown)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Markdown: # headings, - lists, **bold**, [links](https://…). No HTML."),
+    )
+    linked_threats = ThreatMultipleChoiceField(
+        label=_("existing threats identified in this session"),
+        queryset=Threat.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Linking a threat records this session as its source."),
+    )
+    chokepoints = ChokepointMultipleChoiceField(
+        label=_("chokepoints discussed"),
+        queryset=ChokepointTechnology.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    SCALAR_FIELDS = ("title", "held_on", "format", "marking", "minutes")
+    M2M_FIELDS = ("sectors", "participating_organizations", "chokepoints")
+
+    def __init__(self, *args, user: User, session: DialogueSession | None = None, **kwargs):
+        if session is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                **{name: getattr(session, name) for name in self.SCALAR_FIELDS},
+                "sectors": list(session.sectors.all()),
+                "participating_organizations": list(session.participating_organizations.all()),
+                "chokepoints": list(session.chokepoints.all()),
+                "linked_threats": list(
+                    Threat.objects.visible_to(user).filter(source_session=session)
+                ),
+                "version": session.version,
+            }
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.session = session
+        sectors = manageable_sectors(user)
+        self.fields["sectors"].queryset = sectors
+        self.fields["participating_organizations"].queryset = Organization.objects.visible_to(
+            user
+        ).order_by("name")
+        sector_ids = sectors.values("pk")
+        threats = Threat.objects.visible_to(user).filter(sector__in=sector_ids)
+        # A threat can have one source session: offer those without one (or this one's).
+        free = Q(source_session__isnull=True)
+        if session is not None:
+            free |= Q(source_session=session)
+        self.fields["linked_threats"].queryset = (
+            threats.filter(free)
+            .select_related("sector", "category")
+            .order_by("sector__sort_order", "category__sort_order", "title")
+        )
+        self.fields["chokepoints"].queryset = (
+            ChokepointTechnology.objects.visible_to(user)
+            .filter(sector__in=sector_ids)
+            .select_related("sector")
+            .order_by("sector__sort_order", "name")
+        )
+        if session is not None:
+            self.fields["version"].required = True
+
+    def changes(self) -> dict:
+        """The fields an update service should set (only those that changed)."""
+        session = self.session
+        changes = {}
+        for name in self.SCALAR_FIELDS:
+            if self.cleaned_data[name] != getattr(session, name):
+                changes[name] = self.cleaned_data[name]
+        for name in self.M2M_FIELDS:
+            new = {obj.pk for obj in self.cleaned_data[name]}
+            hidden = self._hidden_ids(name)
+            if new | hidden != set(getattr(session, name).values_list("pk", flat=True)):
+                changes[name] = [*self.cleaned_data[name], *hidden]
+        return changes
+
+    def _hidden_ids(self, name: str) -> set:
+        """Links the user was not offered (not visible or not manageable): kept as they are."""
+        if self.session is None:
+            return set()
+        offered = self.fields[name].queryset.values("pk")
+        return set(getattr(self.session, name).exclude(pk__in=offered).values_list("pk", flat=True))
+
+
+class ParticipantForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=100)
+    organization = OrganizationChoiceField(
+        label=_("organization"), queryset=Organization.objects.none(), required=False
+    )
+    affiliation = forms.CharField(label=_("affiliation"), max_length=200, required=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.visible_to(user).order_by(
+            "name"
+        )
+        self.fields["organization"].empty_label = _("(none: officials and others)")
+
+
+class AgendaItemForm(forms.Form):
+    # A blank first choice: an untouched row posts nothing and is ignored.
+    topic = forms.ChoiceField(label=_("topic"), choices=BLANK_CHOICE + AgendaTopic.choices)
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class SessionThreatRowForm(forms.Form):
+    """A new threat identified in the session; created with the session as its source."""
+
+    title = forms.CharField(label=_("title"), max_length=200)
+    code = forms.CharField(label=_("threat code"), max_length=8, help_text=_("e.g. 1-2 or 2-1"))
+    likelihood = forms.TypedChoiceField(
+        label=_("likelihood"), choices=BLANK_CHOICE + ONE_TO_FIVE_CHOICES, coerce=int
+    )
+    impact = forms.TypedChoiceField(
+        label=_("impact"), choices=BLANK_CHOICE + ONE_TO_FIVE_CHOICES, coerce=int
+    )
+    sector = SectorChoiceField(label=_("sector"), queryset=Sector.objects.none(), required=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = manageable_sectors(user)
+        self.fields["sector"].empty_label = _("(the session's first sector)")
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        if not ThreatCategory.objects.filter(code=code, parent__isnull=False).exists():
+            raise ValidationError(
+                _("“%(code)s” is not a threat code (use one such as 1-2 or 2-1)."),
+                code="unknown_code",
+                params={"code": code},
+            )
+        return code
+
+
+class SessionActionRowForm(forms.Form):
+    """A follow-up action agreed in the session."""
+
+    title = forms.CharField(label=_("title"), max_length=200)
+    owner = PersonChoiceField(label=_("owner"), queryset=User.objects.none())
+    due_on = forms.DateField(label=_("due date"), widget=DateInput)
+    pillar = forms.ChoiceField(
+        label=_("policy pillar"), choices=BLANK_CHOICE + PolicyPillar.choices
+    )
+    sector = SectorChoiceField(label=_("sector"), queryset=Sector.objects.none(), required=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = official_choices(user)
+        self.fields["sector"].queryset = manageable_sectors(user)
+        self.fields["sector"].empty_label = _("(the session's first sector)")
+
+
+def session_formset(form_class, *, prefix: str, user: User, data=None, initial=None):
+    """A formset of optional rows: a row left empty is ignored, a started row must be complete."""
+    formset_class = forms.formset_factory(form_class, extra=EMPTY_ROWS if not initial else 2)
+    return formset_class(data, initial=initial, prefix=prefix, form_kwargs={"user": user})
+
+
+def formset_rows(formset) -> list[dict]:
+    return [
+        form.cleaned_data
+        for form in formset.forms
+        if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class SessionStatusForm(WorkflowStatusForm):
+    transitions, status_choices, record_name = SESSION_TRANSITIONS, SessionStatus, "session"
