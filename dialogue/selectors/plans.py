@@ -13,7 +13,7 @@ before they leave this module.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     BigIntegerField,
@@ -41,6 +41,9 @@ from dialogue.models import (
     Threat,
     User,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 Kind = PlanRevisionItem.Kind
 
@@ -115,7 +118,13 @@ def referenced_ids(
     )
 
 
-def with_live_marking(items: QuerySet[PlanRevisionItem]) -> QuerySet[PlanRevisionItem]:
+class LiveMarking(TypedDict):
+    live_marking: str | None  # None when the record is gone
+
+
+def with_live_marking(
+    items: QuerySet[PlanRevisionItem],
+) -> QuerySet[WithAnnotations[PlanRevisionItem, LiveMarking]]:
     """Annotate `live_marking`: the marking now of the record each line copies (None if gone).
 
     One correlated subquery per kind, in the same query: no query per line.
