@@ -16,6 +16,7 @@ The lookups are one query per source kind whatever the number of lines.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,7 +45,7 @@ class Source:
     kind: str  # "session" | "concern" | "threat"
     pk: int
     title: str = ""
-    date: object = None
+    date: datetime.date | None = None
     marking: str = ""
     url: str = ""
 

@@ -6,7 +6,7 @@ import datetime
 import logging
 import smtplib
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +21,10 @@ log = logging.getLogger(__name__)
 
 # Failures worth retrying later; anything else is a bug and propagates.
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+
+
+# (ledger row ids, send): what `deliver` takes, one e-mail per item.
+DeliveryGroups = Iterator[tuple[list[int], Callable[[], bool]]]
 
 
 def new_token() -> str:
