@@ -3,7 +3,7 @@
 Every pattern here is walked by tests/portal/test_isolation.py with two
 organizations; a new pattern without an expectation there fails the suite.
 `portal:concern-detail` and `portal:action-detail` are the links in e-mails
-(dialogue/mail.py: item_link).
+(dialogue/mail/links.py: item_link).
 
 Concerns are addressed by their organization's reference number
 (`/portal/concerns/2026-0003/`), never by the global id, which would tell a company

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from dialogue.disclosure import may_be_told
 from dialogue.enums import DigestFrequency, JobKind, Role
-from dialogue.mail import absolute, send_in_language
+from dialogue.mail import mail_send
+from dialogue.mail.digests import digest_mail
 from dialogue.models import Digest, JobRun, User
 from dialogue.selectors.digests import digest_content, last_published_revision
 from dialogue.services.deliveries import claim, deliver, finish_run, new_token, start_run
@@ -99,30 +100,16 @@ def _digest_groups(token: str):
     for digest in Digest.objects.filter(claim_token=token, sent_at__isnull=True).select_related(
         "recipient", "since_revision"
     ):
+        yield [digest.pk], partial(_send_digest, digest)
 
-        def send(digest=digest):
-            # Its counts were made for an official: not sent to someone who has since left
-            # that role or the system.
-            if not may_be_told(digest.recipient, Digest, [digest.pk]):
-                return False
-            content = digest.content
-            send_in_language(
-                recipient=digest.recipient,
-                template="digest",
-                context={
-                    "digest": digest,
-                    # Counts only in the e-mail; the details are behind the link.
-                    "new_threats": sum(r["count"] for r in content["new_threats"]),
-                    "changed_threats": sum(r["count"] for r in content["changed_threats"]),
-                    "new_chokepoints": len(content["new_chokepoints"]),
-                    "actions_done": content["actions_done"],
-                    "actions_overdue": content["actions_overdue"],
-                    "link": absolute(reverse("workspace:digest-detail", kwargs={"pk": digest.pk})),
-                },
-            )
-            return True
 
-        yield [digest.pk], send
+def _send_digest(digest: Digest) -> bool:
+    # Its counts were made for an official: not sent to someone who has since left that
+    # role or the system.
+    if not may_be_told(digest.recipient, Digest, [digest.pk]):
+        return False
+    mail_send(digest_mail(digest=digest))
+    return True
 
 
 def digest_round(*, token: str | None = None, today: datetime.date | None = None) -> JobRun:

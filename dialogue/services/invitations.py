@@ -28,7 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogue.enums import Language, Role
-from dialogue.mail import absolute, send_in_language
+from dialogue.mail import absolute, mail_send
+from dialogue.mail.invitations import invitation_mail
 from dialogue.models import Invitation, Organization, User
 from dialogue.permissions import can_invite
 from dialogue.services.common import PermissionDeniedError, attribute_history
@@ -132,18 +133,17 @@ def display_name(user: User) -> str:
 
 
 def _send_invitation(invitation: Invitation, link: str) -> None:
-    send_in_language(
-        recipient=InvitedPerson(email=invitation.email, language=invitation.language),
-        template="invitation",
-        context=lambda: {
-            "organization_name": organization_display_name(
+    mail_send(
+        invitation_mail(
+            recipient=InvitedPerson(email=invitation.email, language=invitation.language),
+            organization_name=organization_display_name(
                 invitation.organization, invitation.language
             ),
-            "inviter_name": display_name(invitation.invited_by),
-            "link": link,
-            "expires_at": invitation.expires_at,
-            "is_org_admin": invitation.is_org_admin,
-        },
+            inviter_name=display_name(invitation.invited_by),
+            link=link,
+            expires_at=invitation.expires_at,
+            is_org_admin=invitation.is_org_admin,
+        )
     )
 
 

@@ -8,13 +8,15 @@ dispatch sends the e-mail once the broker is back.
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Q
 
-from dialogue.disclosure import audience_for, concern_number, may_be_told
+from dialogue.disclosure import audience_for, may_be_told
 from dialogue.enums import JobKind, NotificationEvent, Role
-from dialogue.mail import concern_link, concern_mail_title, send_in_language
+from dialogue.mail import mail_send
+from dialogue.mail.notifications import concern_notification_mail
 from dialogue.models import Concern, ConcernMessage, JobRun, Notification, User
 from dialogue.services.deliveries import claim, deliver, finish_run, new_token, start_run
 
@@ -91,26 +93,17 @@ def _notification_groups(token: str):
         .order_by("id")
     )
     for row in rows:
+        yield [row.pk], partial(_send_notification, row)
 
-        def send(row=row):
-            recipient = row.recipient
-            # Visibility may have changed since the row was queued (marked RED, a person
-            # left the organization): only someone who may see the concern now is told.
-            if not may_be_told(recipient, Concern, [row.concern_id]):
-                return False
-            send_in_language(
-                recipient=recipient,
-                template=f"notification_{row.event}",  # the concern's status renders in the template
-                context=lambda: {
-                    "concern_title": concern_mail_title(row.concern, recipient),
-                    "concern_number": concern_number(recipient, row.concern),
-                    "concern": row.concern,
-                    "link": concern_link(row.concern, recipient),
-                },
-            )
-            return True
 
-        yield [row.pk], send
+def _send_notification(row: Notification) -> bool:
+    recipient = row.recipient
+    # Visibility may have changed since the row was queued (marked RED, a person left the
+    # organization): only someone who may see the concern now is told.
+    if not may_be_told(recipient, Concern, [row.concern_id]):
+        return False
+    mail_send(concern_notification_mail(event=row.event, concern=row.concern, recipient=recipient))
+    return True
 
 
 def notifications_dispatch(*, token: str | None = None) -> JobRun:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from itertools import groupby
 
 from django.conf import settings
@@ -11,7 +12,8 @@ from django.utils import timezone
 
 from dialogue.disclosure import may_be_told, owner_may_see_action_sql
 from dialogue.enums import ActionStatus, JobKind, Marking, ReminderKind
-from dialogue.mail import absolute, item_link, mail_safe_title, send_in_language
+from dialogue.mail import mail_send
+from dialogue.mail.reminders import ReminderLine, reminder_mail
 from dialogue.models import FollowUpAction, JobRun, Reminder, Sector, User
 from dialogue.services.deliveries import claim, deliver, finish_run, new_token, start_run
 
@@ -139,47 +141,31 @@ def _reminder_groups(token: str):
     for recipient_id, group in groups:
         recipient = recipients[recipient_id]
         # Skip what no longer needs a reminder (closed since it was queued).
-        still_open = [r for r in group if r["action__status"] in OPEN]
+        still_open = [_line(r) for r in group if r["action__status"] in OPEN]
+        yield [r["id"] for r in group], partial(_send_reminder, recipient, still_open)
 
-        def send(recipient=recipient, still_open=still_open):
-            # Visibility may have changed since queueing (marked RED, moved to another
-            # sector …): checked again right before the e-mail, one query per recipient.
-            told = may_be_told(recipient, FollowUpAction, [r["action_id"] for r in still_open])
-            live = [r for r in still_open if r["action_id"] in told]
-            if not live:
-                return False
 
-            def context():  # built in the recipient's language
-                # A long list helps nobody: the first ones, then a link to the tracker.
-                listed = live[: settings.REMINDER_MAX_LISTED]
-                english = recipient.language == "en"
-                items = [
-                    {
-                        "kind": ReminderKind(r["kind"]).label,
-                        "title": mail_safe_title(
-                            pk=r["action_id"],
-                            title=r["action__title"],
-                            marking=r["action__marking"],
-                        ),
-                        "due_on": r["action__due_on"],
-                        "sector": (english and r["action__sector__name_en"])
-                        or r["action__sector__name_ja"],
-                        "link": item_link("action", r["action_id"], recipient),
-                    }
-                    for r in listed
-                ]
-                return {
-                    "items": items,
-                    "count": len(live),
-                    "more": len(live) - len(listed),
-                    "tracker_link": absolute("/actions/?overdue=true"),
-                    "escalation": all(r["kind"] == ReminderKind.ESCALATION for r in live),
-                }
+def _line(row: dict) -> ReminderLine:
+    return ReminderLine(
+        action_id=row["action_id"],
+        kind=row["kind"],
+        title=row["action__title"],
+        marking=row["action__marking"],
+        due_on=row["action__due_on"],
+        sector_name_ja=row["action__sector__name_ja"],
+        sector_name_en=row["action__sector__name_en"],
+    )
 
-            send_in_language(recipient=recipient, template="reminder", context=context)
-            return True
 
-        yield [r["id"] for r in group], send
+def _send_reminder(recipient: User, still_open: list[ReminderLine]) -> bool:
+    # Visibility may have changed since queueing (marked RED, moved to another sector …):
+    # checked again right before the e-mail, one query per recipient.
+    told = may_be_told(recipient, FollowUpAction, [line.action_id for line in still_open])
+    live = [line for line in still_open if line.action_id in told]
+    if not live:
+        return False
+    mail_send(reminder_mail(recipient=recipient, reminders=live))
+    return True
 
 
 def reminder_sweep(*, token: str | None = None, today: datetime.date | None = None) -> JobRun:

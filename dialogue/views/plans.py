@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dialogue.disclosure import count_shown_condition
+from dialogue.disclosure import concern_count, count_shown_condition
 from dialogue.enums import Marking, PlanRevisionStatus
 from dialogue.models import PlanRevision, PlanRevisionItem, Sector
 from dialogue.permissions import can_manage_plan
@@ -22,10 +22,10 @@ from dialogue.selectors.plan_sources import SourceIndex
 from dialogue.selectors.plan_summary import (
     PlanSummary,
     change_order,
-    concern_count,
     item_title,
     plan_revision_changes,
 )
+from dialogue.selectors.plan_summary.sheets import HeatmapSheet, SectorSheet
 from dialogue.selectors.plans import previous_revision, reading_marking, with_live_marking
 from dialogue.services.common import PermissionDeniedError
 from dialogue.services.plans import (
@@ -115,7 +115,7 @@ def plan_detail(request, pk: int):
             "title": revision.label,
             "revision": revision,
             "previous": previous_revision(revision),
-            "sectors": list(summary.sector_rows()),
+            "sectors": list(SectorSheet(summary).rows()),
             "heatmap": _heatmap(summary),
             "kind": kind,
             "kinds": [(value, Kind(value).label) for value in LINE_KINDS],
@@ -131,20 +131,12 @@ def plan_detail(request, pk: int):
 
 
 def _heatmap(summary: PlanSummary) -> dict:
+    """The sheet's cells pivoted: a row per sector, a cell per threat code."""
     codes = [(code.code, code.name) for code in summary.leaf_codes]
     rows = []
-    for sector_code, group in groupby(summary.heatmap_rows(), key=lambda row: row[0]):
+    for sector_code, group in groupby(HeatmapSheet(summary).rows(), key=lambda cell: cell.sector):
         cells = list(group)
-        rows.append(
-            {
-                "code": sector_code,
-                "name": cells[0][1],
-                "cells": [
-                    {"threats": c[4], "max_severity": c[5], "band": c[6], "concerns": c[7]}
-                    for c in cells
-                ],
-            }
-        )
+        rows.append({"code": sector_code, "name": cells[0].sector_name, "cells": cells})
     return {"codes": codes, "rows": rows}
 
 

@@ -136,7 +136,9 @@ def session_detail(request, pk: int):
             "sectors",
             Prefetch(
                 "participants",
-                queryset=Participant.objects.select_related("organization").order_by("id"),
+                queryset=Participant.objects.visible_to(user)
+                .select_related("organization")
+                .order_by("id"),
             ),
             Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "id")),
         ),
@@ -185,7 +187,7 @@ def _formsets(request, *, session: DialogueSession | None):
     if session is not None and data is None:
         participants = [
             {"name": p.name, "organization": p.organization_id, "affiliation": p.affiliation}
-            for p in session.participants.order_by("id")
+            for p in Participant.objects.visible_to(user).filter(session=session).order_by("id")
         ]
         agenda = [
             {"topic": a.topic, "note": a.note}
