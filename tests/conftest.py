@@ -11,6 +11,8 @@ from dialogue.models import (
     ThreatCategory,
 )
 from dialogue.services.reference_data import reference_data_load
+from tests.support.worlds import rolled_back
+from tests.support.worlds.access import build_sweep_world
 
 
 def _load_reference_data(sender, **kwargs) -> None:
@@ -75,22 +77,37 @@ def code(reference_data):
     return get
 
 
+@pytest.fixture(scope="module")
+def access_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The access world (tests/support/worlds/access.py), built once for the module that
+    asks for it and rolled back at its end; every test, and every request in it, runs in
+    its own savepoint on top of it."""
+    with rolled_back(django_db_blocker, tmp_path_factory.mktemp("sweep-media")):
+        yield build_sweep_world()
+
+
 # Tests that start real processes (Chromium, Celery workers, private PostgreSQL and Redis
 # servers) or share the Redis broker's queue run one after another on one pytest-xdist
 # worker; every other test goes to whichever worker is free (`make test` runs with -n).
 # A scheduler of our own rather than xdist_group marks: xdist's loadgroup does not
 # group them with pytest 9.
 SERIAL_FOLDERS = ("browser", "faults", "integration")
+# Modules whose module-scoped world takes long to build and whose tests are few: on one
+# worker as a unit, the world is built once per run instead of once per worker.
+WHOLE_MODULES = (
+    "tests/api/test_query_budgets.py",
+    "tests/security/test_derived_sweep.py",
+)
 
 
 def serial_scope(nodeid: str) -> str:
-    """The unit of scheduling: one group for the serial folders, else the test itself."""
+    """The unit of scheduling: one group for the serial folders, a whole module for the
+    costly worlds, else the test itself."""
     parts = nodeid.split("/")
-    return (
-        "serial"
-        if len(parts) > 2 and parts[0] == "tests" and parts[1] in SERIAL_FOLDERS
-        else nodeid
-    )
+    if len(parts) > 2 and parts[0] == "tests" and parts[1] in SERIAL_FOLDERS:
+        return "serial"
+    module = nodeid.split("::", 1)[0]
+    return module if module in WHOLE_MODULES else nodeid
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -20,6 +20,7 @@ from dialogue.enums import (
 )
 from dialogue.services.concerns import concern_reference_next
 from dialogue.validators import corporate_number_check_digit
+from tests.support.auth import PASSWORD
 
 _corporate_base = itertools.count(100000000001)
 
@@ -85,7 +86,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.jp")
-    password = factory.django.Password("correct-horse-battery")
+    password = factory.django.Password(PASSWORD)
     role = Role.OFFICIAL
 
 

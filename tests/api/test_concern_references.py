@@ -10,11 +10,11 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from dialogue.enums import Marking
 from dialogue.models import Concern
 from tests import factories as f
+from tests.support.auth import signed_in_api as client_for
 
 YEAR = timezone.localdate().year
 OTHERS = 56
@@ -52,12 +52,6 @@ def world(semiconductors, code):
     )
     assert concern.pk > OTHERS and concern.reference == f"{YEAR}-0002"
     return {"company": company, "official": official, "concern": concern, "first": first}
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def global_ids(concern) -> list[str]:

@@ -4,21 +4,9 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.test import APIClient
 
 from dialogue.models import FollowUpAction, Threat
-
-PASSWORD = "correct-horse-battery"
-
-
-def token_client(username: str) -> APIClient:
-    client = APIClient()
-    response = client.post(
-        "/api/v1/auth/token/", {"username": username, "password": PASSWORD}, format="json"
-    )
-    assert response.status_code == 200, response.content
-    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
-    return client
+from tests.support.auth import token_client
 
 
 @pytest.mark.django_db

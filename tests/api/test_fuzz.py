@@ -58,10 +58,10 @@ from dialogue.enums import Marking
 from dialogue.models import Sector
 from dialogue.services.plans import plan_revision_publish, plan_revision_start
 from tests import factories as f
+from tests.support.auth import PASSWORD
 
 MAX_EXAMPLES = 20
 SEED = 20261120
-PASSWORD = "correct-horse-battery"  # what the user factories set
 
 CONFIG = schemathesis.Config.from_dict(
     {

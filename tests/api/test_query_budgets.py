@@ -30,6 +30,8 @@ from dialogue.models import (
     ThreatCategory,
 )
 from tests import factories as f
+from tests.support.auth import signed_in_api as client_for
+from tests.support.query_ceilings import assert_within_ceiling
 
 MANY = 201
 PAGE_SIZES = (1, 50, 200)
@@ -165,12 +167,6 @@ def build_world() -> dict:
     }
 
 
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def measure(client: APIClient, url: str):
     """The response and the queries it ran (after one warm-up request)."""
     client.get(url)
@@ -180,8 +176,9 @@ def measure(client: APIClient, url: str):
     return response, [q["sql"] for q in queries.captured_queries]
 
 
-def assert_same_budget(counts: dict, queries: dict) -> None:
-    """More rows cost no more queries than few (`counts` goes from fewest to most rows).
+def assert_same_budget(request: str, counts: dict, queries: dict) -> None:
+    """More rows cost no more queries than few (`counts` goes from fewest to most rows),
+    and no more than the request's ceiling (tests/support/query_ceilings.py).
 
     A relation that no row of a small page links to needs no visibility query
     (`mark_visible_related`), so the first measurement may be lower.
@@ -192,6 +189,7 @@ def assert_same_budget(counts: dict, queries: dict) -> None:
     )
     assert counts[smallest] <= counts[larger[0]], f"query counts differ: {counts}"
     assert max(counts.values()) <= CEILING, f"{counts} exceeds {CEILING}"
+    assert_within_ceiling(request, max(counts.values()))
 
 
 # -- paginated lists ---------------------------------------------------------
@@ -225,7 +223,7 @@ def test_list_costs_the_same_at_every_page_size(world, resource, role):
         assert len(response.json()["results"]) == min(size, visible)
         counts[size] = len(queries[size])
 
-    assert_same_budget(counts, queries)
+    assert_same_budget(f"GET /api/v1/{resource}/", counts, queries)
 
 
 # -- lists without pages -----------------------------------------------------
@@ -248,7 +246,7 @@ def test_concern_thread_costs_the_same_for_one_and_many_rows(world, child, role)
         assert rows >= (MANY if thread == "thread_many" else 1)
         counts[thread] = len(queries[thread])
 
-    assert_same_budget(counts, queries)
+    assert_same_budget(f"GET /api/v1/concerns/{{id}}/{child}/", counts, queries)
 
 
 @pytest.mark.django_db
@@ -278,7 +276,7 @@ def test_reference_list_costs_the_same_for_few_and_many_rows(world, resource, ro
     counts["many"] = len(queries["many"])
 
     assert len(response.json()) == model.objects.count() > MANY
-    assert_same_budget(counts, queries)
+    assert_same_budget(f"GET /api/v1/{resource}/", counts, queries)
 
 
 # -- details -----------------------------------------------------------------
@@ -300,4 +298,4 @@ def test_detail_costs_the_same_for_one_and_many_related_rows(world, resource, ro
         shown = len(response.json()[related])
         assert shown == 1 if size == "one" else shown >= 4
 
-    assert_same_budget(counts, queries)
+    assert_same_budget(f"GET /api/v1/{resource}/{{id}}/", counts, queries)

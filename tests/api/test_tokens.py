@@ -22,8 +22,8 @@ from rest_framework.test import APIClient
 
 from dialogue.logging import JsonFormatter
 from tests import factories as f
+from tests.support.auth import PASSWORD, bearer
 
-PASSWORD = "correct-horse-battery"
 NEW_PASSWORD = "a-brand-new-passphrase-2026"
 ME = "/api/v1/me/"
 
@@ -77,12 +77,6 @@ def obtain(user, **extra) -> dict:
     )
     assert response.status_code == 200, response.content
     return response.json()
-
-
-def bearer(key: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    return client
 
 
 def browser(user, password=PASSWORD, login="portal:login") -> Client:

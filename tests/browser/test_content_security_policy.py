@@ -12,8 +12,7 @@ from django.core.management import call_command
 from dialogue.enums import Role
 from dialogue.models import Sector
 from tests import factories as f
-
-PASSWORD = "correct-horse-battery"
+from tests.support.auth import PASSWORD
 
 
 @pytest.fixture

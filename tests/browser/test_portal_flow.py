@@ -19,9 +19,9 @@ from dialogue.services.concerns import concern_message_post
 from dialogue.services.invitations import invitation_create
 from tests import factories as f
 from tests.browser.conftest import ARTIFACTS
+from tests.support.auth import PASSWORD as FACTORY_PASSWORD
 
 PASSWORD = "Kumo-no-ue-2026!"
-FACTORY_PASSWORD = "correct-horse-battery"
 PDF = (
     b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
     b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"

@@ -8,8 +8,7 @@ from django.core.management import call_command
 
 from dialogue.models import ChokepointTechnology, DialogueSession, Sector
 from tests import factories as f
-
-PASSWORD = "correct-horse-battery"
+from tests.support.auth import PASSWORD
 
 
 @pytest.fixture

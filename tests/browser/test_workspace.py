@@ -8,8 +8,7 @@ from django.core.management import call_command
 from dialogue.enums import Marking
 from dialogue.models import Sector, ThreatCategory
 from tests import factories as f
-
-PASSWORD = "correct-horse-battery"
+from tests.support.auth import PASSWORD
 
 
 @pytest.fixture

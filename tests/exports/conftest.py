@@ -8,12 +8,12 @@ import zipfile
 from dataclasses import dataclass, field
 
 import pytest
-from django.test import Client
 
 from dialogue.enums import Marking, PlanRevisionStatus
 from dialogue.models import PlanRevision
 from dialogue.services.plans import plan_revision_publish, plan_revision_start
 from tests import factories as f
+from tests.support.auth import signed_in  # noqa: F401  (this folder's tests import it from here)
 
 COMPANY_A = "阿留波精密工業株式会社"
 COMPANY_B = "部多電子株式会社"
@@ -49,12 +49,6 @@ class World:
     orgs: dict
     records: dict = field(default_factory=dict)
     first: PlanRevision | None = None
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -1,19 +1,12 @@
 """The export endpoints: files, errors, and jobs for large exports."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from dialogue.models import ExportJob
 from tests.exports.conftest import THREAT_GREEN, read_csv_zip, read_xlsx
+from tests.support.auth import signed_in_api as api
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 def plan_url(world, query="format=xlsx"):

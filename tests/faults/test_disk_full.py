@@ -23,10 +23,10 @@ from dialogue.enums import Marking
 from dialogue.models import Concern, ConcernAttachment, Notification, PortalSubmission
 from tests import factories as f
 from tests.faults.conftest import fill, needs_postgres
+from tests.support.files import PDF
 
 pytestmark = [pytest.mark.services, needs_postgres, pytest.mark.django_db]
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 COULD_NOT_STORE = {
     "en": "The file could not be stored. Please try again later.",
     "ja": "ファイルを保存できませんでした。しばらくしてから、もう一度お試しください。",

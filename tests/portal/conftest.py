@@ -2,14 +2,10 @@
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 
 from dialogue.enums import ConcernStatus, Marking
 from dialogue.services.invitations import invitation_create
 from tests import factories as f
-
-PASSWORD = "correct-horse-battery"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
@@ -20,12 +16,6 @@ def fresh_cache_and_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     yield
     cache.clear()
-
-
-def signed_in(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
 
 
 def media_files(settings) -> list:

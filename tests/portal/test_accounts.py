@@ -14,7 +14,7 @@ from dialogue.permissions import can_deactivate
 from dialogue.services.accounts import user_deactivate
 from dialogue.services.common import PermissionDeniedError
 from tests import factories as f
-from tests.portal.conftest import PASSWORD, signed_in
+from tests.support.auth import PASSWORD, signed_in
 
 
 def sessions_of(user) -> int:

@@ -17,7 +17,9 @@ from dialogue.downloads import content_disposition
 from dialogue.enums import Marking
 from dialogue.models import Concern, ConcernAttachment, PortalSubmission
 from dialogue.services.concerns import concern_submit
-from tests.portal.conftest import PDF, media_files, signed_in
+from tests.portal.conftest import media_files
+from tests.support.auth import signed_in
+from tests.support.files import PDF
 
 CREATE = reverse("portal:concern-create")
 MB = 1024 * 1024

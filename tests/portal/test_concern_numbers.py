@@ -15,7 +15,7 @@ from dialogue.enums import ConcernStatus, Marking
 from dialogue.models import Concern, FollowUpAction
 from dialogue.services.concerns import concern_change_status, concern_message_post
 from tests import factories as f
-from tests.portal.conftest import signed_in
+from tests.support.auth import signed_in
 
 YEAR = timezone.localdate().year
 OTHERS = 56

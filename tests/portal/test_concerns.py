@@ -14,7 +14,9 @@ from dialogue.services import submissions
 from dialogue.services.concerns import concern_message_post
 from dialogue.services.submissions import concern_submit_once
 from tests import factories as f
-from tests.portal.conftest import PDF, media_files, signed_in
+from tests.portal.conftest import media_files
+from tests.support.auth import signed_in
+from tests.support.files import PDF
 
 CREATE = reverse("portal:concern-create")
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from dialogue.enums import ActionStatus, Marking
 from dialogue.models import BestPractice, ForeignMeasure
 from tests import factories as f
-from tests.portal.conftest import signed_in
+from tests.support.auth import signed_in
 
 GUIDANCE = reverse("portal:guidance")
 

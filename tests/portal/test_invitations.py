@@ -16,7 +16,7 @@ from dialogue.models import Invitation, User
 from dialogue.services.common import PermissionDeniedError
 from dialogue.services.invitations import invitation_accept, invitation_create
 from tests import factories as f
-from tests.portal.conftest import signed_in
+from tests.support.auth import signed_in
 
 PASSWORD = "Sora-to-umi-2026"
 

@@ -20,7 +20,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from dialogue.portal import urls as portal_urls
 from tests import factories as f
-from tests.portal.conftest import signed_in
+from tests.support.auth import signed_in
 
 MISSING_ID = 987654
 MISSING_REFERENCE = "2099-9876"

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from dialogue.client_ip import client_ip
 from tests import factories as f
-from tests.portal.conftest import PASSWORD
+from tests.support.auth import PASSWORD
 
 LOGIN = reverse("portal:login")
 WRONG = "wrong-password"

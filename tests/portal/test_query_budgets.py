@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from dialogue.enums import Marking
 from tests import factories as f
-from tests.portal.conftest import signed_in
+from tests.support.auth import signed_in
 
 
 def grow(world, code, n: int) -> None:

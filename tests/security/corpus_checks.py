@@ -32,8 +32,9 @@ from django.test.utils import ContextList
 from django.urls import reverse
 
 from tests.security.corpus import EXECUTABLE, FORMULA_STARTS, Case
-from tests.security.corpus_targets import PDF, ApiWrite, Form, fill
-from tests.security.corpus_world import World
+from tests.security.corpus_targets import ApiWrite, Form, fill
+from tests.support.files import PDF
+from tests.support.worlds.corpus import World
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 

@@ -1,8 +1,8 @@
 """What the bad-input corpus is sent to (tests/security/test_bad_input_corpus.py).
 
 FORMS names every page that takes a POST, PAGES every page read with GET, API_WRITES
-every write of the API schema: who sends it, a valid body (against corpus_world.World),
-and which fields get the corpus case.
+every write of the API schema: who sends it, a valid body (against the corpus world,
+tests/support/worlds/corpus.py), and which fields get the corpus case.
 """
 
 from __future__ import annotations
@@ -26,11 +26,10 @@ from dialogue.enums import ActionStatus, ConcernStatus, Marking
 from dialogue.models import ApiToken, Concern, ThreatCategory
 from dialogue.services.plans import plan_revision_start
 from tests import factories as f
-from tests.security.corpus_world import World
+from tests.support.auth import PASSWORD
+from tests.support.worlds.corpus import World
 
-PASSWORD = "correct-horse-battery"  # what the user factories set
 NEW_PASSWORD = "Kakitsubata-2026-Ayame"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 # -- the forms -------------------------------------------------------------------------------

@@ -1,18 +1,17 @@
-"""App-wide access sweep: every URL pattern of the project × every role (STYLE.md, Tests).
+"""App-wide access sweep: every URL pattern of the project outside the API × every role
+(STYLE.md, Tests). The API's operations have their own table, the permission matrix
+(tests/api/test_permission_matrix.py), over the same world and roles.
 
 The URL patterns come from Django's resolver (officials' workspace, plans and exports,
 the company portal, the admin, auth pages, i18n, health check, calendar feed, API schema
-and docs); the API's operations come from the generated OpenAPI schema. Each is called
-by each role with its path filled with company A's / semiconductors' records, and the
-answer must be the one in the tables below:
+and docs). Each is called by each role with its path filled with company A's /
+semiconductors' records, and the answer must be the one in the tables below:
 
 - `PAGES`: one row per named URL outside the API and the admin;
-- `API`: one row per (method, path) of the schema; the router's `.json` variants must
-  answer like the path they extend;
 - `ADMIN_SITE` and `ADMIN_MODELS`: the admin by rule — who gets in at all, then per
   registered model which officials may see the record its URLs are filled with.
 
-A URL pattern or an operation without a row fails, and so does a row that names none.
+A URL pattern without a row fails, and so does a row that names none.
 
 Every body (2xx, and error pages too) is searched for what the caller must never see (the other company's
 name, number, people and concerns; another sector's AMBER items; RED items the caller
@@ -24,98 +23,48 @@ and a write the table expects to succeed (DONE) must really change them.
 
 from __future__ import annotations
 
-import functools
 import re
 import uuid
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
-from django.db import connection, transaction
-from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
-from django.utils import translation
-from rest_framework.test import APIClient
+from django.urls import reverse
 
 from dialogue.enums import ConcernLevel
-from dialogue.models import (
-    AgendaItem,
-    ApiToken,
-    ChokepointTechnology,
-    Concern,
-    ConcernAttachment,
-    ConcernMessage,
-    DialogueSession,
-    Digest,
-    ExportJob,
-    FollowUpAction,
-    Invitation,
-    Notification,
-    Organization,
-    Participant,
-    PlanRevision,
-    PlanRevisionItem,
-    PortalSubmission,
-    Threat,
-    ThreatCategory,
-    User,
+from dialogue.models import Concern, Threat, ThreatCategory, User
+from tests.support.auth import PASSWORD
+from tests.support.routes import Route, page_routes, project_routes
+from tests.support.sweep import (
+    ADMIN_INDEX,
+    ADMIN_LOGIN,
+    DONE,
+    LOGIN,
+    MISSING_ID,
+    MISSING_REFERENCE,
+    PORTAL,
+    PORTAL_LOGIN,
+    REDIRECT,
+    WORKSPACE,
+    api_client,
+    browser,
+    differences,
+    keeps_history,
+    leaks,
+    normalized,
+    perform,
 )
-from tests.api.test_authorization_sweep import PASSWORD, body_text, schema_operations
-from tests.api.test_authorization_sweep import bodies as api_bodies
-from tests.security.world import (
+from tests.support.worlds.access import (
     RED,
     RED_NAMED,
     ROLES,
     STRICT,
     STRICT_SEES,
-    build_sweep_world,
-    never_shown,
 )
 
-MISSING_ID = 987654
-MISSING_REFERENCE = "2099-9876"
 NEW_PASSWORD = "Sweep-kakunin-2030"
-
-# -- outcomes ----------------------------------------------------------------------------
-# A status code, or one of these for a redirect (asserted on its Location).
-LOGIN = "→ workspace sign-in"  # /accounts/login/?next=…
-PORTAL_LOGIN = "→ portal sign-in"  # /portal/login/?next=…
-ADMIN_LOGIN = "→ admin sign-in"  # /admin/login/?next=…
-PORTAL = "→ portal"  # /portal/: a company user on an officials' page
-WORKSPACE = "→ workspace"  # /: an official on a company page
-ADMIN_INDEX = "→ admin index"  # /admin/: where the admin sends a record that does not exist
-DONE = "302, saved"  # the write went through, then a redirect
-REDIRECT = 302  # any other redirect, nothing saved
-
-SIGN_IN_PAGES = {
-    "/accounts/login/?next=": LOGIN,
-    "/portal/login/?next=": PORTAL_LOGIN,
-    "/admin/login/?next=": ADMIN_LOGIN,
-}
-HOME_PAGES = {"/portal/": PORTAL, "/": WORKSPACE, "/admin/": ADMIN_INDEX}
-
-
-def outcome(response, *, changed: bool, api: bool) -> int | str:
-    status = response.status_code
-    if status in (301, 302, 303):
-        if changed:
-            return DONE
-        location = response["Location"]
-        return next(
-            (token for prefix, token in SIGN_IN_PAGES.items() if location.startswith(prefix)),
-            HOME_PAGES.get(location, REDIRECT),
-        )
-    succeeded = 200 <= status < 300
-    if changed and not succeeded:
-        return f"{status}, and something was saved"
-    if api and succeeded and not changed and response.request["REQUEST_METHOD"] != "GET":
-        return f"{status}, but nothing was saved"
-    return status
 
 
 # -- the tables --------------------------------------------------------------------------
@@ -141,10 +90,6 @@ def officials(semi, batt, secretariat) -> dict[str, int | str]:
 def companies(a, a_admin, b) -> dict[str, int | str]:
     """The portal: visitors sign in first, officials are sent to their workspace."""
     return row(PORTAL_LOGIN, a, a_admin, b, WORKSPACE, WORKSPACE, WORKSPACE, PORTAL_LOGIN)
-
-
-def api(a, a_admin, b, semi, batt, secretariat) -> dict[str, int | str]:
-    return row(401, a, a_admin, b, semi, batt, secretariat, 401)
 
 
 def rows(get, post) -> dict[str, dict]:
@@ -264,68 +209,6 @@ PAGES: dict[str, dict[str, dict]] = {
 }
 
 # API operations of the schema: (method, path) → outcome per role.
-# The records as above; the export job is the semiconductors official's finished one.
-API: dict[tuple[str, str], dict[str, int | str]] = {
-    # Anyone may try a password (a wrong one gets 400); a token that no longer works gets 401.
-    ("POST", "/api/v1/auth/token/"): row(400, 400, 400, 400, 400, 400, 400, 401),
-    ("DELETE", "/api/v1/auth/token/"): api(204, 204, 204, 204, 204, 204),
-    ("GET", "/api/v1/me/"): api(200, 200, 200, 200, 200, 200),
-    ("GET", "/api/v1/sectors/"): api(200, 200, 200, 200, 200, 200),
-    ("GET", "/api/v1/sectors/{id}/"): api(200, 200, 200, 200, 200, 200),
-    ("GET", "/api/v1/threat-categories/"): api(200, 200, 200, 200, 200, 200),
-    ("GET", "/api/v1/threat-categories/{code}/"): api(200, 200, 200, 200, 200, 200),
-    ("GET", "/api/v1/organizations/"): api(200, 200, 200, 200, 200, 200),
-    ("POST", "/api/v1/organizations/"): api(403, 403, 403, 403, 403, 201),
-    ("GET", "/api/v1/organizations/{id}/"): api(200, 200, 404, 200, 200, 200),
-    ("PATCH", "/api/v1/organizations/{id}/"): api(403, 403, 404, 403, 403, 200),
-    ("GET", "/api/v1/sessions/"): api(200, 200, 200, 200, 200, 200),
-    ("POST", "/api/v1/sessions/"): api(403, 403, 403, 201, 403, 201),
-    ("GET", "/api/v1/sessions/{id}/"): api(200, 200, 404, 200, 404, 200),
-    ("PATCH", "/api/v1/sessions/{id}/"): api(403, 403, 404, 200, 404, 200),
-    ("GET", "/api/v1/threats/"): api(200, 200, 200, 200, 200, 200),
-    ("POST", "/api/v1/threats/"): api(403, 403, 403, 201, 403, 201),
-    # A threat belongs to no organization: no company sees an AMBER one.
-    ("GET", "/api/v1/threats/{id}/"): api(404, 404, 404, 200, 404, 200),
-    ("PATCH", "/api/v1/threats/{id}/"): api(404, 404, 404, 200, 404, 200),
-    ("GET", "/api/v1/chokepoints/"): api(200, 200, 200, 200, 200, 200),
-    ("POST", "/api/v1/chokepoints/"): api(403, 403, 403, 201, 403, 201),
-    ("GET", "/api/v1/chokepoints/{id}/"): api(200, 200, 404, 200, 404, 200),
-    ("PATCH", "/api/v1/chokepoints/{id}/"): api(403, 403, 404, 200, 404, 200),
-    ("GET", "/api/v1/concerns/"): api(200, 200, 200, 200, 200, 200),
-    ("POST", "/api/v1/concerns/"): api(201, 201, 201, 403, 403, 403),
-    ("GET", "/api/v1/concerns/{id}/"): api(200, 200, 404, 200, 404, 200),
-    ("PATCH", "/api/v1/concerns/{id}/"): api(403, 403, 404, 200, 404, 200),
-    ("GET", "/api/v1/concerns/{concern_pk}/messages/"): api(200, 200, 404, 200, 404, 200),
-    ("POST", "/api/v1/concerns/{concern_pk}/messages/"): api(201, 201, 404, 201, 404, 201),
-    ("GET", "/api/v1/concerns/{concern_pk}/attachments/"): api(200, 200, 404, 200, 404, 200),
-    ("POST", "/api/v1/concerns/{concern_pk}/attachments/"): api(201, 201, 404, 201, 404, 201),
-    ("GET", "/api/v1/concerns/{concern_pk}/attachments/{id}/"): api(200, 200, 404, 200, 404, 200),
-    ("GET", "/api/v1/concerns/{concern_pk}/attachments/{id}/download/"): api(
-        200, 200, 404, 200, 404, 200
-    ),
-    ("GET", "/api/v1/actions/"): api(200, 200, 200, 200, 200, 200),
-    ("POST", "/api/v1/actions/"): api(403, 403, 403, 201, 403, 201),
-    ("GET", "/api/v1/actions/{id}/"): api(200, 200, 404, 200, 404, 200),
-    # Only the owner (the company A user) or the sector's officials move an action on.
-    ("PATCH", "/api/v1/actions/{id}/"): api(200, 403, 404, 200, 404, 200),
-    ("GET", "/api/v1/plan-revisions/"): api(200, 200, 200, 200, 200, 200),
-    ("POST", "/api/v1/plan-revisions/"): api(403, 403, 403, 403, 403, 400),
-    ("GET", "/api/v1/plan-revisions/{id}/"): api(404, 404, 404, 200, 200, 200),
-    ("DELETE", "/api/v1/plan-revisions/{id}/"): api(404, 404, 404, 403, 403, 204),
-    ("GET", "/api/v1/plan-revisions/{id}/diff/"): api(404, 404, 404, 200, 200, 200),
-    ("POST", "/api/v1/plan-revisions/{id}/publish/"): api(404, 404, 404, 403, 403, 200),
-    ("GET", "/api/v1/plan-revisions/{id}/export/"): api(404, 404, 404, 200, 200, 200),
-    ("GET", "/api/v1/threats/export/"): api(200, 200, 200, 200, 200, 200),
-    ("GET", "/api/v1/actions/export/"): api(200, 200, 200, 200, 200, 200),
-    ("GET", "/api/v1/chokepoints/export/"): api(200, 200, 200, 200, 200, 200),
-    ("GET", "/api/v1/export-jobs/"): api(200, 200, 200, 200, 200, 200),
-    # API tokens: everyone their own; company A's named token is nobody else's.
-    ("GET", "/api/v1/auth/tokens/"): api(200, 200, 200, 200, 200, 200),
-    ("DELETE", "/api/v1/auth/tokens/{id}/"): api(204, 404, 404, 404, 404, 404),
-    ("GET", "/api/v1/export-jobs/{id}/"): api(404, 404, 404, 200, 404, 404),
-    ("GET", "/api/v1/export-jobs/{id}/download/"): api(404, 404, 404, 200, 404, 404),
-}
-
 # The admin. Only staff get in: here the officials (the factories and the provisioning
 # service make every official staff); everyone else is sent to the admin's sign-in.
 STAFF = ("sector_official", "other_sector_official", "secretariat")
@@ -435,11 +318,6 @@ ADMIN_VIEWS = {
 }
 
 
-def keeps_history(model) -> bool:
-    """Whether django-simple-history keeps the model's past versions."""
-    return hasattr(model._meta, "simple_history_manager_attribute")
-
-
 def admin_model_rows(model: str, view: str) -> dict[str, dict]:
     """The rule for the model's admin view, per role and method."""
     use, _record, sees = ADMIN_MODELS[model]
@@ -492,57 +370,6 @@ def admin_model_rows(model: str, view: str) -> dict[str, dict]:
     }[view]
 
 
-# -- the URL patterns --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Route:
-    route: str  # the full pattern, as ResolverMatch.route spells it
-    name: str | None  # "namespace:name"
-    pattern: URLPattern
-
-    @property
-    def params(self) -> list[str]:
-        regex = self.pattern.pattern.regex
-        return list(regex.groupindex) or [f"_{n}" for n in range(regex.groups)]
-
-
-def _join(prefix: str, route: str) -> str:
-    # As django.urls.resolvers does for ResolverMatch.route.
-    return prefix + route.removeprefix("^") if prefix else route
-
-
-def _walk(resolver: URLResolver, prefix: str = "", namespaces: tuple = ()):
-    for entry in resolver.url_patterns:
-        route = _join(prefix, str(entry.pattern))
-        if isinstance(entry, URLResolver):
-            more = (entry.namespace,) if entry.namespace else ()
-            yield from _walk(entry, route, namespaces + more)
-        else:
-            name = ":".join((*namespaces, entry.name)) if entry.name else None
-            yield Route(route, name, entry)
-
-
-@functools.cache
-def project_routes() -> tuple[Route, ...]:
-    return tuple(_walk(get_resolver()))
-
-
-def page_routes() -> dict[str, Route]:
-    found = [r for r in project_routes() if not r.route.startswith(("api/v1/", "admin/"))]
-    named = {r.name: r for r in found}
-    assert None not in named, f"unnamed URL patterns: {[r.route for r in found if not r.name]}"
-    assert len(named) == len(found), "two URL patterns share a name"
-    return named
-
-
-FORMAT_SUFFIX = r"\.(?P<format>[a-z0-9]+)/?$"
-
-
-def api_routes() -> list[Route]:
-    return [r for r in project_routes() if r.route.startswith("api/v1/")]
-
-
 def admin_routes() -> dict[str, Route]:
     """Admin patterns by the key the admin tables use: a site view's name, or
     "app_label/model_name view" for a model's view."""
@@ -567,147 +394,9 @@ def admin_key(route: Route) -> str:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Built once for the module inside a transaction that is rolled back at the end;
-    every test, and every request in it, runs in its own savepoint on top of it."""
-    media = tmp_path_factory.mktemp("sweep-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
-        yield build_sweep_world()
-        transaction.set_rollback(True)
-
-
-NEVER_SHOWN = never_shown()
-
-# What a write may change: these tables and their past versions (django-simple-history
-# keeps one per save), summed up in one query before and after every write request.
-WATCHED = (
-    Threat,
-    ChokepointTechnology,
-    DialogueSession,
-    Participant,
-    AgendaItem,
-    Concern,
-    ConcernMessage,
-    ConcernAttachment,
-    FollowUpAction,
-    PlanRevision,
-    PlanRevisionItem,
-    Organization,
-    User,
-    Invitation,
-    ExportJob,
-    Digest,
-    ApiToken,
-    PortalSubmission,
-    Notification,
-)
-LATEST = {"updated_at", "history_id", "last_login", "revoked_at", "accepted_at", "finished_at"}
-
-
-@functools.cache
-def fingerprint_sql() -> str:
-    quote = connection.ops.quote_name
-    sums = []  # (aggregate, table): names from the models' metadata only
-    for model in WATCHED:
-        tables = [model] + ([model.history.model] if keeps_history(model) else [])
-        for table in tables:
-            columns = {f.column for f in table._meta.concrete_fields}
-            name = quote(table._meta.db_table)
-            sums.append(("COUNT(*)", name))
-            sums += [(f"MAX({quote(c)})", name) for c in sorted(columns & LATEST)]
-            if "version" in columns:
-                sums.append((f"SUM({quote('version')})", name))
-            if "is_active" in columns:
-                sums.append((f"SUM(CASE WHEN {quote('is_active')} THEN 1 ELSE 0 END)", name))
-    return "SELECT " + ", ".join(f"(SELECT {what} FROM {table})" for what, table in sums)  # noqa: S608
-
-
-def fingerprint() -> tuple:
-    with connection.cursor() as cursor:
-        cursor.execute(fingerprint_sql())
-        return tuple(cursor.fetchone())
-
-
-# -- requests ----------------------------------------------------------------------------
-
-
-def browser(world: dict, role: str) -> Client:
-    """A browser with the role's session cookie (issued while the user was active)."""
-    client = Client()
-    client.raise_request_exception = False  # a 500 shows up in the table, its traceback in the log
-    if role != "anonymous":
-        client.cookies[settings.SESSION_COOKIE_NAME] = world["sessions"][role]
-    return client
-
-
-def api_client(world: dict, role: str) -> APIClient:
-    """An API client with the role's token (issued while the user was active)."""
-    client = APIClient()
-    client.raise_request_exception = False
-    if role != "anonymous":
-        client.credentials(HTTP_AUTHORIZATION=f"Token {world['tokens'][role]}")
-    return client
-
-
-@dataclass
-class Answer:
-    outcome: int | str
-    status: int
-    text: str
-    response: object
-
-
-def perform(client, method: str, url: str, data=None, fmt=None, *, api: bool = False) -> Answer:
-    """One request in its own savepoint: no other request sees what it wrote."""
-    cache.clear()  # throttles and sign-in lock-outs
-    # A request may switch the thread's language (the portal's language setting does):
-    # switch it back, for the next request and for the tests after this module.
-    with translation.override(translation.get_language()), transaction.atomic():
-        writes = method != "GET"
-        before = fingerprint() if writes else None
-        handler = getattr(client, method.lower())
-        kwargs = {"format": fmt} if api and fmt else {}
-        response = handler(url, data, **kwargs) if data is not None else handler(url)
-        text = "" if response.status_code in (301, 302, 303) else body_text(response)
-        changed = writes and fingerprint() != before
-        transaction.set_rollback(True)
-    return Answer(outcome(response, changed=changed, api=api), response.status_code, text, response)
-
-
-def differences(found: dict, expected: dict) -> list[str]:
-    """Where the answers differ from the table, one line each (role or (method, role))."""
-    flat_found, flat_expected = _flat(found), _flat(expected)
-    return [
-        f"{key}: got {flat_found.get(key)!r}, table says {flat_expected.get(key)!r}"
-        for key in sorted(set(flat_found) | set(flat_expected), key=str)
-        if flat_found.get(key) != flat_expected.get(key)
-    ]
-
-
-def _flat(table: dict) -> dict:
-    flat = {}
-    for key, value in table.items():
-        if isinstance(value, dict):
-            flat.update({f"{key} {inner}": result for inner, result in value.items()})
-        else:
-            flat[str(key)] = value
-    return flat
-
-
-def leaks(role: str, answer: Answer) -> list[tuple[str, str]]:
-    return [(role, secret) for secret in NEVER_SHOWN[role] if secret in answer.text]
-
-
-CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
-CSP_NONCE = re.compile(r'nonce="[^"]*"|nonce-[A-Za-z0-9+/=_-]+')
-
-
-def normalized(answer: Answer, url: str) -> bytes:
-    """The body without what differs on every request anyway: tokens and the path."""
-    body = answer.response.content.decode("utf-8", errors="replace")
-    body = CSRF_VALUE.sub('name="csrfmiddlewaretoken" value=""', body)
-    body = CSP_NONCE.sub("nonce", body)
-    return body.replace(url, "URL").encode()
+def world(access_world):
+    """The access world (tests/conftest.py)."""
+    return access_world
 
 
 # -- pages: URLs and bodies --------------------------------------------------------------
@@ -892,65 +581,6 @@ def page_body(name: str, world: dict) -> dict:
     return {key: value for key, value in forms.get(name, {}).items() if value is not None}
 
 
-# -- the API: URLs -----------------------------------------------------------------------
-
-# First path segment → the record whose id fills {id}.
-API_RECORDS = {
-    "actions": "action_a",
-    "auth": "token_a",
-    "chokepoints": "chokepoint_a",
-    "concerns": "concern_a",
-    "export-jobs": "done_export",
-    "organizations": "org_a",
-    "plan-revisions": "draft",
-    "sectors": "semi",
-    "sessions": "session_a",
-    "threats": "threat_semi",
-}
-API_QUERIES = {
-    "/api/v1/plan-revisions/{id}/export/": "?format=csv",
-    "/api/v1/threats/export/": "?format=csv",
-    "/api/v1/actions/export/": "?format=csv",
-    "/api/v1/chokepoints/export/": "?format=csv",
-}
-
-
-def api_url(path: str, world: dict, role: str | None = None, *, missing: bool = False) -> str:
-    resource = path.removeprefix("/api/v1/").split("/")[0]
-    by_reference = role in COMPANY_ROLES  # company users name concerns by their number
-
-    def value(match: re.Match) -> str:
-        name = match.group(1)
-        is_concern = name == "concern_pk" or (
-            name == "id" and resource == "concerns" and "/attachments/" not in path
-        )
-        if name == "code":
-            return "9-9" if missing else "1-2"
-        if missing:
-            return MISSING_REFERENCE if is_concern and by_reference else str(MISSING_ID)
-        if is_concern:
-            concern = world["concern_a"]
-            return concern.reference if by_reference else str(concern.pk)
-        if name == "id" and "/attachments/" in path:
-            return str(world["attachment_a"].pk)
-        if name == "id" and resource in API_RECORDS:
-            return str(world[API_RECORDS[resource]].pk)
-        raise AssertionError(f"no value for {{{name}}} in {path}: extend api_url()")
-
-    return re.sub(r"\{(\w+)\}", value, path) + API_QUERIES.get(path, "")
-
-
-def route_of(path: str) -> str:
-    """The URL pattern an operation's path resolves to."""
-    sample = re.sub(r"\{(\w+)\}", lambda m: "1-2" if m.group(1) == "code" else "1", path)
-    return resolve(sample).route
-
-
-def with_format_suffix(route: str) -> str:
-    """The router's variant of a pattern that takes a format suffix (`.json`)."""
-    return route.removesuffix("/$") + FORMAT_SUFFIX
-
-
 # -- completeness ------------------------------------------------------------------------
 
 
@@ -958,14 +588,6 @@ def test_every_url_pattern_has_a_row_and_every_row_a_url_pattern():
     pages = set(page_routes())
     assert sorted(pages - set(PAGES)) == [], "URL patterns without a row in PAGES"
     assert sorted(set(PAGES) - pages) == [], "rows in PAGES for URL patterns that are gone"
-
-    operations = schema_operations()
-    assert sorted(operations - set(API)) == [], "API operations without a row in API"
-    assert sorted(set(API) - operations) == [], "rows in API for operations that are gone"
-    covered = {route_of(path) for _method, path in operations}
-    covered |= {with_format_suffix(route) for route in covered}
-    uncovered = [r.route for r in api_routes() if r.route not in covered]
-    assert uncovered == [], "API URL patterns that no schema operation reaches"
 
     keys = set(admin_routes())
     unclassified = sorted(k for k in keys if k.startswith("unclassified"))
@@ -981,7 +603,6 @@ def test_every_url_pattern_has_a_row_and_every_row_a_url_pattern():
         for name, methods in table.items():
             assert set(methods) == {"GET", "POST"}, name
             assert all(set(result) == set(ROLES) for result in methods.values()), name
-    assert all(set(result) == set(ROLES) for result in API.values())
 
 
 # -- the sweep: pages --------------------------------------------------------------------
@@ -1015,58 +636,6 @@ def differs_from_missing(world, name, role, method, url, data, answer) -> list:
     if missing.status != 404 or normalized(answer, url) != normalized(missing, missing_url):
         return [(role, method, "404 differs from the one for a missing id")]
     return []
-
-
-# -- the sweep: API ----------------------------------------------------------------------
-
-ALL_OPERATIONS = sorted(schema_operations() | set(API))
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("method", "path"), ALL_OPERATIONS, ids=[f"{m} {p}" for m, p in ALL_OPERATIONS]
-)
-def test_api_operation_answers_each_role_as_the_table_says(world, method, path):
-    assert (method, path) in schema_operations(), "stale row in API"
-    assert (method, path) in API, "new operation: add its row to API"
-
-    found, problems = {}, []
-    for role in ROLES:
-        user = world["users"].get(role)
-        data, fmt = api_bodies(world, user).get((method, path), (None, None))
-        url = api_url(path, world, role)
-        answer = perform(api_client(world, role), method, url, data, fmt, api=True)
-        found[role] = answer.outcome
-        problems += leaks(role, answer)
-        if answer.status == 404:
-            missing = perform(
-                api_client(world, role), method, api_url(path, world, role, missing=True), data, fmt
-            )
-            if (missing.status, missing.response.content) != (404, answer.response.content):
-                problems.append((role, "404 differs from the one for a missing id"))
-    assert not differences(found, API[(method, path)]), differences(found, API[(method, path)])
-    assert not problems, problems
-
-
-GET_WITH_SUFFIX = sorted(
-    path
-    for method, path in schema_operations()
-    if method == "GET" and with_format_suffix(route_of(path)) in {r.route for r in api_routes()}
-)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("path", GET_WITH_SUFFIX)
-def test_json_suffix_answers_like_the_path_it_extends(world, path):
-    found, problems = {}, []
-    for role in ROLES:
-        base, _, query = api_url(path, world, role).partition("?")
-        url = base.removesuffix("/") + ".json" + (f"?{query}" if query else "")
-        answer = perform(api_client(world, role), "GET", url, api=True)
-        found[role] = answer.outcome
-        problems += leaks(role, answer)
-    assert not differences(found, API[("GET", path)]), differences(found, API[("GET", path)])
-    assert not problems, problems
 
 
 # -- the sweep: admin --------------------------------------------------------------------

@@ -17,8 +17,8 @@ from dialogue.enums import Marking
 from dialogue.logging import JsonFormatter
 from dialogue.middleware import loggable_kwargs
 from tests import factories as f
+from tests.support.auth import PASSWORD, signed_in
 
-PASSWORD = "correct-horse-battery"
 WRONG_PASSWORD = "Tr0ub4dor&3-wrong"
 CONCERN_TITLE = "ガリウム輸出規制の影響（機密）"
 CONCERN_DESCRIPTION = "取引先A社の調達計画に関する詳細（機密）"
@@ -99,12 +99,6 @@ def world(semiconductors, code):
         "attachment": attachment,
         "threat": threat,
     }
-
-
-def signed_in(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
 
 
 def assert_utc_timestamp(entry: dict) -> None:

@@ -14,8 +14,8 @@ every list filter: never a server error, never stored script, always a clear mes
 
 One world is built for the module inside a transaction rolled back at its end; each
 request runs in a savepoint of its own, so no case sees another's writes.
-(The records: corpus_world.py; the targets: corpus_targets.py; sending and judging:
-corpus_checks.py.)
+(The records: tests/support/worlds/corpus.py; the targets: corpus_targets.py; sending and
+judging: corpus_checks.py.)
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ import urllib.parse
 
 import pytest
 from django.conf import settings
-from django.db import transaction
-from django.test import override_settings
 from django.urls import URLPattern, reverse
 
 from dialogue import plans_urls
@@ -68,12 +66,13 @@ from tests.security.corpus_targets import (
     FREE_TEXT,
     PAGES,
     PARAMS,
-    PDF,
     fill,
     schema,
     schema_operations,
 )
-from tests.security.corpus_world import World
+from tests.support.files import PDF
+from tests.support.worlds import rolled_back
+from tests.support.worlds.corpus import World
 
 # Cases whose refusal must read in English; every other case asks for Japanese.
 ENGLISH_CASES = {"script", "nul", "long-ascii", "sql-drop", "formula-hyperlink", "crlf-header"}
@@ -85,10 +84,8 @@ def language_for(case: Case) -> str:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("corpus-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+    with rolled_back(django_db_blocker, tmp_path_factory.mktemp("corpus-media")):
         yield World()
-        transaction.set_rollback(True)
 
 
 def conclude(name: str, problems: list[str]) -> None:

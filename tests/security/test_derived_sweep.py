@@ -3,8 +3,8 @@
 Diffs, snapshots, aggregates, e-mails, calendar feeds, search results, exports, their file
 names and markings are produced for every role of the access sweep (anonymous, company A,
 company A's portal admin, company B, the semiconductors and the batteries official, the
-secretariat, a deactivated company A user) from one world (derived_world.py), and each is
-searched for what that role may not see:
+secretariat, a deactivated company A user) from one world
+(tests/support/worlds/derived.py), and each is searched for what that role may not see:
 
 - the title and the id of every threat, session, concern, action and chokepoint the role
   may not see (`Oracle`: the visibility table of DOMAIN.md; RED only for the named). Ids
@@ -42,7 +42,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.signals import template_rendered
 from django.utils import timezone
 
@@ -71,9 +71,12 @@ from dialogue.services.invitations import invitation_create
 from dialogue.services.notifications import notifications_dispatch, notify_concern_submitted
 from dialogue.services.reminders import reminder_sweep
 from dialogue.text_search import matching, search_words
-from tests.api.test_authorization_sweep import schema_operations
 from tests.security.artefacts import Artefact, fetch, read, url_name
-from tests.security.derived_world import (
+from tests.support.routes import page_routes, schema_operations
+from tests.support.sweep import api_client, browser
+from tests.support.worlds import rolled_back
+from tests.support.worlds.access import ROLES
+from tests.support.worlds.derived import (
     FEW_CELL,
     MANY_CELL,
     RED_ONLY_CELL,
@@ -84,8 +87,6 @@ from tests.security.derived_world import (
     oracles,
     organization_names,
 )
-from tests.security.test_access_sweep import api_client, browser, page_routes
-from tests.security.world import ROLES
 
 FEWER = {"3 未満", "fewer than 3"}  # disclosure.FEWER_THAN_K in Japanese and English
 OFFICIALS = ("sector_official", "other_sector_official", "secretariat")
@@ -197,14 +198,12 @@ def email_templates() -> list[str]:
 def derived(django_db_setup, django_db_blocker, tmp_path_factory):
     """Built once for the module in a transaction rolled back at the end."""
     media = tmp_path_factory.mktemp("derived-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
-        with distinctive_ids():
-            world = build_derived_world()
-            # The digests owed to every official (sent by the e-mail scenario).
-            digests_create(today=timezone.localdate())
-            world["oracles"] = oracles(world)
-            yield world
-        transaction.set_rollback(True)
+    with rolled_back(django_db_blocker, media), distinctive_ids():
+        world = build_derived_world()
+        # The digests owed to every official (sent by the e-mail scenario).
+        digests_create(today=timezone.localdate())
+        world["oracles"] = oracles(world)
+        yield world
 
 
 def oracle(world: dict, role: str) -> Oracle:

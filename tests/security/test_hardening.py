@@ -21,9 +21,9 @@ from django.urls import reverse
 from dialogue.enums import Role
 from tests import factories as f
 from tests.security.error_urls import SECRET_DETAIL
+from tests.support.auth import PASSWORD, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "correct-horse-battery"
 
 POLICY = {
     "default-src": ["'self'"],
@@ -124,12 +124,6 @@ def assert_safe_under_the_policy(response) -> None:
     # 'self' only: every script and stylesheet comes from this site.
     off_site = [src for src in page.sources if not src.startswith("/") or src.startswith("//")]
     assert off_site == []
-
-
-def signed_in(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
 
 
 def csrf_token_in(response) -> str:

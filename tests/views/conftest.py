@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from tests import factories as f
+from tests.support.auth import signed_in
 
 
 @pytest.fixture
@@ -30,12 +31,6 @@ def company_user(semiconductors):
     return f.CompanyUserFactory(
         username="company_a", organization=f.OrganizationFactory(sectors=[semiconductors])
     )
-
-
-def signed_in(user, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from django.utils import timezone
 from dialogue.enums import ActionStatus, Marking
 from dialogue.models import FollowUpAction
 from tests import factories as f
-from tests.views.conftest import signed_in
+from tests.support.auth import signed_in
+from tests.support.query_ceilings import assert_within_ceiling
 
 TODAY = timezone.localdate()
 
@@ -224,6 +225,7 @@ def test_list_queries_do_not_grow_with_rows(as_semi, semiconductors, semi_offici
     assert len(response.context["listing"].page.object_list) == 50
     assert len(one.captured_queries) == len(fifty.captured_queries)
     print(f"action list: {len(one)} queries at 1 row, {len(fifty)} at 50")
+    assert_within_ceiling("workspace:action-list", len(fifty.captured_queries))
 
 
 @pytest.mark.django_db

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from dialogue.enums import Marking
 from tests import factories as f
+from tests.support.auth import signed_in
 
 MISSING_ID = 99999999
 SECRET_TITLE = "秘匿の懸念タイトル"
@@ -65,12 +66,6 @@ def hidden_world(semiconductors, batteries, code):
         "green_threat": green_threat,
         "green_action": green_action,
     }
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def listed(client: Client, model, query: dict) -> tuple[int, list | None, tuple]:

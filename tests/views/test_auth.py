@@ -9,9 +9,7 @@ from django.urls import reverse
 from dialogue.enums import Language
 from dialogue.views.auth import WORKSPACE_SESSION_SECONDS
 from tests import factories as f
-from tests.views.conftest import signed_in
-
-PASSWORD = "correct-horse-battery"
+from tests.support.auth import PASSWORD, signed_in
 
 
 @pytest.mark.django_db

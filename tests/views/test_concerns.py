@@ -9,7 +9,8 @@ from dialogue.enums import ConcernStatus, Marking
 from dialogue.models import ConcernMessage, Threat
 from dialogue.services.concerns import concern_message_post
 from tests import factories as f
-from tests.views.conftest import signed_in
+from tests.support.auth import signed_in
+from tests.support.query_ceilings import assert_within_ceiling
 
 
 @pytest.fixture
@@ -184,3 +185,4 @@ def test_list_queries_do_not_grow_with_rows(as_semi, concern, semiconductors):
     assert len(one.captured_queries) == len(fifty.captured_queries)
     assert Threat.objects.count() == 0
     print(f"concern list: {len(one)} queries at 1 row, {len(fifty)} at 50")
+    assert_within_ceiling("workspace:concern-list", len(fifty.captured_queries))

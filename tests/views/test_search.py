@@ -8,6 +8,7 @@ from django.urls import reverse
 from dialogue.enums import Marking
 from dialogue.selectors.search import search_words, workspace_search
 from tests import factories as f
+from tests.support.query_ceilings import assert_within_ceiling
 
 
 def groups_of(response) -> dict:
@@ -71,6 +72,7 @@ def test_search_costs_a_fixed_number_of_queries(as_semi, semiconductors):
     with CaptureQueriesContext(connection) as many:
         as_semi.get(url, {"q": "予算"})
     assert len(one.captured_queries) == len(many.captured_queries)
+    assert_within_ceiling("workspace:search", len(many.captured_queries))
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ from django.urls import reverse
 from dialogue.enums import ActionStatus, Marking
 from dialogue.models import Sector
 from tests import factories as f
+from tests.support.query_ceilings import assert_within_ceiling
 
 
 @pytest.mark.django_db
@@ -84,6 +85,7 @@ def test_sector_pages_cost_a_fixed_number_of_queries(as_semi, semiconductors):
     with CaptureQueriesContext(connection) as many:
         as_semi.get(url)
     assert len(one.captured_queries) == len(many.captured_queries)
+    assert_within_ceiling("workspace:sector-detail", len(many.captured_queries))
 
 
 @pytest.mark.django_db

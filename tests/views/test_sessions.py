@@ -12,7 +12,8 @@ from dialogue.enums import Marking, SessionStatus
 from dialogue.models import ChokepointTechnology, DialogueSession, FollowUpAction, Threat
 from dialogue.services.sessions import session_update
 from tests import factories as f
-from tests.views.conftest import signed_in
+from tests.support.auth import signed_in
+from tests.support.query_ceilings import assert_within_ceiling
 
 ROWS = 5
 
@@ -335,3 +336,4 @@ def test_list_queries_do_not_grow_with_rows(as_semi, semiconductors, batteries):
     assert len(response.context["listing"].page.object_list) == 50
     assert len(one.captured_queries) == len(fifty.captured_queries)
     print(f"session list: {len(one)} queries at 1 row, {len(fifty)} at 50")
+    assert_within_ceiling("workspace:session-list", len(fifty.captured_queries))

@@ -7,7 +7,7 @@ from django.urls import URLPattern, reverse
 from dialogue import urls as workspace_urls
 from dialogue.enums import Marking
 from tests import factories as f
-from tests.views.conftest import signed_in
+from tests.support.auth import signed_in
 
 # Pages anyone may open (the sign-in page) or that refuse GET for everyone (sign-out is POST).
 PUBLIC = {"login", "logout"}

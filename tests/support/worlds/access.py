@@ -1,9 +1,9 @@
-"""The world of the app-wide access sweep: everyone's data at once, and a signed-in
-session (and API token) for every role.
+"""The world of the permission matrix and the access sweep: everyone's data at once, and a
+signed-in session (and API token) for every role.
 
-It starts from the API sweep's world (tests/api/test_authorization_sweep.py: company A
-and B in semiconductors, AMBER items of semiconductors and batteries, A's AMBER+STRICT
-concern with an internal note, a draft plan revision) and adds what the pages need:
+It starts from the API's world (`api.py`: company A and B in semiconductors, AMBER items
+of semiconductors and batteries, A's AMBER+STRICT concern with an internal note, a draft
+plan revision, the secretariat's queued export job) and adds what the pages need:
 company A's portal admin, a deactivated company A user whose session and token were
 issued before deactivation, RED items naming particular people, a digest, a finished
 export, a pending invitation and a colleague to deactivate.
@@ -54,7 +54,7 @@ from dialogue.services.exports import export_job_run
 from dialogue.services.invitations import invitation_create
 from dialogue.views.calendar import feed_token
 from tests import factories as f
-from tests.api.test_authorization_sweep import (
+from tests.support.worlds.api import (
     A_IDENTIFYING,
     A_USERNAMES,
     B_IDENTIFYING,
@@ -64,7 +64,7 @@ from tests.api.test_authorization_sweep import (
     INTERNAL_NOTE,
     RED_TITLE,
     SEMI_AMBER,
-    build_world,
+    build_api_world,
 )
 
 ROLES = (
@@ -156,7 +156,7 @@ def never_shown() -> dict[str, tuple[str, ...]]:
 
 
 def build_sweep_world() -> dict:
-    world = build_world()
+    world = build_api_world()
     users = world["users"]
     semi, org_a = world["semi"], world["org_a"]
     official, secretariat = users["sector_official"], users["secretariat"]

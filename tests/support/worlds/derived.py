@@ -1,4 +1,4 @@
-"""The world of the derived-artefact sweep: the access sweep's world (world.py), plus what
+"""The world of the derived-artefact sweep: the access sweep's world (access.py), plus what
 diffs, aggregates, e-mails, calendars and search need, and the rule of who may see what
 written out independently of the code under test (`Oracle`).
 
@@ -49,7 +49,7 @@ from dialogue.services.plans import (
     plan_revision_start,
 )
 from tests import factories as f
-from tests.security.world import ROLES, build_sweep_world, never_shown
+from tests.support.worlds.access import ROLES, build_sweep_world, never_shown
 
 ID_STARTS = {
     Concern: 7301,
