@@ -29,6 +29,7 @@ This log records access; django-simple-history records changes to the records.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -60,19 +61,33 @@ def view_name(request) -> str | None:
     return match.view_name if match is not None else None
 
 
-def audit_event(event: str, *, user, request=None, **fields: Any) -> None:
+@dataclass(frozen=True)
+class Origin:
+    """Where an action was asked from: the client's address and the URL pattern's name.
+    A front door reads it from its request (`request_origin`) and hands it to a service,
+    which then logs without seeing the request."""
+
+    ip: str | None = None
+    view: str | None = None
+
+
+def request_origin(request) -> Origin:
+    """The origin of `request` (Django's or DRF's); an empty one without a request."""
+    if request is None:
+        return Origin()
+    return Origin(ip=client_ip(request), view=view_name(request))
+
+
+def audit_event(
+    event: str, *, user, request=None, origin: Origin | None = None, **fields: Any
+) -> None:
     """Log `event` for `user` (None or anonymous before sign-in) with `fields`: ids,
-    kinds and codes only. `request` (Django's or DRF's) gives the client's address and
-    the name of the URL pattern ("view")."""
+    kinds and codes only. `origin`, or else `request` (Django's or DRF's), gives the
+    client's address and the name of the URL pattern ("view")."""
     if not logger.isEnabledFor(logging.INFO):
         return
-    entry = {
-        "event": event,
-        **actor(user),
-        "ip": client_ip(request) if request is not None else None,
-        "view": view_name(request),
-        **fields,
-    }
+    where = origin if origin is not None else request_origin(request)
+    entry = {"event": event, **actor(user), "ip": where.ip, "view": where.view, **fields}
     logger.info(event, extra={"audit": entry})
 
 
@@ -108,8 +123,9 @@ def connect_signals() -> None:
 
 
 def audit_export_file(
-    request,
     *,
+    user,
+    origin: Origin,
     kind: str,
     format: str,
     max_marking: str | None,
@@ -120,8 +136,8 @@ def audit_export_file(
     """An export handed over at once (`rows` unknown while a CSV streams)."""
     audit_event(
         "export.file",
-        user=request.user,
-        request=request,
+        user=user,
+        origin=origin,
         object_type="plan_revision" if revision_id is not None else None,
         object_id=revision_id,
         kind=kind,
@@ -132,11 +148,11 @@ def audit_export_file(
     )
 
 
-def audit_export_queued(request, job) -> None:
+def audit_export_queued(*, user, origin: Origin, job) -> None:
     audit_event(
         "export.queued",
-        user=request.user,
-        request=request,
+        user=user,
+        origin=origin,
         object_type="export_job",
         object_id=job.pk,
         kind=job.kind,
@@ -145,11 +161,11 @@ def audit_export_queued(request, job) -> None:
     )
 
 
-def audit_export_downloaded(request, job) -> None:
+def audit_export_downloaded(*, user, origin: Origin, job) -> None:
     audit_event(
         "export.downloaded",
-        user=request.user,
-        request=request,
+        user=user,
+        origin=origin,
         object_type="export_job",
         object_id=job.pk,
         kind=job.kind,

@@ -1,11 +1,19 @@
-"""Serving stored files: only after a permission check, always as a download."""
+"""Serving files: only after a permission check, always as a download, never cached.
 
+The HTTP side of attachments and exports, shared by the workspace pages and the API:
+what to serve was decided below (a visible record, an `ExportOutcome`).
+"""
+
+from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 
 from dialogue.audit import audit_event
-from dialogue.models import ConcernAttachment
+from dialogue.models import ConcernAttachment, ExportJob
+from dialogue.services.export_requests import ExportFile, ExportOutcome
+
+MARKING_HEADER = "X-Marking"
 
 
 def content_disposition(filename: str) -> str:
@@ -40,3 +48,43 @@ def attachment_response(attachment: ConcernAttachment, *, request) -> FileRespon
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- exports: always a download, never cached, with the marking in a header ---------------
+
+
+def _protect(response, *, filename: str, marking: str):
+    response["Content-Disposition"] = content_disposition(filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response[MARKING_HEADER] = marking
+    return response
+
+
+def streaming_download(
+    chunks: Iterable[bytes], *, filename: str, content_type: str, marking: str
+) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    return _protect(response, filename=filename, marking=marking)
+
+
+def file_download(handle, *, filename: str, content_type: str, marking: str) -> FileResponse:
+    """`handle`: an open binary file positioned at its start; closed when the response is."""
+    response = FileResponse(handle, content_type=content_type)
+    return _protect(response, filename=filename, marking=marking)
+
+
+def export_download(file: ExportFile) -> HttpResponse:
+    headers = {"filename": file.filename, "content_type": file.content_type}
+    if file.chunks is not None:
+        return streaming_download(file.chunks, marking=file.marking, **headers)
+    return file_download(file.handle, marking=file.marking, **headers)
+
+
+def export_response(
+    outcome: ExportOutcome, *, queued: Callable[[ExportJob], HttpResponse]
+) -> HttpResponse:
+    """The file of a small export; for a queued one, the door's own answer (`queued`)."""
+    if outcome.job is not None:
+        return queued(outcome.job)
+    return export_download(outcome.file)

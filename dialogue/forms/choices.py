@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.enums import Role
 from dialogue.models import Sector, User
 from dialogue.permissions import is_secretariat
 from dialogue.querysets import official_sector_ids
@@ -30,14 +28,7 @@ def manageable_sectors(user: User):
 
 def official_choices(user: User, sectors=None):
     """Active officials the user may see; with `sectors`, those who work on one of them."""
-    people = User.objects.visible_to(user).filter(
-        is_active=True, role__in=[Role.OFFICIAL, Role.SECRETARIAT]
-    )
+    people = User.objects.visible_to(user).assignable_officials()
     if sectors is not None:
-        sector_ids = [s.pk for s in sectors]
-        people = people.filter(
-            Q(role=Role.SECRETARIAT)
-            | Q(sectors__in=sector_ids)
-            | Q(sectors__children__in=sector_ids)
-        ).distinct()
+        people = people.working_on([s.pk for s in sectors])
     return people.order_by("last_name", "first_name", "username")

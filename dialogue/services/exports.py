@@ -25,17 +25,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import connections, transaction
-from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dialogue.exports.csv import iter_copy_csv, iter_csv, write_csv_zip
 from dialogue.exports.pdf import write_pdf
 from dialogue.exports.xlsx import write_xlsx
+from dialogue.lists import API, Params, list_kind
 from dialogue.models import ExportJob, PlanRevision, User
 from dialogue.permissions import is_official
 from dialogue.selectors.exports import (
-    LIST_EXPORTS,
     ListExport,
     copy_csv_chunks,
     list_export,
@@ -56,7 +55,6 @@ CONTENT_TYPES = {
     "zip": "application/zip",
     "pdf": "application/pdf",
 }
-LIST_SOURCES = ("api", "workspace")
 
 
 @dataclass
@@ -133,87 +131,11 @@ def plan_export_write(
 # --- lists (registers and trackers) -------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ListSource:
-    filterset_class: type
-    ordering: Callable[[QueryDict], list]
-    needs_user: bool = False
-
-
-def _api_ordering(viewset) -> Callable[[QueryDict], list]:
-    """DRF's OrderingFilter: `ordering=a,-b` over the view's fields, unknown terms ignored."""
-
-    def ordering(data: QueryDict) -> list:
-        terms = [t.strip() for t in (data.get("ordering") or "").split(",") if t.strip()]
-        valid = [t for t in terms if t.lstrip("-") in viewset.ordering_fields]
-        return valid or list(viewset.ordering)
-
-    return ordering
-
-
-def _sort_option(options) -> Callable[[QueryDict], list]:
-    """The workspace lists' `sort=<key>` (views/lists.py): unknown keys take the first."""
-
-    def ordering(data: QueryDict) -> list:
-        by_key = {option.key: option for option in options}
-        return list(by_key.get(data.get("sort", ""), options[0]).ordering)
-
-    return ordering
-
-
-def list_source(source: str, kind: str) -> ListSource:
-    """The FilterSet and ordering of the list an export copies: the API list or the page."""
-    # Imported here: these modules import the selectors and services in turn.
-    from dialogue.api import filters as api_filters
-    from dialogue.api.views.actions import ActionViewSet
-    from dialogue.api.views.registers import ChokepointViewSet, ThreatViewSet
-
-    if source == "workspace":
-        from dialogue.views.chokepoints import CHOKEPOINT_SORTS
-        from dialogue.views.filters import ChokepointRegisterFilter, ThreatRegisterFilter
-        from dialogue.views.threats import THREAT_SORTS
-
-        workspace = {
-            "threats": ListSource(ThreatRegisterFilter, _sort_option(THREAT_SORTS), True),
-            "chokepoints": ListSource(
-                ChokepointRegisterFilter, _sort_option(CHOKEPOINT_SORTS), True
-            ),
-            # The action tracker page has no FilterSet of its own yet: the API's, by due date.
-            "actions": ListSource(api_filters.ActionFilter, lambda data: ["due_on"]),
-        }
-        return workspace[kind]
-    api = {
-        "threats": ListSource(api_filters.ThreatFilter, _api_ordering(ThreatViewSet)),
-        "chokepoints": ListSource(api_filters.ChokepointFilter, _api_ordering(ChokepointViewSet)),
-        "actions": ListSource(api_filters.ActionFilter, _api_ordering(ActionViewSet)),
-    }
-    return api[kind]
-
-
-def list_export_for(
-    *, kind: str, user: User, source: str, query: QueryDict, max_marking: str | None
-) -> ListExport:
-    """The export of list `kind` as `source` ("api" or "workspace") lists it for `query`."""
-    if kind not in LIST_EXPORTS or source not in LIST_SOURCES:
-        raise ValidationError(_("There is no such list to export."), code="invalid")
-    spec = list_source(source, kind)
-    return list_export(
-        kind=kind,
-        user=user,
-        data=query,
-        filterset_class=spec.filterset_class,
-        ordering=spec.ordering(query),
-        max_marking=max_marking,
-        filterset_kwargs={"user": user} if spec.needs_user else None,
-        strict=source == "api",
-    )
-
-
 def list_csv_chunks(
-    export: ListExport, *, marking: str, progress: Callable[[int], None] | None = None
+    export: ListExport, *, progress: Callable[[int], None] | None = None
 ) -> Iterator[bytes]:
     """BOM, banner, header, rows: through PostgreSQL's COPY when the database is PostgreSQL."""
-    document = export.document(marking=marking)
+    document = export.document()
     head = [document.banner(document.sheets[0]), tuple(export.columns)]
     if connections[export.rows.db].vendor == "postgresql":
         return iter_copy_csv(head, copy_csv_chunks(export.rows), progress=progress)
@@ -224,41 +146,36 @@ def list_export_write(
     *, export: ListExport, format: str, target, progress: Callable[[int], None] | None = None
 ) -> BuiltExport:
     check_format(export.spec.kind, format)
-    marking = export.marking()
     if format == "csv":
-        rows = export.count()
-        for chunk in list_csv_chunks(export, marking=marking, progress=progress):
+        rows = export.total
+        for chunk in list_csv_chunks(export, progress=progress):
             target.write(chunk)
     else:
-        rows = write_xlsx(export.document(marking=marking), target, progress=progress)
+        rows = write_xlsx(export.document(), target, progress=progress)
     return BuiltExport(
-        filename=export_filename(export.spec.kind, marking, format),
+        filename=export_filename(export.spec.kind, export.marking, format),
         content_type=CONTENT_TYPES[format],
-        marking=marking,
+        marking=export.marking,
         rows=rows,
     )
 
 
 # --- jobs ---------------------------------------------------------------------------------
 
-
-def _params_query(params: dict) -> QueryDict:
-    query = QueryDict(mutable=True)
-    for key, values in (params.get("query") or {}).items():
-        query.setlist(key, [str(v) for v in values])
-    return query
+# Parameters of our own, not the list's: a job does not store them as its list's query.
+OWN_PARAMS = ("format", "max_marking", "page")
 
 
-def query_params(query: QueryDict, *, drop=("format", "max_marking", "page")) -> dict:
-    """A request's query string as JSON for a job (lists of values, without our own keys).
+def job_query(params: Params) -> dict[str, list[str]]:
+    """A list's query string as JSON for a job (lists of values, without our own keys).
 
     A parameter holding a NUL is left out: PostgreSQL's JSON cannot store one, and no
     filter takes it (the page ignored it, so the job's rows stay the page's rows).
     """
     return {
-        key: values
-        for key, values in query.lists()
-        if key not in drop and "\x00" not in key + "".join(values)
+        key: list(values)
+        for key, values in params.items()
+        if key not in OWN_PARAMS and "\x00" not in key + "".join(values)
     }
 
 
@@ -270,8 +187,8 @@ def export_job_create(*, user: User, kind: str, format: str, params: dict) -> Ex
     check_format(kind, format)
     if kind == PLAN_KIND:
         _require_official(user)
-    elif kind not in LIST_EXPORTS:
-        raise ValidationError(_("There is no such list to export."), code="invalid")
+    else:
+        list_kind(kind)
     parse_max_marking(params.get("max_marking"))
     params = {**params, "language": translation.get_language() or settings.LANGUAGE_CODE}
     job = ExportJob(requested_by=user, kind=kind, format=format, params=params)
@@ -348,19 +265,15 @@ def _build_job_file(
             target=target,
             progress=reporter(total),
         )
-    export = list_export_for(
+    export = list_export(
         kind=job.kind,
+        source=params.get("source", API),
         user=user,
-        source=params.get("source", "api"),
-        query=_params_query(params),
+        params={k: [str(v) for v in vs] for k, vs in (params.get("query") or {}).items()},
         max_marking=max_marking,
     )
-    total = export.count()
     return list_export_write(
-        export=export,
-        format=job.format,
-        target=target,
-        progress=reporter(total),
+        export=export, format=job.format, target=target, progress=reporter(export.total)
     )
 
 

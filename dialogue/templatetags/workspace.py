@@ -19,6 +19,7 @@ from django.utils.translation import pgettext
 
 from dialogue.enums import Marking, SeverityLevel
 from dialogue.models.threats import severity_level
+from dialogue.names import person_name
 from dialogue.permissions import is_secretariat
 from dialogue.permissions import may_use_workspace as workspace_allowed
 
@@ -74,16 +75,8 @@ def optional_url(name: str, *args) -> str:
     return _reverse_or_empty(name, *args)
 
 
-@register.filter
-def person_name(user) -> str:
-    """Family name first in both languages, as the government writes Japanese names in
-    English since 2020 (半田 一郎, HANDA Ichiro); the user name when both are empty."""
-    if user is None:
-        return ""
-    family, given = (user.last_name or "").strip(), (user.first_name or "").strip()
-    if not family and not given:
-        return user.get_username()
-    return " ".join(part for part in (family, given) if part)
+# Defined in dialogue.names: list filters below the views name people as pages do.
+register.filter(person_name)
 
 
 @register.simple_tag

@@ -7,26 +7,22 @@ changed and the page lists which ones and why.
 
 from __future__ import annotations
 
-import django_filters as df
-from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dialogue.api.filters import ActionFilter, SearchFilter
-from dialogue.enums import ActionStatus, Marking, PolicyPillar, Priority
+from dialogue.enums import ActionStatus, Marking
 from dialogue.forms import (
     ActionBulkStatusForm,
     ActionForm,
     ActionStatusForm,
     add_service_errors,
-    official_choices,
 )
+from dialogue.lists.actions import ACTIONS
 from dialogue.models import Concern, DialogueSession, FollowUpAction, Threat
 from dialogue.permissions import can_update_action_status
 from dialogue.services.actions import (
@@ -35,85 +31,9 @@ from dialogue.services.actions import (
     action_create,
 )
 from dialogue.services.common import PermissionDeniedError, StaleVersionError
-from dialogue.templatetags.workspace import person_name
 from dialogue.views.access import official_required
-from dialogue.views.filters import ALL, RegisterFilterMixin
 from dialogue.views.history import change_history
-from dialogue.views.lists import SortOption, filtered_page
-
-ACTION_SORTS = [
-    SortOption("due", gettext_lazy("Due date, earliest first"), ("due_on",)),
-    SortOption("-due", gettext_lazy("Due date, latest first"), ("-due_on",)),
-    SortOption("-updated", gettext_lazy("Recently updated"), ("-updated_at",)),
-    SortOption("title", gettext_lazy("Title"), ("title",)),
-    SortOption("sector", gettext_lazy("Sector"), ("sector__sort_order", "due_on")),
-]
-MINE = "me"
-YES_NO = [("true", gettext_lazy("Only overdue")), ("false", gettext_lazy("Not overdue"))]
-
-
-class ActionListFilter(RegisterFilterMixin, ActionFilter):
-    search = SearchFilter(label=gettext_lazy("Words"))
-    owner = df.ChoiceFilter(method="filter_owner", label=gettext_lazy("Owner"), empty_label=ALL)
-    sector = df.ChoiceFilter(method="filter_sector", label=gettext_lazy("Sector"), empty_label=ALL)
-    status = df.ChoiceFilter(
-        choices=ActionStatus.choices, label=gettext_lazy("Status"), empty_label=ALL
-    )
-    due_after = df.DateFilter(
-        field_name="due_on",
-        lookup_expr="gte",
-        label=gettext_lazy("Due on or after"),
-        widget=django_forms.DateInput(attrs={"type": "date"}),
-    )
-    due_before = df.DateFilter(
-        field_name="due_on",
-        lookup_expr="lte",
-        label=gettext_lazy("Due on or before"),
-        widget=django_forms.DateInput(attrs={"type": "date"}),
-    )
-    overdue = df.ChoiceFilter(
-        method="filter_overdue_choice",
-        choices=YES_NO,
-        label=gettext_lazy("Overdue"),
-        empty_label=ALL,
-    )
-    pillar = df.ChoiceFilter(
-        choices=PolicyPillar.choices, label=gettext_lazy("Policy pillar"), empty_label=ALL
-    )
-    priority = df.ChoiceFilter(
-        choices=Priority.choices, label=gettext_lazy("Priority"), empty_label=ALL
-    )
-    marking = df.ChoiceFilter(
-        choices=Marking.choices, label=gettext_lazy("Marking"), empty_label=ALL
-    )
-
-    class Meta(ActionFilter.Meta):
-        fields = [
-            "owner",
-            "sector",
-            "status",
-            "overdue",
-            "due_after",
-            "due_before",
-            "pillar",
-            "priority",
-            "marking",
-            "search",
-        ]
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
-        self.user = user
-        people = [(str(p.pk), person_name(p)) for p in official_choices(user)]
-        self.filters["owner"].extra["choices"] = [(MINE, _("Mine")), *people]
-
-    def filter_owner(self, queryset, name, value):
-        if value == MINE:
-            return queryset.filter(owner=self.user)
-        return queryset.filter(owner_id=int(value))
-
-    def filter_overdue_choice(self, queryset, name, value):
-        return self.filter_overdue(queryset, name, value == "true")
+from dialogue.views.lists import filtered_page
 
 
 def action_url(action: FollowUpAction) -> str:
@@ -134,8 +54,7 @@ def action_list(request):
     listing = filtered_page(
         request,
         FollowUpAction.objects.visible_to(request.user).select_related("sector", "owner"),
-        filterset_class=ActionListFilter,
-        sort_options=ACTION_SORTS,
+        ACTIONS.page,
     )
     return render(
         request,

@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import F
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from dialogue.forms import ChokepointForm
+from dialogue.lists.chokepoints import CHOKEPOINTS
 from dialogue.models import ChokepointTechnology, DialogueSession, Organization, Sector, Threat
 from dialogue.permissions import can_manage_sector
 from dialogue.selectors.dashboard import sessions_with_sectors
 from dialogue.services.chokepoints import chokepoint_create, chokepoint_update
 from dialogue.views.access import official_required
-from dialogue.views.filters import ChokepointRegisterFilter
 from dialogue.views.history import change_history
-from dialogue.views.lists import SortOption, filtered_page, query_value
+from dialogue.views.lists import filtered_page, query_value
 from dialogue.views.registers import create_record, edit_record
-
-CHOKEPOINT_SORTS = [
-    SortOption("-updated", gettext_lazy("Recently updated"), ("-updated_at",)),
-    SortOption("name", gettext_lazy("Name"), ("name",)),
-    SortOption(
-        "-share",
-        gettext_lazy("World share, highest first"),
-        (F("world_share_pct").desc(nulls_last=True),),
-    ),
-    SortOption("sector", gettext_lazy("Sector"), ("sector__sort_order", "name")),
-    SortOption("-created", gettext_lazy("Newest first"), ("-created_at",)),
-]
 
 
 def chokepoint_url(chokepoint: ChokepointTechnology) -> str:
@@ -49,8 +35,7 @@ def chokepoint_list(request):
     listing = filtered_page(
         request,
         ChokepointTechnology.objects.visible_to(request.user).select_related("sector"),
-        filterset_class=ChokepointRegisterFilter,
-        sort_options=CHOKEPOINT_SORTS,
+        CHOKEPOINTS.page,
     )
     return render(
         request,

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dialogue.api.filters import ConcernFilter, SearchFilter
 from dialogue.enums import ConcernStatus, Marking
 from dialogue.forms import (
     ConcernAssignForm,
@@ -26,6 +25,9 @@ from dialogue.forms import (
     ConcernMessageForm,
     ConcernStatusForm,
 )
+from dialogue.lists.base import PageList, SortOption
+from dialogue.lists.concerns import ConcernFilter
+from dialogue.lists.filters import ALL, RegisterFilterMixin, SearchFilter
 from dialogue.models import Concern, ConcernAttachment, ConcernMessage, FollowUpAction, Threat
 from dialogue.permissions import can_handle_concern, is_secretariat
 from dialogue.querysets import official_sector_ids
@@ -37,9 +39,8 @@ from dialogue.services.concerns import (
     concern_update,
 )
 from dialogue.views.access import official_required
-from dialogue.views.filters import ALL, RegisterFilterMixin
 from dialogue.views.history import change_history
-from dialogue.views.lists import SortOption, filtered_page
+from dialogue.views.lists import filtered_page
 
 CONCERN_SORTS = [
     SortOption("-created", gettext_lazy("Newest first"), ("-created_at",)),
@@ -133,8 +134,7 @@ def concern_list(request):
         Concern.objects.visible_to(request.user).select_related(
             "organization", "sector", "category", "assigned_to"
         ),
-        filterset_class=ConcernInboxFilter,
-        sort_options=CONCERN_SORTS,
+        PageList(ConcernInboxFilter, CONCERN_SORTS),
     )
     return render(
         request,

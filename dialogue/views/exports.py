@@ -8,10 +8,12 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from dialogue.audit import audit_export_downloaded
-from dialogue.exports.responses import file_download, list_export_response, plan_export_response
+from dialogue.audit import audit_export_downloaded, request_origin
+from dialogue.downloads import export_response, file_download
+from dialogue.lists import LISTS, WORKSPACE
 from dialogue.models import ExportJob, PlanRevision
-from dialogue.selectors.exports import LIST_EXPORTS, parse_max_marking
+from dialogue.selectors.exports import parse_max_marking
+from dialogue.services.export_requests import list_export_request, plan_export_request
 from dialogue.services.exports import (
     CONTENT_TYPES,
     LIST_FORMATS,
@@ -21,6 +23,10 @@ from dialogue.services.exports import (
 from dialogue.views.access import official_required
 
 REFRESH_SECONDS = 2
+
+
+def _job_page(job: ExportJob):
+    return redirect("plans:export-job", pk=job.pk)
 
 
 def _bad_request(error: ValidationError) -> HttpResponseBadRequest:
@@ -43,19 +49,20 @@ def plan_export(request, pk: int):
         max_marking = parse_max_marking(request.GET.get("max_marking"))
     except ValidationError as error:
         return _bad_request(error)
-    return plan_export_response(
-        request,
+    outcome = plan_export_request(
+        user=user,
+        origin=request_origin(request),
         revision=revision,
         format=format,
         max_marking=max_marking,
-        queued=lambda job: redirect("plans:export-job", pk=job.pk),
     )
+    return export_response(outcome, queued=_job_page)
 
 
 @official_required
 def list_export(request, kind: str):
     """The register or tracker exactly as its page lists it for the same query string."""
-    if kind not in LIST_EXPORTS:
+    if kind not in LISTS:
         raise Http404
     format = request.GET.get("format", "csv")
     try:
@@ -66,15 +73,16 @@ def list_export(request, kind: str):
         max_marking = parse_max_marking(request.GET.get("max_marking"))
     except ValidationError as error:
         return _bad_request(error)
-    return list_export_response(
-        request,
+    outcome = list_export_request(
+        user=request.user,
+        origin=request_origin(request),
         kind=kind,
-        source="workspace",
-        query=request.GET,
+        source=WORKSPACE,
+        params=dict(request.GET.lists()),
         format=format,
         max_marking=max_marking,
-        queued=lambda job: redirect("plans:export-job", pk=job.pk),
     )
+    return export_response(outcome, queued=_job_page)
 
 
 @official_required
@@ -114,7 +122,7 @@ def export_job_download(request, pk: int):
     except FileNotFoundError as error:
         raise Http404 from error
     extension = job.filename.rsplit(".", 1)[-1]
-    audit_export_downloaded(request, job)
+    audit_export_downloaded(user=request.user, origin=request_origin(request), job=job)
     return file_download(
         handle,
         filename=job.filename,

@@ -7,11 +7,14 @@ which keeps every other parameter.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
+
+from dialogue.lists.base import PageList, SortOption, pick_sort
 
 PAGE_SIZE = 50
 
@@ -23,18 +26,11 @@ def query_value(request: HttpRequest, name: str) -> str:
 
 
 @dataclass(frozen=True)
-class SortOption:
-    key: str
-    label: str
-    ordering: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class ListPage:
     filterset: object
     page: Page
     sort: SortOption
-    sort_options: list[SortOption]
+    sort_options: Sequence[SortOption]
     is_filtered: bool
 
     @property
@@ -43,17 +39,12 @@ class ListPage:
 
 
 def filtered_page(
-    request: HttpRequest,
-    queryset: QuerySet,
-    *,
-    filterset_class,
-    sort_options: list[SortOption],
-    per_page: int = PAGE_SIZE,
+    request: HttpRequest, queryset: QuerySet, spec: PageList, *, per_page: int = PAGE_SIZE
 ) -> ListPage:
-    """Filter with a FilterSet, sort by a whitelisted option (else the first), paginate."""
-    filterset = filterset_class(request.GET or None, queryset=queryset, user=request.user)
-    by_key = {option.key: option for option in sort_options}
-    sort = by_key.get(request.GET.get("sort", ""), sort_options[0])
+    """Filter with the list's FilterSet, sort by one of its options (else the first),
+    paginate. Its export (selectors/exports.py) reads the same `spec` the same way."""
+    filterset = spec.filterset(request.GET or None, queryset=queryset, user=request.user)
+    sort = pick_sort(spec.sorts, request.GET.get("sort", ""))
     # The primary key last, so that pages never overlap or skip rows.
     ordered = filterset.qs.order_by(*sort.ordering, "-pk")
     page = Paginator(ordered, per_page).get_page(request.GET.get("page"))
@@ -62,6 +53,6 @@ def filtered_page(
         filterset=filterset,
         page=page,
         sort=sort,
-        sort_options=sort_options,
+        sort_options=spec.sorts,
         is_filtered=is_filtered,
     )

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dialogue.api.filters import SearchFilter, SessionFilter
 from dialogue.enums import Marking, SessionFormat, SessionStatus
 from dialogue.forms import (
     AgendaItemForm,
@@ -33,6 +32,9 @@ from dialogue.forms import (
     formset_rows,
     session_formset,
 )
+from dialogue.lists.base import PageList, SortOption
+from dialogue.lists.filters import ALL, RegisterFilterMixin, SearchFilter
+from dialogue.lists.sessions import SessionFilter
 from dialogue.models import (
     AgendaItem,
     ChokepointTechnology,
@@ -54,9 +56,8 @@ from dialogue.services.session_record import (
 )
 from dialogue.services.sessions import session_change_status
 from dialogue.views.access import official_required
-from dialogue.views.filters import ALL, RegisterFilterMixin
 from dialogue.views.history import change_history
-from dialogue.views.lists import SortOption, filtered_page
+from dialogue.views.lists import filtered_page
 from dialogue.views.registers import change_status
 
 SESSION_SORTS = [
@@ -116,8 +117,7 @@ def session_list(request):
     listing = filtered_page(
         request,
         DialogueSession.objects.visible_to(request.user).prefetch_related("sectors"),
-        filterset_class=SessionListFilter,
-        sort_options=SESSION_SORTS,
+        PageList(SessionListFilter, SESSION_SORTS),
     )
     return render(
         request,

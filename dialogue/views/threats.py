@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dialogue.forms import ThreatForm, ThreatStatusForm
+from dialogue.lists.threats import THREATS
 from dialogue.models import (
     ChokepointTechnology,
     Concern,
@@ -21,21 +21,9 @@ from dialogue.models import (
 from dialogue.permissions import can_manage_sector
 from dialogue.services.threats import threat_change_status, threat_create, threat_update
 from dialogue.views.access import official_required
-from dialogue.views.filters import ThreatRegisterFilter
 from dialogue.views.history import change_history
-from dialogue.views.lists import SortOption, filtered_page, query_value
+from dialogue.views.lists import filtered_page, query_value
 from dialogue.views.registers import change_status, create_record, edit_record
-
-THREAT_SORTS = [
-    SortOption("-updated", gettext_lazy("Recently updated"), ("-updated_at",)),
-    SortOption("-severity", gettext_lazy("Severity, highest first"), ("-severity",)),
-    SortOption("severity", gettext_lazy("Severity, lowest first"), ("severity",)),
-    SortOption("-created", gettext_lazy("Newest first"), ("-created_at",)),
-    SortOption("created", gettext_lazy("Oldest first"), ("created_at",)),
-    SortOption("title", gettext_lazy("Title"), ("title",)),
-    SortOption("code", gettext_lazy("Threat code"), ("category__sort_order",)),
-    SortOption("sector", gettext_lazy("Sector"), ("sector__sort_order",)),
-]
 
 
 def threat_url(threat: Threat) -> str:
@@ -53,8 +41,7 @@ def threat_list(request):
     listing = filtered_page(
         request,
         Threat.objects.visible_to(request.user).select_related("sector", "category"),
-        filterset_class=ThreatRegisterFilter,
-        sort_options=THREAT_SORTS,
+        THREATS.page,
     )
     return render(
         request,

@@ -4,14 +4,14 @@ import io
 
 import pytest
 from django.db import connection
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
 from dialogue.enums import Marking
 from dialogue.exports.csv import iter_csv
-from dialogue.services.exports import list_csv_chunks, list_export_for, list_export_write
+from dialogue.selectors.exports import list_export
+from dialogue.services.exports import list_csv_chunks, list_export_write
 from tests.exports.conftest import (
     ACTION_SEMI,
     FORMULAS,
@@ -80,11 +80,11 @@ def test_workspace_export_rows_are_exactly_the_register_page_rows(world, role):
 def test_threat_export_content_marking_and_neutralization(world):
     secretariat = world.people["secretariat"]
     with translation.override("en"):
-        export = list_export_for(
-            kind="threats", user=secretariat, source="api", query=QueryDict(""), max_marking=None
+        export = list_export(
+            kind="threats", user=secretariat, source="api", params={}, max_marking=None
         )
-        marking = export.marking()
-        rows = parse_csv(b"".join(list_csv_chunks(export, marking=marking)))
+        marking = export.marking
+        rows = parse_csv(b"".join(list_csv_chunks(export)))
     # The RED threat is named on the secretariat: it is in their list, so in their export.
     assert marking == "TLP:RED"
     assert rows[0][0] == "TLP:RED"
@@ -98,11 +98,11 @@ def test_threat_export_content_marking_and_neutralization(world):
 
 def test_max_marking_caps_a_list_export(world):
     user = world.people["secretariat"]
-    export = list_export_for(
+    export = list_export(
         kind="threats",
         user=user,
         source="api",
-        query=QueryDict(""),
+        params={},
         max_marking=Marking.GREEN,
     )
     target = io.BytesIO()
@@ -125,11 +125,8 @@ def test_company_users_export_only_what_their_list_shows(world):
 def test_copy_and_python_give_the_same_cells(world):
     user = world.people["secretariat"]
     for kind in ENDPOINTS:
-        export = list_export_for(
-            kind=kind, user=user, source="api", query=QueryDict(""), max_marking=None
-        )
-        marking = export.marking()
-        via_copy = parse_csv(b"".join(list_csv_chunks(export, marking=marking)))
+        export = list_export(kind=kind, user=user, source="api", params={}, max_marking=None)
+        via_copy = parse_csv(b"".join(list_csv_chunks(export)))
         head = [via_copy[0], via_copy[1]]
         via_python = parse_csv(b"".join(iter_csv(head, export.rows.iterator())))
         assert via_copy == via_python, kind

@@ -1,9 +1,9 @@
 """Follow-up actions."""
 
-from dialogue.api import filters
 from dialogue.api.querying import Related
 from dialogue.api.serializers.actions import ActionSerializer
 from dialogue.api.views.base import ServiceViewSet
+from dialogue.lists.actions import ACTIONS
 from dialogue.models import Concern, DialogueSession, FollowUpAction, Threat, User
 from dialogue.services.actions import action_change_status, action_create, action_update
 
@@ -11,8 +11,9 @@ from dialogue.services.actions import action_change_status, action_create, actio
 class ActionViewSet(ServiceViewSet):
     model = FollowUpAction
     serializer_class = ActionSerializer
-    filterset_class = filters.ActionFilter
-    ordering_fields = ["id", "due_on", "created_at", "priority", "status"]
+    filterset_class = ACTIONS.api.filterset_class
+    ordering_fields = ACTIONS.api.ordering_fields
+    ordering = ACTIONS.api.default_ordering
 
     related = (
         # A GREEN action may be owned by another company's user: name the owner only to those

@@ -13,7 +13,6 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from dialogue.api import filters
 from dialogue.api.querying import Related
 from dialogue.api.serializers.concerns import (
     ConcernAttachmentSerializer,
@@ -24,6 +23,7 @@ from dialogue.api.serializers.concerns import (
 from dialogue.api.views.base import ServiceViewSet, VisibleViewSet
 from dialogue.disclosure import concern_key_filter, sees_global_concern_ids
 from dialogue.downloads import attachment_response
+from dialogue.lists.concerns import ConcernFilter
 from dialogue.models import Concern, ConcernAttachment, ConcernMessage, User
 from dialogue.querysets import visible_rows
 from dialogue.services.concerns import (
@@ -59,7 +59,7 @@ class ConcernViewSet(ServiceViewSet):
 
     model = Concern
     serializer_class = ConcernSerializer
-    filterset_class = filters.ConcernFilter
+    filterset_class = ConcernFilter
 
     @property
     def ordering_fields(self):

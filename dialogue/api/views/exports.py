@@ -27,10 +27,12 @@ from rest_framework.views import APIView
 
 from dialogue.api.schema import Detail, FieldErrors
 from dialogue.api.views.base import ReadOnlyVisibleViewSet
-from dialogue.audit import audit_export_downloaded
-from dialogue.exports.responses import file_download, list_export_response, plan_export_response
+from dialogue.audit import audit_export_downloaded, request_origin
+from dialogue.downloads import export_response, file_download
+from dialogue.lists import API
 from dialogue.models import ExportJob, PlanRevision
 from dialogue.selectors.exports import parse_max_marking
+from dialogue.services.export_requests import list_export_request, plan_export_request
 from dialogue.services.exports import (
     CONTENT_TYPES,
     LIST_FORMATS,
@@ -157,9 +159,14 @@ class PlanRevisionExportView(ExportView):
         revision = get_object_or_404(PlanRevision.objects.visible_to(request.user), pk=pk)
         format = _format(request, PLAN_FORMATS)
         max_marking = parse_max_marking(request.query_params.get("max_marking"))
-        return plan_export_response(
-            request, revision=revision, format=format, max_marking=max_marking, queued=_queued
+        outcome = plan_export_request(
+            user=request.user,
+            origin=request_origin(request),
+            revision=revision,
+            format=format,
+            max_marking=max_marking,
         )
+        return export_response(outcome, queued=_queued)
 
 
 class ListExportView(ExportView):
@@ -170,15 +177,16 @@ class ListExportView(ExportView):
     def get(self, request):
         format = _format(request, LIST_FORMATS)
         max_marking = parse_max_marking(request.query_params.get("max_marking"))
-        return list_export_response(
-            request,
+        outcome = list_export_request(
+            user=request.user,
+            origin=request_origin(request),
             kind=self.kind,
-            source="api",
-            query=request.query_params,
+            source=API,
+            params=dict(request.query_params.lists()),
             format=format,
             max_marking=max_marking,
-            queued=_queued,
         )
+        return export_response(outcome, queued=_queued)
 
 
 def _list_view(kind: str, filters_of: str):
@@ -246,7 +254,7 @@ class ExportJobViewSet(ReadOnlyVisibleViewSet):
         except FileNotFoundError as error:
             raise exceptions.NotFound() from error
         extension = job.filename.rsplit(".", 1)[-1]
-        audit_export_downloaded(request, job)
+        audit_export_downloaded(user=request.user, origin=request_origin(request), job=job)
         return file_download(
             handle,
             filename=job.filename,

@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.generics import RetrieveAPIView
 from rest_framework.response import Response
 
-from dialogue.api import filters
 from dialogue.api.querying import Related
 from dialogue.api.serializers.reference import (
     MeSerializer,
@@ -13,6 +12,7 @@ from dialogue.api.serializers.reference import (
     ThreatCategorySerializer,
 )
 from dialogue.api.views.base import AuthenticatedRequest, ReadOnlyVisibleViewSet
+from dialogue.lists.organizations import OrganizationFilter
 from dialogue.models import Organization, Sector, ThreatCategory, User
 from dialogue.permissions import is_secretariat
 from dialogue.services.organizations import organization_create, organization_update
@@ -54,7 +54,7 @@ class OrganizationViewSet(ReadOnlyVisibleViewSet):
 
     model = Organization
     serializer_class = OrganizationSerializer
-    filterset_class = filters.OrganizationFilter
+    filterset_class = OrganizationFilter
     ordering_fields = ["name", "corporate_number", "id"]
     http_method_names = ["get", "post", "patch", "head", "options"]
 

@@ -1,9 +1,10 @@
 """Threats and chokepoint technologies."""
 
-from dialogue.api import filters
 from dialogue.api.querying import Related
 from dialogue.api.serializers.registers import ChokepointSerializer, ThreatSerializer
 from dialogue.api.views.base import ServiceViewSet
+from dialogue.lists.chokepoints import CHOKEPOINTS
+from dialogue.lists.threats import THREATS
 from dialogue.models import (
     ChokepointTechnology,
     Concern,
@@ -19,16 +20,9 @@ from dialogue.services.threats import threat_change_status, threat_create, threa
 class ThreatViewSet(ServiceViewSet):
     model = Threat
     serializer_class = ThreatSerializer
-    filterset_class = filters.ThreatFilter
-    ordering_fields = [
-        "id",
-        "created_at",
-        "updated_at",
-        "severity",
-        "likelihood",
-        "impact",
-        "title",
-    ]
+    filterset_class = THREATS.api.filterset_class
+    ordering_fields = THREATS.api.ordering_fields
+    ordering = THREATS.api.default_ordering
 
     related = (
         Related("source_session", DialogueSession),
@@ -75,8 +69,9 @@ class ThreatViewSet(ServiceViewSet):
 class ChokepointViewSet(ServiceViewSet):
     model = ChokepointTechnology
     serializer_class = ChokepointSerializer
-    filterset_class = filters.ChokepointFilter
-    ordering_fields = ["id", "name", "world_share_pct", "created_at"]
+    filterset_class = CHOKEPOINTS.api.filterset_class
+    ordering_fields = CHOKEPOINTS.api.ordering_fields
+    ordering = CHOKEPOINTS.api.default_ordering
 
     related = (Related("holder_organizations", Organization), Related("named_users", User))
 

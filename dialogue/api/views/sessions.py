@@ -2,10 +2,10 @@
 
 from django.db.models import Prefetch
 
-from dialogue.api import filters
 from dialogue.api.querying import Related
 from dialogue.api.serializers.sessions import SessionSerializer
 from dialogue.api.views.base import ServiceViewSet
+from dialogue.lists.sessions import SessionFilter
 from dialogue.models import (
     AgendaItem,
     ChokepointTechnology,
@@ -21,7 +21,7 @@ from dialogue.services.sessions import session_change_status, session_create, se
 class SessionViewSet(ServiceViewSet):
     model = DialogueSession
     serializer_class = SessionSerializer
-    filterset_class = filters.SessionFilter
+    filterset_class = SessionFilter
     ordering_fields = ["id", "held_on", "created_at", "title"]
 
     related = (

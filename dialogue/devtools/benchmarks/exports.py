@@ -39,15 +39,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
-from django.http import QueryDict
 
 from dialogue.devtools.benchmarks.loadgen import median
 from dialogue.devtools.benchmarks.registry import Benchmark, BenchmarkError, Goal, Result, register
 from dialogue.exports.csv import iter_csv
 from dialogue.exports.xlsx import write_xlsx
 from dialogue.models import User
-from dialogue.selectors.exports import ListExport, copy_csv_chunks
-from dialogue.services.exports import list_csv_chunks, list_export_for
+from dialogue.selectors.exports import ListExport, copy_csv_chunks, export_of, list_export
+from dialogue.services.exports import list_csv_chunks
 
 ROWS = 100_000
 MIN_ROWS = 100_000
@@ -124,7 +123,7 @@ class ExportBenchmark(Benchmark):
                 "creates; it is missing from this database."
             )
         self.export = self._export()
-        self.rows = self.export.count()
+        self.rows = self.export.total
         if self.rows < MIN_ROWS and not self.options.allow_small:
             raise BenchmarkError(
                 f"{self.name} needs the bench data set: {self.rows:,} threat rows to export, "
@@ -132,16 +131,15 @@ class ExportBenchmark(Benchmark):
             )
 
     def _export(self) -> ListExport:
-        export = list_export_for(
-            kind="threats", user=self.user, source="api", query=QueryDict(""), max_marking=None
+        export = list_export(
+            kind="threats", source="api", user=self.user, params={}, max_marking=None
         )
         # The newest ROWS rows of the list (ordered by -id): a filter, not a slice, so that
         # the export's own queries (count, marking) run unchanged on the same rows.
         ids = export.filtered.values_list("pk", flat=True)
-        cutoff = ids[ROWS - 1 : ROWS].first() if export.filtered.count() > ROWS else None
+        cutoff = ids[ROWS - 1 : ROWS].first() if export.total > ROWS else None
         if cutoff is not None:
-            export.filtered = export.filtered.filter(pk__gte=cutoff)
-            export.rows = export.spec.select(export.filtered, self.user)
+            export = export_of(export.spec, export.filtered.filter(pk__gte=cutoff), self.user)
         return export
 
     # -- the sides ---------------------------------------------------------------
@@ -165,8 +163,7 @@ class ExportBenchmark(Benchmark):
         return sum(len(chunk) for chunk in copy_csv_chunks(plain))
 
     def export_csv(self) -> int:
-        marking = self.export.marking()
-        return sum(len(chunk) for chunk in list_csv_chunks(self.export, marking=marking))
+        return sum(len(chunk) for chunk in list_csv_chunks(self.export))
 
     def python_csv(self) -> int:
         head = [("TLP:AMBER",), tuple(self.export.columns)]

@@ -1,0 +1,19 @@
+"""The concern list's API FilterSet (the officials' inbox adds its own boxes to it)."""
+
+from __future__ import annotations
+
+import django_filters as df
+from django.utils.translation import gettext_lazy as _
+
+from dialogue.enums import ConcernStatus
+from dialogue.lists.filters import SectorFilterMixin
+from dialogue.models import Concern
+
+
+class ConcernFilter(SectorFilterMixin):
+    category = df.CharFilter(field_name="category__code", label=_("Threat code, e.g. 2-2"))
+    status = df.ChoiceFilter(choices=ConcernStatus.choices)
+
+    class Meta:
+        model = Concern
+        fields = ["sector", "category", "status", "marking", "search", "assigned_to"]
