@@ -1,6 +1,7 @@
 """The base every API view builds on: visibility first, versioned writes, ETags."""
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
@@ -32,7 +33,7 @@ class VisibleViewSet(viewsets.GenericViewSet[Any]):
     request: AuthenticatedRequest
     model: ClassVar[type[models.Model]]
     filter_backends = [DjangoFilterBackend, OrderingFilter]
-    ordering = ["-id"]
+    ordering: Sequence[str] = ["-id"]
     # Related records shown as ids only where the caller may see them (`querying.Related`).
     related: tuple[Related, ...] = ()
 
