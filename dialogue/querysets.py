@@ -306,12 +306,12 @@ class UserQuerySet(models.QuerySet[_M]):
             return self.filter(organization_id=user.organization_id)
         return self.filter(pk=user.pk)
 
-    def assignable_officials(self) -> models.QuerySet:
+    def assignable_officials(self) -> Self:
         """Active officials and secretariat members: the people an action or a concern can
         be given to (administrators run the system; they are not assigned work)."""
         return self.filter(is_active=True, role__in=[Role.OFFICIAL, Role.SECRETARIAT])
 
-    def working_on(self, sector_ids: list[int]) -> models.QuerySet:
+    def working_on(self, sector_ids: list[int]) -> Self:
         """The secretariat (every sector) and the officials of these sectors or their parents."""
         return self.filter(
             Q(role=Role.SECRETARIAT)
