@@ -95,9 +95,10 @@ test: system-packages venv ## Install what the tests need, run the test suite (P
 	if [ "$$status" -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
 	exit $$status
 
-lint: venv ## Check code style (ruff check and ruff format --check) and types (make typecheck)
+lint: venv ## Check code style (ruff), the layer contracts (import-linter) and types (make typecheck)
 	$(RUFF) check .
 	$(RUFF) format --check .
+	$(VENV)/bin/lint-imports
 	$(MYPY)
 
 typecheck: venv ## Type-check services, selectors, querysets, permissions and the API (mypy; files in pyproject.toml)

@@ -11,6 +11,7 @@ class DialogueConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
+        import dialogue.tasks  # noqa: F401 - registers the tasks services queue by name
         from dialogue.audit import connect_signals
         from dialogue.services import tokens
         from dialogue.text_search import install_sqlite_functions

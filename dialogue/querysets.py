@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -35,6 +36,13 @@ if TYPE_CHECKING:
 _M = TypeVar("_M", bound=models.Model)
 
 NOTHING = Q(pk__in=[])
+
+
+def _model(name: str) -> Any:
+    """A model of this app through the app registry: the models import this module, so
+    it cannot import them. (Any: the registry's type, `type[Model]`, has no `objects`;
+    callers' return types say what they hand back.)"""
+    return apps.get_model("dialogue", name)
 
 
 def _is_signed_in(user: object) -> bool:
@@ -53,14 +61,12 @@ def visible_rows(model: type[_M], user: User) -> models.QuerySet[_M]:
 
 def official_sector_ids(user: User) -> models.QuerySet[Sector, Any]:
     """The sectors an official works on: assigned sectors and the children of assigned domains."""
-    from dialogue.models import Sector
-
+    Sector = _model("Sector")
     return Sector.objects.filter(Q(officials=user) | Q(parent__officials=user)).values("pk")
 
 
 def organization_sector_ids(organization_id: int | None) -> models.QuerySet[Sector, Any]:
-    from dialogue.models import Sector
-
+    Sector = _model("Sector")
     return Sector.objects.filter(organizations=organization_id).values("pk")
 
 
@@ -217,8 +223,7 @@ class SessionPartQuerySet(models.QuerySet[_M]):
     """Agenda items (and participants): visible with their session."""
 
     def visible_to(self, user: User) -> Self:
-        from dialogue.models import DialogueSession
-
+        DialogueSession = _model("DialogueSession")
         return self.filter(session__in=DialogueSession.objects.visible_to(user).values("pk"))
 
 
@@ -247,8 +252,7 @@ class PlanRevisionItemQuerySet(MarkedQuerySet[_M]):
 
 class ConcernMessageQuerySet(models.QuerySet[_M]):
     def visible_to(self, user: User) -> Self:
-        from dialogue.models import Concern
-
+        Concern = _model("Concern")
         if not _is_signed_in(user):
             return self.none()
         visible = self.filter(concern__in=Concern.objects.visible_to(user).values("pk"))
@@ -259,8 +263,7 @@ class ConcernMessageQuerySet(models.QuerySet[_M]):
 
 class ConcernAttachmentQuerySet(models.QuerySet[_M]):
     def visible_to(self, user: User) -> Self:
-        from dialogue.models import Concern
-
+        Concern = _model("Concern")
         if not _is_signed_in(user):
             return self.none()
         visible = self.filter(concern__in=Concern.objects.visible_to(user).values("pk"))

@@ -35,6 +35,7 @@ from dialogue.exports.xlsx import write_xlsx
 from dialogue.lists import API, Params, list_kind
 from dialogue.models import ExportJob, PlanRevision, User
 from dialogue.permissions import is_official
+from dialogue.queueing import EXPORT_RUN, queue
 from dialogue.selectors.exports import (
     ListExport,
     copy_csv_chunks,
@@ -191,8 +192,6 @@ def job_query(params: Params) -> dict[str, list[str]]:
 @transaction.atomic
 def export_job_create(*, user: User, kind: str, format: str, params: dict[str, Any]) -> ExportJob:
     """Queue an export for `user`; the worker starts once this transaction commits."""
-    from dialogue.tasks import run_export_job
-
     check_format(kind, format)
     if kind == PLAN_KIND:
         _require_official(user)
@@ -204,7 +203,7 @@ def export_job_create(*, user: User, kind: str, format: str, params: dict[str, A
     job.full_clean(exclude=["file"])
     job.save()
     export_jobs_expire()
-    transaction.on_commit(lambda: run_export_job.delay(job.pk))
+    transaction.on_commit(lambda: queue(EXPORT_RUN, job.pk))
     return job
 
 

@@ -19,6 +19,7 @@ from dialogue.enums import JobKind, NotificationEvent, Role
 from dialogue.mail import mail_send
 from dialogue.mail.notifications import concern_notification_mail
 from dialogue.models import Concern, ConcernMessage, JobRun, Notification, User
+from dialogue.queueing import NOTIFICATIONS_DISPATCH, queue
 from dialogue.services.deliveries import (
     DeliveryGroups,
     claim,
@@ -62,10 +63,8 @@ def _queue(
 
 def nudge_dispatch() -> None:
     """Ask a worker to send now; if the broker is unreachable the periodic dispatch will."""
-    from dialogue.tasks import dispatch_notifications
-
     try:
-        dispatch_notifications.delay()
+        queue(NOTIFICATIONS_DISPATCH)
     except Exception as error:  # kombu raises many connection error types
         log.warning("broker unavailable, notifications wait for the next dispatch: %s", error)
 
