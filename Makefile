@@ -19,6 +19,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 RUFF   := $(VENV)/bin/ruff
 PYTEST := $(VENV)/bin/pytest
+MYPY   := $(VENV)/bin/mypy
 # Touched after a successful install; pyproject.toml newer than one means reinstall.
 RUNTIME_STAMP := $(VENV)/.installed-runtime
 DEV_STAMP     := $(VENV)/.installed-dev
@@ -34,7 +35,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dialogue_bench
 BENCH_BROKER_URL   ?= redis://127.0.0.1:6379/0
 BENCH_ARGS ?=
 
-.PHONY: help venv system-packages run test lint format migrations-check bench-data bench clean
+.PHONY: help venv system-packages run test lint typecheck format migrations-check bench-data bench clean
 
 help: ## List the targets
 	@echo "Usage: make TARGET"
@@ -94,10 +95,14 @@ test: system-packages venv ## Install what the tests need, run the test suite (P
 	if [ "$$status" -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
 	exit $$status
 
-lint: venv ## Check code style (ruff) and the layer contracts (import-linter)
+lint: venv ## Check code style (ruff), the layer contracts (import-linter) and types (make typecheck)
 	$(RUFF) check .
 	$(RUFF) format --check .
 	$(VENV)/bin/lint-imports
+	$(MYPY)
+
+typecheck: venv ## Type-check services, selectors, querysets, permissions and the API (mypy; files in pyproject.toml)
+	$(MYPY)
 
 format: venv ## Fix what ruff can fix and format the code
 	$(RUFF) check --fix .

@@ -24,15 +24,18 @@ exists.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from dialogue.enums import Role
+from dialogue.querysets import visible_rows
 
 if TYPE_CHECKING:
+    from django.db.models import Field, ManyToManyField
+
     from dialogue.models import User
 
 K_ANONYMITY = 3
@@ -70,7 +73,7 @@ def visible_pks(reader: User, model: type[models.Model], pks: Iterable) -> set:
     wanted = {pk for pk in pks if pk is not None}
     if not wanted:
         return set()
-    return set(model.objects.visible_to(reader).filter(pk__in=wanted).values_list("pk", flat=True))
+    return set(visible_rows(model, reader).filter(pk__in=wanted).values_list("pk", flat=True))
 
 
 def may_see(reader: User, record: models.Model) -> bool:
@@ -94,9 +97,7 @@ def audience_for(record: models.Model, candidates: Iterable[User]) -> list[User]
     e-mail goes to, never a list page.
     """
     model = type(record)
-    return [
-        user for user in candidates if model.objects.visible_to(user).filter(pk=record.pk).exists()
-    ]
+    return [user for user in candidates if visible_rows(model, user).filter(pk=record.pk).exists()]
 
 
 # --- e-mail audiences in bulk ---------------------------------------------------------
@@ -113,10 +114,12 @@ def owner_may_see_action_sql(alias: str) -> tuple[str, dict]:
     from dialogue.enums import Marking
     from dialogue.models import FollowUpAction
 
-    field = FollowUpAction._meta.get_field("named_users")
-    through = field.remote_field.through
-    action_column = through._meta.get_field(field.m2m_field_name()).column
-    user_column = through._meta.get_field(field.m2m_reverse_field_name()).column
+    field = cast("ManyToManyField[Any, Any]", FollowUpAction._meta.get_field("named_users"))
+    through = cast("type[models.Model]", field.remote_field.through)
+    action_column = cast("Field[Any, Any]", through._meta.get_field(field.m2m_field_name())).column
+    user_column = cast(
+        "Field[Any, Any]", through._meta.get_field(field.m2m_reverse_field_name())
+    ).column
     condition = f"""({alias}.marking <> %(disclosure_red)s OR EXISTS (
         SELECT 1 FROM {through._meta.db_table} named
         WHERE named.{action_column} = {alias}.id AND named.{user_column} = {alias}.owner_id))"""  # noqa: S608 - names from model metadata only
@@ -183,7 +186,7 @@ def visible_now_condition(
     record deleted since stays under the snapshot's own marking. Subqueries only: the
     condition adds no query to the one it filters.
     """
-    live = model.objects.visible_to(reader)
+    live = visible_rows(model, reader)
     if markings is not None:
         live = live.filter(marking__in=list(markings))
     return Q(**{f"{field}__in": live.values("pk")}) | ~Q(
@@ -233,7 +236,7 @@ class References:
             if model in self.never or not (self._wanted.get(model) or self._subqueries.get(model)):
                 self._visible[model] = set()
             else:
-                rows = model.objects.visible_to(self.reader).filter(wanted)
+                rows = visible_rows(model, self.reader).filter(wanted)
                 if self.markings is not None:
                     rows = rows.filter(marking__in=self.markings)
                 self._visible[model] = set(rows.values_list("pk", flat=True))

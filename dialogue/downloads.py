@@ -5,9 +5,11 @@ what to serve was decided below (a visible record, an `ExportOutcome`).
 """
 
 from collections.abc import Callable, Iterable
+from typing import cast
 from urllib.parse import quote
 
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 from dialogue.audit import audit_event
 from dialogue.models import ConcernAttachment, ExportJob
@@ -74,7 +76,7 @@ def file_download(handle, *, filename: str, content_type: str, marking: str) -> 
     return _protect(response, filename=filename, marking=marking)
 
 
-def export_download(file: ExportFile) -> HttpResponse:
+def export_download(file: ExportFile) -> StreamingHttpResponse | FileResponse:
     headers = {"filename": file.filename, "content_type": file.content_type}
     if file.chunks is not None:
         return streaming_download(file.chunks, marking=file.marking, **headers)
@@ -82,9 +84,10 @@ def export_download(file: ExportFile) -> HttpResponse:
 
 
 def export_response(
-    outcome: ExportOutcome, *, queued: Callable[[ExportJob], HttpResponse]
-) -> HttpResponse:
+    outcome: ExportOutcome, *, queued: Callable[[ExportJob], HttpResponseBase]
+) -> HttpResponseBase:
     """The file of a small export; for a queued one, the door's own answer (`queued`)."""
     if outcome.job is not None:
         return queued(outcome.job)
-    return export_download(outcome.file)
+    # Not queued: a file.
+    return export_download(cast(ExportFile, outcome.file))

@@ -17,7 +17,8 @@ expressed as subqueries, so the filter adds no query and no duplicate rows.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from django.apps import apps
 from django.db import models
@@ -27,33 +28,49 @@ from django.utils import timezone
 from dialogue.enums import ActionStatus, Marking, Role
 
 if TYPE_CHECKING:
-    from dialogue.models import User
+    from django.db.models.fields.related import ManyToManyField
+
+    from dialogue.models import Sector, User
+
+# Each queryset is generic in its model: `as_manager()` binds it (django-stubs).
+_M = TypeVar("_M", bound=models.Model)
 
 NOTHING = Q(pk__in=[])
 
 
-def _model(name: str) -> type[models.Model]:
+def _model(name: str) -> Any:
     """A model of this app through the app registry: the models import this module, so
-    it cannot import them."""
+    it cannot import them. (Any: the registry's type, `type[Model]`, has no `objects`;
+    callers' return types say what they hand back.)"""
     return apps.get_model("dialogue", name)
 
 
-def _is_signed_in(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
+def _is_signed_in(user: object) -> bool:
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+    )
 
 
-def official_sector_ids(user: User) -> models.QuerySet:
+def visible_rows(model: type[_M], user: User) -> models.QuerySet[_M]:
+    """`model.objects.visible_to(user)` for a model known only at run time (every model's
+    manager has `visible_to`; the type of a bare model class cannot say so)."""
+    return cast(Any, model).objects.visible_to(user)
+
+
+def official_sector_ids(user: User) -> models.QuerySet[Sector, Any]:
     """The sectors an official works on: assigned sectors and the children of assigned domains."""
     Sector = _model("Sector")
     return Sector.objects.filter(Q(officials=user) | Q(parent__officials=user)).values("pk")
 
 
-def organization_sector_ids(organization_id: int | None) -> models.QuerySet:
+def organization_sector_ids(organization_id: int | None) -> models.QuerySet[Sector, Any]:
     Sector = _model("Sector")
     return Sector.objects.filter(organizations=organization_id).values("pk")
 
 
-class MarkedQuerySet(models.QuerySet):
+class MarkedQuerySet(models.QuerySet[_M]):
     """Visibility for records with a TLP marking.
 
     Subclasses say where an item's sectors and organizations are:
@@ -64,7 +81,7 @@ class MarkedQuerySet(models.QuerySet):
     organization_field: str | None = None
     has_named_users: bool = True
 
-    def visible_to(self, user: User) -> models.QuerySet:
+    def visible_to(self, user: User) -> Self:
         if not _is_signed_in(user):
             return self.none()
         return self.filter(self.visibility_condition(user))
@@ -103,10 +120,10 @@ class MarkedQuerySet(models.QuerySet):
         # A plain (uncorrelated) subquery: cheaper to build than EXISTS, and PostgreSQL
         # reads the few rows naming this user once instead of probing per row.
         through, source, target = self._through("named_users")
-        named = through.objects.filter(**{target: user.pk}).values(source)
+        named = through._default_manager.filter(**{target: user.pk}).values(source)
         return Q(marking=Marking.RED, pk__in=named)
 
-    def _in_sectors(self, sector_ids) -> Q:
+    def _in_sectors(self, sector_ids: models.QuerySet[Sector, Any]) -> Q:
         return self._related_in(self.sector_field, sector_ids)
 
     def _belongs_to(self, org_id: int) -> Q:
@@ -122,34 +139,42 @@ class MarkedQuerySet(models.QuerySet):
         if not field.many_to_many:
             return Q(**{self.organization_field: org_id})
         through, source, target = self._through(self.organization_field)
-        others = through.objects.filter(**{source: OuterRef("pk")}).exclude(**{target: org_id})
+        others = through._default_manager.filter(**{source: OuterRef("pk")}).exclude(
+            **{target: org_id}
+        )
         return self._m2m_exists(self.organization_field, [org_id]) & ~Q(Exists(others))
 
-    def _related_in(self, field_name: str, ids) -> Q:
+    def _related_in(self, field_name: str, ids: Any) -> Q:
         field = self.model._meta.get_field(field_name)
         if field.many_to_many:
             return self._m2m_exists(field_name, ids)
         return Q(**{f"{field_name}__in": ids})
 
-    def _m2m_exists(self, field_name: str, ids) -> Q:
+    def _m2m_exists(self, field_name: str, ids: Any) -> Q:
         through, source, target = self._through(field_name)
-        return Q(Exists(through.objects.filter(**{source: OuterRef("pk"), f"{target}__in": ids})))
+        return Q(
+            Exists(
+                through._default_manager.filter(**{source: OuterRef("pk"), f"{target}__in": ids})
+            )
+        )
 
-    def _through(self, field_name: str):
-        field = self.model._meta.get_field(field_name)
-        return field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name()
+    def _through(self, field_name: str) -> tuple[type[models.Model], str, str]:
+        field = cast("ManyToManyField[Any, Any]", self.model._meta.get_field(field_name))
+        # Set (never None) once the models are loaded.
+        through = cast("type[models.Model]", field.remote_field.through)
+        return through, field.m2m_field_name(), field.m2m_reverse_field_name()
 
 
-class ThreatQuerySet(MarkedQuerySet):
+class ThreatQuerySet(MarkedQuerySet[_M]):
     sector_field = "sector"
 
 
-class ChokepointQuerySet(MarkedQuerySet):
+class ChokepointQuerySet(MarkedQuerySet[_M]):
     sector_field = "sector"
     organization_field = "holder_organizations"
 
 
-class DialogueSessionQuerySet(MarkedQuerySet):
+class DialogueSessionQuerySet(MarkedQuerySet[_M]):
     sector_field = "sectors"
     organization_field = "participating_organizations"
 
@@ -161,7 +186,7 @@ class DialogueSessionQuerySet(MarkedQuerySet):
         return took_part & super().company_condition(user)
 
 
-class ConcernQuerySet(MarkedQuerySet):
+class ConcernQuerySet(MarkedQuerySet[_M]):
     sector_field = "sector"
     organization_field = "organization"
 
@@ -173,7 +198,7 @@ class ConcernQuerySet(MarkedQuerySet):
         return own & (~Q(marking=Marking.RED) | self._named(user))
 
 
-class FollowUpActionQuerySet(MarkedQuerySet):
+class FollowUpActionQuerySet(MarkedQuerySet[_M]):
     sector_field = "sector"
     organization_field = "owner_organization"
 
@@ -182,31 +207,31 @@ class FollowUpActionQuerySet(MarkedQuerySet):
         # named people only, so a RED action's owner sees it only when named on it.
         return super().visibility_condition(user) | Q(owner=user) & ~Q(marking=Marking.RED)
 
-    def open(self) -> models.QuerySet:
+    def open(self) -> Self:
         return self.filter(status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS])
 
-    def overdue(self, today=None) -> models.QuerySet:
+    def overdue(self, today: datetime.date | None = None) -> Self:
         return self.open().filter(due_on__lt=today or timezone.localdate())
 
 
-class ForeignMeasureQuerySet(MarkedQuerySet):
+class ForeignMeasureQuerySet(MarkedQuerySet[_M]):
     sector_field = "sectors"
     has_named_users = False
 
 
-class SessionPartQuerySet(models.QuerySet):
+class SessionPartQuerySet(models.QuerySet[_M]):
     """Agenda items (and participants): visible with their session."""
 
-    def visible_to(self, user: User) -> models.QuerySet:
+    def visible_to(self, user: User) -> Self:
         DialogueSession = _model("DialogueSession")
         return self.filter(session__in=DialogueSession.objects.visible_to(user).values("pk"))
 
 
-class ParticipantQuerySet(SessionPartQuerySet):
+class ParticipantQuerySet(SessionPartQuerySet[_M]):
     """A session's participants, with their session; company users see the officials and
     their own colleagues there, never the people of the other companies at the table."""
 
-    def visible_to(self, user: User) -> models.QuerySet:
+    def visible_to(self, user: User) -> Self:
         visible = super().visible_to(user)
         if _is_signed_in(user) and user.role == Role.COMPANY:
             visible = visible.filter(
@@ -215,7 +240,7 @@ class ParticipantQuerySet(SessionPartQuerySet):
         return visible
 
 
-class PlanRevisionItemQuerySet(MarkedQuerySet):
+class PlanRevisionItemQuerySet(MarkedQuerySet[_M]):
     """Snapshot lines of a plan revision: officials only, by the line's marking and sector."""
 
     sector_field = "sector"
@@ -225,8 +250,8 @@ class PlanRevisionItemQuerySet(MarkedQuerySet):
         return NOTHING
 
 
-class ConcernMessageQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> models.QuerySet:
+class ConcernMessageQuerySet(models.QuerySet[_M]):
+    def visible_to(self, user: User) -> Self:
         Concern = _model("Concern")
         if not _is_signed_in(user):
             return self.none()
@@ -236,8 +261,8 @@ class ConcernMessageQuerySet(models.QuerySet):
         return visible
 
 
-class ConcernAttachmentQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> models.QuerySet:
+class ConcernAttachmentQuerySet(models.QuerySet[_M]):
+    def visible_to(self, user: User) -> Self:
         Concern = _model("Concern")
         if not _is_signed_in(user):
             return self.none()
@@ -247,8 +272,8 @@ class ConcernAttachmentQuerySet(models.QuerySet):
         return visible
 
 
-class OrganizationQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> models.QuerySet:
+class OrganizationQuerySet(models.QuerySet[_M]):
+    def visible_to(self, user: User) -> Self:
         if not _is_signed_in(user):
             return self.none()
         if user.is_official or user.is_superuser:
@@ -258,24 +283,24 @@ class OrganizationQuerySet(models.QuerySet):
         return self.none()
 
 
-class OfficialOnlyQuerySet(models.QuerySet):
+class OfficialOnlyQuerySet(models.QuerySet[_M]):
     """Records for officials only (plan revisions)."""
 
-    def visible_to(self, user: User) -> models.QuerySet:
+    def visible_to(self, user: User) -> Self:
         if _is_signed_in(user) and (user.is_official or user.is_superuser):
             return self.all()
         return self.none()
 
 
-class ReferenceQuerySet(models.QuerySet):
+class ReferenceQuerySet(models.QuerySet[_M]):
     """Public reference data (sectors, threat codes, best practices): any signed-in user."""
 
-    def visible_to(self, user: User) -> models.QuerySet:
+    def visible_to(self, user: User) -> Self:
         return self.all() if _is_signed_in(user) else self.none()
 
 
-class UserQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> models.QuerySet:
+class UserQuerySet(models.QuerySet[_M]):
+    def visible_to(self, user: User) -> Self:
         if not _is_signed_in(user):
             return self.none()
         if user.is_official or user.is_superuser:
@@ -284,12 +309,12 @@ class UserQuerySet(models.QuerySet):
             return self.filter(organization_id=user.organization_id)
         return self.filter(pk=user.pk)
 
-    def assignable_officials(self) -> models.QuerySet:
+    def assignable_officials(self) -> Self:
         """Active officials and secretariat members: the people an action or a concern can
         be given to (administrators run the system; they are not assigned work)."""
         return self.filter(is_active=True, role__in=[Role.OFFICIAL, Role.SECRETARIAT])
 
-    def working_on(self, sector_ids: list[int]) -> models.QuerySet:
+    def working_on(self, sector_ids: list[int]) -> Self:
         """The secretariat (every sector) and the officials of these sectors or their parents."""
         return self.filter(
             Q(role=Role.SECRETARIAT)
@@ -298,65 +323,65 @@ class UserQuerySet(models.QuerySet):
         ).distinct()
 
 
-class DigestQuerySet(models.QuerySet):
+class DigestQuerySet(models.QuerySet[_M]):
     """A digest holds what its recipient may see as an official, so only its recipient reads
     it, and only while they are still an official."""
 
-    def visible_to(self, user: User) -> models.QuerySet:
+    def visible_to(self, user: User) -> Self:
         if not (_is_signed_in(user) and (user.is_official or user.is_superuser)):
             return self.none()
         return self.filter(recipient=user)
 
 
-class OperationsQuerySet(models.QuerySet):
+class OperationsQuerySet(models.QuerySet[_M]):
     """Delivery ledgers and job runs: the secretariat and administrators. A row about a
     marked record (`subject_field`) only for those who may see that record: a RED
     action's reminders name it, so they are not shown to someone not named on it."""
 
     subject_field: str | None = None
 
-    def visible_to(self, user: User) -> models.QuerySet:
+    def visible_to(self, user: User) -> Self:
         if not (_is_signed_in(user) and user.is_secretariat):
             return self.none()
         if self.subject_field is None:
             return self.all()
         subject = self.model._meta.get_field(self.subject_field).related_model
-        visible = subject.objects.visible_to(user).values("pk")
+        visible = visible_rows(cast("type[models.Model]", subject), user).values("pk")
         return self.filter(**{f"{self.subject_field}__in": visible})
 
 
-class ReminderQuerySet(OperationsQuerySet):
+class ReminderQuerySet(OperationsQuerySet[_M]):
     subject_field = "action"
 
 
-class NotificationQuerySet(OperationsQuerySet):
+class NotificationQuerySet(OperationsQuerySet[_M]):
     subject_field = "concern"
 
 
-class OwnQuerySet(models.QuerySet):
+class OwnQuerySet(models.QuerySet[_M]):
     """Rows that belong to one user (export jobs): only that user reads them."""
 
     owner_field = "requested_by"
 
-    def visible_to(self, user: User) -> models.QuerySet:
+    def visible_to(self, user: User) -> Self:
         if not _is_signed_in(user):
             return self.none()
         return self.filter(**{self.owner_field: user})
 
 
-class ApiTokenQuerySet(OwnQuerySet):
+class ApiTokenQuerySet(OwnQuerySet[_M]):
     """API tokens: each person sees and revokes only their own."""
 
     owner_field = "user"
 
-    def live(self) -> models.QuerySet:
+    def live(self) -> Self:
         return self.filter(expires_at__gt=timezone.now())
 
 
-class InvitationQuerySet(models.QuerySet):
+class InvitationQuerySet(models.QuerySet[_M]):
     """Officials see every invitation; an organization's portal admin sees that organization's."""
 
-    def visible_to(self, user: User) -> models.QuerySet:
+    def visible_to(self, user: User) -> Self:
         if not _is_signed_in(user):
             return self.none()
         if user.is_official or user.is_superuser:

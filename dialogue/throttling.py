@@ -8,8 +8,9 @@ lock-outs do not depend on this: django-axes keeps its counts in the database.
 """
 
 import logging
+from typing import Any, cast
 
-from django.core.cache import cache
+from django.core.cache import BaseCache, cache
 from rest_framework.throttling import UserRateThrottle
 
 log = logging.getLogger(__name__)
@@ -18,21 +19,22 @@ log = logging.getLogger(__name__)
 class FailOpenCache:
     """The default cache for throttle counters: unreachable, it reads as empty and skips writes."""
 
-    def get(self, key, default=None):
+    def get(self, key: str, default: Any = None) -> Any:
         try:
             return cache.get(key, default)
         except Exception as error:  # each cache backend raises its own connection errors
             log.warning("rate-limit cache unavailable, request not limited: %r", error)
             return default
 
-    def set(self, key, value, timeout=None) -> None:
+    def set(self, key: str, value: Any, timeout: float | None = None) -> None:
         try:
             cache.set(key, value, timeout)
         except Exception as error:
             log.warning("rate-limit cache unavailable, request not counted: %r", error)
 
 
-fail_open_cache = FailOpenCache()
+# Throttles call only get and set, which FailOpenCache has.
+fail_open_cache = cast(BaseCache, FailOpenCache())
 
 
 class ConcernSubmitThrottle(UserRateThrottle):

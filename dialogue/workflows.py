@@ -1,5 +1,8 @@
 """Allowed status transitions, one table per workflow. Services enforce them."""
 
+from collections.abc import Mapping, Set
+from typing import Any
+
 from dialogue.enums import (
     ActionStatus,
     ConcernStatus,
@@ -51,5 +54,5 @@ PLAN_REVISION_TRANSITIONS = {
 }
 
 
-def allowed_next(transitions: dict, current: str) -> set[str]:
+def allowed_next(transitions: Mapping[Any, Set[str]], current: str) -> set[str]:
     return {str(s) for s in transitions.get(current, set())}

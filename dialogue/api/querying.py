@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Model
 
+from dialogue.querysets import visible_rows
+
 
 @dataclass(frozen=True)
 class Related:
@@ -52,7 +54,7 @@ def _mark_foreign_key(records, user, relation: Related) -> None:
     lookups = list(relation.values.values())
     visible = {}
     if ids:
-        rows = relation.model.objects.visible_to(user).filter(pk__in=ids)
+        rows = visible_rows(relation.model, user).filter(pk__in=ids)
         visible = {row[0]: row[1:] for row in rows.values_list("pk", *lookups)}
     for record in records:
         row = visible.get(getattr(record, attname))
@@ -67,7 +69,7 @@ def _mark_many(records, user, relation: Related) -> None:
     source = f"{model_field.m2m_field_name()}_id"
     target = f"{model_field.m2m_reverse_field_name()}_id"
     links = through.objects.filter(**{f"{source}__in": [record.pk for record in records]})
-    visible = relation.model.objects.visible_to(user)
+    visible = visible_rows(relation.model, user)
     if visible.query.is_empty():
         links = links.none()
     elif visible.query.has_filters():  # no filter: the caller sees every such record

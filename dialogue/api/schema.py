@@ -1,5 +1,7 @@
 """OpenAPI: every operation documents its error responses too."""
 
+from typing import Any
+
 from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
@@ -121,7 +123,7 @@ class VisibleConcernFieldExtension(OpenApiSerializerFieldExtension):
     priority = 1  # before VisibleRelatedFieldExtension, which matches subclasses
 
     def map_serializer_field(self, auto_schema, direction):
-        schema = {
+        schema: dict[str, Any] = {
             "oneOf": [
                 {"type": "integer", "description": "the concern's id (officials)"},
                 {

@@ -12,6 +12,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from dialogue.exports.document import PROGRESS_EVERY, ExportDocument, ProgressCallback
 from dialogue.exports.neutralize import neutralize
@@ -21,7 +22,7 @@ CHUNK_BYTES = 256 * 1024
 # CRLF as RFC 4180 says: Python's csv module then also quotes a text holding a bare CR
 # (with "\n" it would not). PostgreSQL's COPY ends lines with LF and quotes the same
 # fields; readers (and Excel) take both.
-DIALECT = {"lineterminator": "\r\n", "quoting": csv.QUOTE_MINIMAL}
+DIALECT: dict[str, Any] = {"lineterminator": "\r\n", "quoting": csv.QUOTE_MINIMAL}
 
 
 def iter_csv(

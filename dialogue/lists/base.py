@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
@@ -19,6 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import FilterSet
 
 from dialogue.lists.columns import Column
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 WORKSPACE = "workspace"
 API = "api"
@@ -44,7 +47,7 @@ def filter_data(params: Params) -> MultiValueDict | None:
 @dataclass(frozen=True)
 class SortOption:
     key: str
-    label: str
+    label: StrOrPromise
     ordering: tuple[Any, ...]
 
 
@@ -93,7 +96,7 @@ class ListKind:
     """One register or tracker: how each door lists it, and what its export holds."""
 
     kind: str
-    title: str  # a lazy translation: the export's title
+    title: StrOrPromise  # a lazy translation: the export's title
     model: type[Model]
     columns: tuple[Column, ...]
     page: PageList

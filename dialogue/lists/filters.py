@@ -7,12 +7,14 @@ choices depend on the reader (RegisterFilterMixin, which takes `user`).
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters as df
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.enums import Marking, SectorKind
-from dialogue.models import Sector, ThreatCategory
+from dialogue.models import Sector, ThreatCategory, User
 from dialogue.text_search import matching, search_words
 
 # As much as the workspace's search page reads (views/search.py). A longer search is
@@ -80,7 +82,9 @@ def category_choices(user) -> list:
 
 
 class RegisterFilterMixin:
-    def __init__(self, *args, user, **kwargs):
+    filters: dict[str, Any]  # FilterSet's, which this mixes into
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Choices are built once per request, here, not lazily at every iteration.
         self.filters["sector"].extra["choices"] = sector_choices(user)

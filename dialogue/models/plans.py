@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +62,10 @@ class PlanRevisionItem(models.Model):
     data = models.JSONField(_("snapshot"), default=dict)
 
     objects = PlanRevisionItemQuerySet.as_manager()
+
+    if TYPE_CHECKING:
+        # Set on the lines a diff compares (selectors.plans._raw_diff).
+        read_as: str
 
     class Meta:
         ordering = ["revision", "kind", "sector", "object_id"]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from dialogue.querysets import OwnQuerySet
 
 
-class SubmissionQuerySet(OwnQuerySet):
+class SubmissionQuerySet(OwnQuerySet["PortalSubmission"]):
     owner_field = "user"
 
 

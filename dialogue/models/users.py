@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any, ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,9 +9,24 @@ from simple_history.models import HistoricalRecords
 from dialogue.enums import DigestFrequency, Language, Role
 from dialogue.querysets import UserQuerySet
 
+if TYPE_CHECKING:
+    # mypy takes no `from_queryset(...)` call as a base class (django-stubs#2224): the
+    # same base, spelled out for it.
+    class _UserManagerWithQueries(UserManager["User"]):
+        def visible_to(self, user: "User") -> UserQuerySet["User"]: ...
 
-class DialogueUserManager(UserManager.from_queryset(UserQuerySet)):
-    def create_superuser(self, username, email=None, password=None, **extra_fields):
+else:
+    _UserManagerWithQueries = UserManager.from_queryset(UserQuerySet)
+
+
+class DialogueUserManager(_UserManagerWithQueries):
+    def create_superuser(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: Any,
+    ) -> "User":
         extra_fields.setdefault("role", Role.ADMIN)
         return super().create_superuser(username, email, password, **extra_fields)
 
@@ -56,7 +73,7 @@ class User(AbstractUser):
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["sectors"])
 
-    objects = DialogueUserManager()
+    objects: ClassVar[DialogueUserManager] = DialogueUserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Model, Prefetch, QuerySet
 from django.utils import timezone
 
 from dialogue.enums import ConcernStatus, SectorKind, SessionStatus
@@ -30,6 +30,8 @@ from dialogue.querysets import official_sector_ids
 if TYPE_CHECKING:
     from dialogue.models import User
 
+_M = TypeVar("_M", bound=Model)
+
 PANEL_SIZE = 10
 HEAT_LEVELS = 5
 
@@ -38,7 +40,7 @@ HEAT_LEVELS = 5
 class Panel:
     """The first rows of a list and how many there are in all."""
 
-    items: list
+    items: list[Any]
     total: int
 
     @property
@@ -46,20 +48,20 @@ class Panel:
         return self.total > len(self.items)
 
 
-def panel(queryset: QuerySet, size: int = PANEL_SIZE) -> Panel:
+def panel(queryset: QuerySet[Any], size: int = PANEL_SIZE) -> Panel:
     # Always two queries (count, then rows), so the cost does not depend on the data.
     total = queryset.count()
     return Panel(items=list(queryset[:size]), total=total)
 
 
-def in_my_sectors(queryset: QuerySet, user: User, field: str = "sector") -> QuerySet:
+def in_my_sectors(queryset: QuerySet[_M], user: User, field: str = "sector") -> QuerySet[_M]:
     """Limit to the user's sectors; the secretariat's sectors are all sectors."""
     if is_secretariat(user):
         return queryset
     return queryset.filter(**{f"{field}__in": official_sector_ids(user)})
 
 
-def sessions_with_sectors(queryset: QuerySet) -> QuerySet:
+def sessions_with_sectors(queryset: QuerySet[_M]) -> QuerySet[_M]:
     return queryset.prefetch_related(Prefetch("sectors", queryset=Sector.objects.order_by()))
 
 
@@ -146,7 +148,9 @@ def threat_heat_map(user: User) -> ThreatHeatMap:
     )
 
 
-def _families(categories: list[ThreatCategory], families: dict) -> list[HeatFamily]:
+def _families(
+    categories: list[ThreatCategory], families: dict[int, ThreatCategory]
+) -> list[HeatFamily]:
     grouped: list[HeatFamily] = []
     for category in categories:
         family = families.get(category.parent_id) if category.parent_id else None

@@ -8,9 +8,10 @@ moment, and RED items are known only to the people named on them. Concern counts
 from __future__ import annotations
 
 import datetime
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from dialogue.disclosure import concern_count_or_none
 from dialogue.enums import ActionStatus, Marking, PlanRevisionStatus
@@ -22,8 +23,12 @@ from dialogue.models import (
     Threat,
     User,
 )
+from dialogue.models.base import MarkedModel
+from dialogue.querysets import visible_rows
 
 OPEN_STATUSES = [ActionStatus.OPEN, ActionStatus.IN_PROGRESS]
+
+_M = TypeVar("_M", bound=MarkedModel)
 
 
 def last_published_revision() -> PlanRevision | None:
@@ -34,11 +39,13 @@ def last_published_revision() -> PlanRevision | None:
     )
 
 
-def _in_sectors(queryset, sector_ids: list[int] | None, field: str = "sector"):
+def _in_sectors(
+    queryset: QuerySet[_M], sector_ids: list[int] | None, field: str = "sector"
+) -> QuerySet[_M]:
     return queryset if not sector_ids else queryset.filter(**{f"{field}__in": sector_ids})
 
 
-def _by_sector_and_code(queryset, markings: set) -> list[dict]:
+def _by_sector_and_code(queryset: QuerySet[Any], markings: set[str]) -> list[dict[str, Any]]:
     """Counts by sector and threat code; the markings seen are collected on the way."""
     counts: dict[tuple[str, str], int] = {}
     for row in (
@@ -58,13 +65,14 @@ def digest_content(
     since: datetime.datetime | None,
     today: datetime.date,
     sector_ids: list[int] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Counts by sector and threat code, new chokepoints, k-anonymous concern counts, and
     actions done and overdue — all from `visible_to(user)`, in a fixed number of queries."""
     since = since or datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
-    def counted(model):
-        return _in_sectors(model.objects.visible_to(user).exclude(marking=Marking.RED), sector_ids)
+    def counted(model: type[_M]) -> QuerySet[_M]:
+        visible = visible_rows(model, user).exclude(marking=Marking.RED)
+        return _in_sectors(visible, sector_ids)
 
     threats = counted(Threat)
     chokepoints = counted(ChokepointTechnology)
@@ -79,7 +87,7 @@ def digest_content(
     new_chokepoints = chokepoints.filter(created_at__gte=since)
     markings.update(new_chokepoints.values_list("marking", flat=True).distinct().order_by())
 
-    concern_rows = []
+    concern_rows: list[dict[str, Any]] = []
     for row in (
         concerns.filter(created_at__gte=since)
         .values("sector__code", "category__code")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connections
@@ -32,6 +33,7 @@ from dialogue.lists import ListKind, Params, list_kind
 from dialogue.lists.base import filter_data
 from dialogue.lists.columns import Column
 from dialogue.models import User
+from dialogue.querysets import visible_rows
 from dialogue.selectors.plan_summary import (
     allowed_markings,
     local_datetime,
@@ -70,7 +72,7 @@ def parse_max_marking(value: str | None) -> str | None:
 # --- list exports -------------------------------------------------------------------------
 
 
-def neutralized(expression) -> Case:
+def neutralized(expression: Any) -> Case:
     """SQL twin of exports.neutralize.neutralize, plus "" → NULL (COPY then writes an empty
     cell unquoted, as Python's csv module does)."""
     return Case(
@@ -80,14 +82,19 @@ def neutralized(expression) -> Case:
     )
 
 
-def export_rows(queryset: QuerySet, columns: tuple[Column, ...], user: User) -> QuerySet:
+def export_rows(
+    queryset: QuerySet[Any], columns: tuple[Column, ...], user: User
+) -> QuerySet[Any, tuple[Any, ...]]:
     """`queryset` as one values_list query, a tuple per row in column order."""
-    annotations = {}
+    annotations: dict[str, Any] = {}
     for column in columns:
         value = column.value(user)
         expression = F(value) if isinstance(value, str) else value
         annotations[f"x_{column.key}"] = neutralized(expression) if column.text else expression
-    return queryset.annotate(**annotations).values_list(*annotations)
+    rows: QuerySet[Any, tuple[Any, ...]] = queryset.annotate(**annotations).values_list(
+        *annotations
+    )
+    return rows
 
 
 @dataclass
@@ -95,8 +102,8 @@ class ListExport:
     """A list's export, counted and marked: everything but the rows is known already."""
 
     spec: ListKind
-    filtered: QuerySet  # model instances, filtered and ordered
-    rows: QuerySet  # the same, as values_list tuples in column order
+    filtered: QuerySet[Any]  # model instances, filtered and ordered
+    rows: QuerySet[Any, tuple[Any, ...]]  # the same, as values_list tuples in column order
     total: int
     marking: str  # the TLP label of the highest marking among the rows (CLEAR if none)
 
@@ -138,7 +145,7 @@ def list_export(
     """
     spec = list_kind(kind)
     door = spec.source(source)
-    visible = spec.model.objects.visible_to(user)
+    visible = visible_rows(spec.model, user)
     filterset = door.filterset(filter_data(params), queryset=visible, user=user)
     if door.strict and filterset.is_bound and not filterset.is_valid():
         raise ValidationError(filterset.errors)
@@ -150,7 +157,7 @@ def list_export(
     return export_of(spec, filtered.order_by(*door.ordering(params), "-pk"), user)
 
 
-def export_of(spec: ListKind, filtered: QuerySet, user: User) -> ListExport:
+def export_of(spec: ListKind, filtered: QuerySet[Any], user: User) -> ListExport:
     """The export of `filtered` (already filtered and ordered as its list), counted and marked."""
     present = filtered.order_by().values_list("marking", flat=True).distinct()
     return ListExport(
@@ -162,7 +169,7 @@ def export_of(spec: ListKind, filtered: QuerySet, user: User) -> ListExport:
     )
 
 
-def copy_csv_chunks(queryset: QuerySet) -> Iterator[memoryview]:
+def copy_csv_chunks(queryset: QuerySet[Any, tuple[Any, ...]]) -> Iterator[memoryview]:
     """Stream a values_list query as CSV through PostgreSQL's COPY (psycopg 3).
 
     Chunks are whatever the server sends (about a row each); the caller relays them

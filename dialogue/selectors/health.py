@@ -1,10 +1,12 @@
 """Reachability of the services the app depends on (no secrets in the answer)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import DatabaseError, connection
 
 
-def database_status() -> dict:
+def database_status() -> dict[str, Any]:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -14,7 +16,7 @@ def database_status() -> dict:
     return {"ok": True, "vendor": connection.vendor}
 
 
-def broker_status() -> dict:
+def broker_status() -> dict[str, Any]:
     """Ping the Celery broker; with none configured, tasks run in-process and that is healthy."""
     if not settings.CELERY_BROKER_URL:
         return {"ok": True, "mode": "in-process"}

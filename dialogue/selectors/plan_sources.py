@@ -16,7 +16,9 @@ The lookups are one query per source kind whatever the number of lines.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import BigIntegerField, QuerySet
@@ -43,7 +45,7 @@ class Source:
     kind: str  # "session" | "concern" | "threat"
     pk: int
     title: str = ""
-    date: object = None
+    date: datetime.date | None = None
     marking: str = ""
     url: str = ""
 
@@ -76,7 +78,9 @@ def workspace_url(name: str, pk: int) -> str:
         return ""
 
 
-def _ids(items: QuerySet, kinds: list[str], key: str):
+def _ids(
+    items: QuerySet[PlanRevisionItem], kinds: list[str], key: str
+) -> QuerySet[PlanRevisionItem, dict[str, Any]]:
     """A subquery of the ids stored under data[key] in `items` of `kinds`."""
     return (
         items.filter(kind__in=kinds)
@@ -97,7 +101,7 @@ class SourceIndex:
     def build(
         cls,
         *,
-        items: QuerySet,
+        items: QuerySet[PlanRevisionItem],
         user: User,
         allowed: list[str] | None,
         absolute: bool = True,
@@ -162,20 +166,28 @@ class SourceIndex:
                 )
         # An action's threat, as this revision holds it.
         referenced = _ids(items, [Kind.ACTION], "source_threat")
-        for pk, threat_title, then, now in (
+        for threat_id, threat_title, then, now in (
             with_live_marking(items.filter(kind=Kind.THREAT, object_id__in=referenced))
             .annotate(title=KT("data__title"))
             .values_list("object_id", "title", "marking", "live_marking")
         ):
+            if threat_id is None:  # never: `object_id__in` matches no NULL
+                continue
             marking = reading_marking(then, now)
-            index.threats[pk] = Source(
-                "threat", pk, threat_title, marking=marking, url=_url("threat-detail", pk, absolute)
+            index.threats[threat_id] = Source(
+                "threat",
+                threat_id,
+                threat_title,
+                marking=marking,
+                url=_url("threat-detail", threat_id, absolute),
             )
         return index
 
-    def for_item(self, kind: str, object_id: int | None, data: dict) -> list[Source]:
+    def for_item(self, kind: str, object_id: int | None, data: dict[str, Any]) -> list[Source]:
         found: list[Source] = []
         if kind == Kind.CHOKEPOINT:
+            if object_id is None:
+                return []
             return list(self.chokepoint_sessions.get(object_id, []))
         if kind == Kind.ACTION and data.get("source_threat") in self.threats:
             found.append(self.threats[data["source_threat"]])

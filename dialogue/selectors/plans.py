@@ -13,6 +13,7 @@ before they leave this module.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     BigIntegerField,
@@ -41,6 +42,9 @@ from dialogue.models import (
     User,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 Kind = PlanRevisionItem.Kind
 
 # The live record each kind of snapshot line copies.
@@ -65,8 +69,8 @@ class ItemChange:
     key: str
     sector: str
     change: str  # "added" | "removed" | "changed"
-    fields: dict = field(default_factory=dict)  # name -> {"old": …, "new": …}
-    data: dict = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)  # name -> {"old": …, "new": …}
+    data: dict[str, Any] = field(default_factory=dict)
     # The marking the item is read under (`reading_marking`; the previous edition's line
     # for a removed item). A "marking" field change compares the two editions' own markings.
     marking: str = ""
@@ -102,7 +106,9 @@ def readable_items(
     return items
 
 
-def referenced_ids(items: QuerySet, kinds: list[str], key: str) -> QuerySet:
+def referenced_ids(
+    items: QuerySet[PlanRevisionItem], kinds: list[str], key: str
+) -> QuerySet[PlanRevisionItem, dict[str, Any]]:
     """A subquery of the ids stored under data[key] in `items` of `kinds`."""
     return (
         items.filter(kind__in=kinds)
@@ -112,7 +118,13 @@ def referenced_ids(items: QuerySet, kinds: list[str], key: str) -> QuerySet:
     )
 
 
-def with_live_marking(items: QuerySet) -> QuerySet:
+class LiveMarking(TypedDict):
+    live_marking: str | None  # None when the record is gone
+
+
+def with_live_marking(
+    items: QuerySet[PlanRevisionItem],
+) -> QuerySet[WithAnnotations[PlanRevisionItem, LiveMarking]]:
     """Annotate `live_marking`: the marking now of the record each line copies (None if gone).
 
     One correlated subquery per kind, in the same query: no query per line.
@@ -135,13 +147,14 @@ def reading_marking(snapshot_marking: str, live_marking: str | None) -> str:
 
 
 def _raw_diff(
-    revision: PlanRevision, previous: PlanRevision | None, items: QuerySet
+    revision: PlanRevision, previous: PlanRevision | None, items: QuerySet[PlanRevisionItem]
 ) -> list[ItemChange]:
     items = with_live_marking(items)
     current_items = {_key(i): i for i in items.filter(revision=revision)}
     old_items = {_key(i): i for i in items.filter(revision=previous)} if previous else {}
     for item in [*current_items.values(), *old_items.values()]:
-        item.read_as = reading_marking(item.marking, item.live_marking)
+        # live_marking: from with_live_marking's annotate(), which the stubs' type does not carry.
+        item.read_as = reading_marking(item.marking, item.live_marking)  # type: ignore[attr-defined]
     changes: list[ItemChange] = []
     for key, item in current_items.items():
         old = old_items.get(key)
@@ -177,7 +190,7 @@ def _raw_diff(
     return changes
 
 
-def _shown_count(data: dict | None) -> int | None:
+def _shown_count(data: dict[str, Any] | None) -> int | None:
     if not data:
         return None  # no line: the same as "fewer than 3"
     return concern_count_or_none(data.get("concerns", 0), data.get("organizations", 0))
@@ -206,12 +219,12 @@ def _disclosed_aggregate(change: ItemChange) -> ItemChange | None:
 def _disclosed_item(change: ItemChange, references: References) -> ItemChange | None:
     """References shown as the reader may see them; None when only hidden ones changed."""
 
-    def shown(name, value):
+    def shown(name: str, value: Any) -> Any:
         model = REFERENCE_FIELDS.get(name)
         return value if model is None else references.shown(model, value)
 
     data = {name: shown(name, value) for name, value in change.data.items()}
-    fields = {}
+    fields: dict[str, Any] = {}
     for name, values in change.fields.items():
         old, new = shown(name, values["old"]), shown(name, values["new"])
         if old != new:

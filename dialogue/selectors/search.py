@@ -9,7 +9,9 @@ counted up to COUNT_CAP, all within `visible_to(user)`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
 
 from dialogue.models import (
     ChokepointTechnology,
@@ -30,7 +32,7 @@ SEARCH_LIMIT = 20
 @dataclass(frozen=True)
 class SearchGroup:
     kind: str  # "threats", "chokepoints", "sessions", "concerns", "actions"
-    items: list
+    items: list[Any]
     total: int  # counted up to text_search.COUNT_CAP
     more: bool = False  # more than `total` match
 
@@ -40,7 +42,7 @@ def workspace_search(user: User, query: str, limit: int = SEARCH_LIMIT) -> list[
     words = search_words(query)
     if not words:
         return []
-    sources = [
+    sources: list[tuple[str, QuerySet[Any]]] = [
         (
             "threats",
             Threat.objects.visible_to(user)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, F, Q, QuerySet, When
 
@@ -46,7 +46,7 @@ class SectorCounts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def _concern_counts(queryset: QuerySet) -> dict[int, tuple[int, int]]:
+def _concern_counts(queryset: QuerySet[Any]) -> dict[int, tuple[int, int]]:
     """Concerns and distinct organizations behind them, per sector."""
     rows = (
         queryset.order_by()
@@ -71,7 +71,7 @@ def _my_sector_ids(user: User) -> set[int] | None:
     return set(official_sector_ids(user).values_list("pk", flat=True))
 
 
-def _counted(queryset: QuerySet, field_name: str = "sector") -> Counter:
+def _counted(queryset: QuerySet[Any], field_name: str = "sector") -> Counter[int]:
     rows = queryset.order_by().values(field_name).annotate(n=Count("pk", distinct=True))
     return Counter({row[field_name]: row["n"] for row in rows})
 

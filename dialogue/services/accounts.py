@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from dialogue.enums import Language
 from dialogue.models import Invitation, User
 from dialogue.permissions import can_deactivate
-from dialogue.services.common import PermissionDeniedError
+from dialogue.services.common import PermissionDeniedError, attribute_history
 from dialogue.services.tokens import api_tokens_revoke_all
 
 
@@ -51,7 +51,7 @@ def user_deactivate(*, actor: User, user: User) -> int:
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active:
         user.is_active = False
-        user._history_user = actor
+        attribute_history(user, actor)
         user.save(update_fields=["is_active"])
     api_tokens_revoke_all(user=user, reason="deactivated", actor=actor)
     Invitation.objects.filter(
@@ -81,6 +81,6 @@ def user_set_language(*, user: User, language: str) -> User:
     if language not in Language.values:
         raise ValidationError({"language": _("Choose Japanese or English.")}, code="invalid")
     user.language = language
-    user._history_user = user
+    attribute_history(user, user)
     user.save(update_fields=["language"])
     return user

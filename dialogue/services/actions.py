@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +14,15 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from dialogue.enums import ActionStatus, Marking, PolicyPillar, Priority, Role
-from dialogue.models import Concern, DialogueSession, FollowUpAction, Sector, Threat, User
+from dialogue.models import (
+    Concern,
+    DialogueSession,
+    FollowUpAction,
+    Organization,
+    Sector,
+    Threat,
+    User,
+)
 from dialogue.permissions import can_manage_sector, can_update_action_status
 from dialogue.services.common import (
     PermissionDeniedError,
@@ -46,7 +55,9 @@ def _require_sector(actor: User, sector: Sector) -> None:
         raise PermissionDeniedError(_("You can manage actions only for your own sectors."))
 
 
-def _require_red_owner_named(*, marking: str, owner: User, named_user_ids, field: str) -> None:
+def _require_red_owner_named(
+    *, marking: str, owner: User, named_user_ids: Iterable[int], field: str
+) -> None:
     """RED is for its named people only: an owner who is not named could not see the action
     they must carry out, nor be reminded of it."""
     if marking == Marking.RED and owner.pk not in set(named_user_ids):
@@ -61,7 +72,7 @@ def _require_red_owner_named(*, marking: str, owner: User, named_user_ids, field
         )
 
 
-def _owner_organization(owner: User):
+def _owner_organization(owner: User) -> Organization | None:
     return owner.organization if owner.role == Role.COMPANY else None
 
 
@@ -95,13 +106,13 @@ def action_create(
     session: DialogueSession | None = None,
     threat: Threat | None = None,
     concern: Concern | None = None,
-    named_users=(),
+    named_users: Sequence[User | int] = (),  # users or their ids
 ) -> FollowUpAction:
     _require_sector(actor, sector)
     _require_red_owner_named(
         marking=marking,
         owner=owner,
-        named_user_ids=[getattr(user, "pk", user) for user in named_users],
+        named_user_ids=[user.pk if isinstance(user, User) else user for user in named_users],
         field="owner",
     )
     action = FollowUpAction(
@@ -126,7 +137,11 @@ def action_create(
 
 @transaction.atomic
 def action_update(
-    *, action: FollowUpAction, actor: User, changes: dict, expected_version: int | None = None
+    *,
+    action: FollowUpAction,
+    actor: User,
+    changes: dict[str, Any],
+    expected_version: int | None = None,
 ) -> FollowUpAction:
     _require_sector(actor, action.sector)
     if "sector" in changes:

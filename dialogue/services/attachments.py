@@ -7,7 +7,9 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +19,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from dialogue.models import Concern, ConcernAttachment, ConcernMessage, User
+from dialogue.services.common import attribute_history
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
 WINDOWS_DEVICE_NAMES = {
     "CON",
@@ -106,7 +112,7 @@ def detect_kind(data: bytes) -> FileKind | None:
     return _plain_text(data)
 
 
-def safe_display_name(name: str) -> str:
+def safe_display_name(name: str | None) -> str:
     """The user's file name made harmless for display and for Content-Disposition.
 
     Keeps Japanese (報告書.pdf survives); drops paths, control and bidi characters
@@ -136,7 +142,7 @@ def _check_room(concern: Concern, adding: int) -> None:
         )
 
 
-def _read_checked(upload) -> tuple[bytes, FileKind]:
+def _read_checked(upload: UploadedFile) -> tuple[bytes, FileKind]:
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
@@ -168,7 +174,11 @@ def _read_checked(upload) -> tuple[bytes, FileKind]:
 
 @transaction.atomic
 def attachments_add(
-    *, concern: Concern, actor: User, uploads, message: ConcernMessage | None = None
+    *,
+    concern: Concern,
+    actor: User,
+    uploads: Iterable[UploadedFile],
+    message: ConcernMessage | None = None,
 ) -> list[ConcernAttachment]:
     """Check every file first, then store them all; on any failure no file and no row is kept.
 
@@ -195,7 +205,7 @@ def attachments_add(
             )
             attachment.file = _store(attachment, f"upload{kind.extension}", data, written)
             stored.append(attachment)
-            attachment._history_user = actor
+            attribute_history(attachment, actor)
             attachment.save()
     except OSError as error:
         _remove_files(written)
@@ -217,7 +227,7 @@ def _store(attachment: ConcernAttachment, filename: str, data: bytes, written: l
     field = attachment.file.field
     name = field.generate_filename(attachment, filename)  # random, so never taken already
     written.append(name)
-    saved = field.storage.save(name, ContentFile(data), max_length=field.max_length)
+    saved: str = field.storage.save(name, ContentFile(data), max_length=field.max_length)
     written[-1] = saved
     return saved
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dialogue.enums import Marking
-from dialogue.models import ChokepointTechnology, Sector, User
+from dialogue.models import ChokepointTechnology, Organization, Sector, User
 from dialogue.permissions import can_manage_sector
 from dialogue.services.common import PermissionDeniedError, apply_changes, save_validated
 
@@ -41,12 +43,12 @@ def chokepoint_create(
     stage: str,
     description: str = "",
     holders: str = "",
-    world_share_pct=None,
+    world_share_pct: Decimal | None = None,
     outflow_concern: str = "medium",
     like_minded_holders: str = "",
     marking: str = Marking.AMBER,
-    holder_organizations: Sequence = (),
-    named_users: Sequence = (),
+    holder_organizations: Sequence[Organization] = (),
+    named_users: Sequence[User] = (),
 ) -> ChokepointTechnology:
     _require_sector(actor, sector)
     chokepoint = ChokepointTechnology(
@@ -72,7 +74,7 @@ def chokepoint_update(
     *,
     chokepoint: ChokepointTechnology,
     actor: User,
-    changes: dict,
+    changes: dict[str, Any],
     expected_version: int | None = None,
 ) -> ChokepointTechnology:
     _require_sector(actor, chokepoint.sector)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Set
+from typing import TYPE_CHECKING, Any, TypeVar
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
@@ -9,11 +12,17 @@ from django.utils.translation import gettext as _
 from dialogue.validators import unstorable_text_errors
 from dialogue.workflows import allowed_next
 
+if TYPE_CHECKING:
+    from dialogue.models import User
+    from dialogue.models.base import VersionedModel
+
+_Versioned = TypeVar("_Versioned", bound="VersionedModel")
+
 
 class StaleVersionError(Exception):
     """The record changed since the caller read it; nothing was saved."""
 
-    def __init__(self, instance: models.Model, expected: int):
+    def __init__(self, instance: VersionedModel, expected: int) -> None:
         self.instance = instance
         self.expected = expected
         super().__init__(
@@ -22,7 +31,7 @@ class StaleVersionError(Exception):
         )
 
 
-def lock_for_update(instance: models.Model, expected_version: int | None) -> models.Model:
+def lock_for_update(instance: _Versioned, expected_version: int | None) -> _Versioned:
     """Re-read the row under a lock and refuse a write based on an older version."""
     locked = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -30,8 +39,13 @@ def lock_for_update(instance: models.Model, expected_version: int | None) -> mod
     return locked
 
 
+def attribute_history(instance: models.Model, actor: User | None) -> None:
+    """Name `actor` on the history row django-simple-history writes at the next save."""
+    instance._history_user = actor  # type: ignore[attr-defined]  # simple-history reads it
+
+
 def save_validated(
-    instance: models.Model, *, actor, update_fields: list[str] | None = None
+    instance: models.Model, *, actor: User | None, update_fields: list[str] | None = None
 ) -> None:
     """full_clean(), attribute the change to `actor` in the history, and save.
 
@@ -41,7 +55,7 @@ def save_validated(
     if unstorable:
         raise ValidationError(unstorable)
     instance.full_clean()
-    instance._history_user = actor
+    attribute_history(instance, actor)
     if update_fields is not None:
         update_fields = list(update_fields)
         if hasattr(instance, "version"):
@@ -52,7 +66,9 @@ def save_validated(
     instance.save(update_fields=update_fields)
 
 
-def check_transition(transitions: dict, choices: type[models.TextChoices], current: str, new: str):
+def check_transition(
+    transitions: Mapping[Any, Set[str]], choices: type[models.TextChoices], current: str, new: str
+) -> None:
     """Raise a translated ValidationError unless `current` → `new` is an allowed transition."""
     if new not in choices.values:
         raise ValidationError(
@@ -74,13 +90,13 @@ class PermissionDeniedError(Exception):
 
 
 def apply_changes(
-    instance: models.Model,
+    instance: _Versioned,
     *,
-    actor,
-    changes: dict,
+    actor: User,
+    changes: Mapping[str, Any],
     allowed: set[str],
     expected_version: int | None = None,
-) -> models.Model:
+) -> _Versioned:
     """Lock the row, refuse a stale version, set the allowed fields, validate and save.
 
     Many-to-many values (lists) are set after the row is saved.
@@ -89,8 +105,8 @@ def apply_changes(
     if unknown:
         raise ValueError(f"not updatable here: {sorted(unknown)}")
     locked = lock_for_update(instance, expected_version)
-    scalar = {}
-    m2m = {}
+    scalar: dict[str, Any] = {}
+    m2m: dict[str, Any] = {}
     for name, value in changes.items():
         field = locked._meta.get_field(name)
         (m2m if field.many_to_many else scalar)[name] = value

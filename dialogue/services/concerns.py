@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from dialogue.enums import ConcernStatus, DesiredSupport, Marking, Role
 from dialogue.models import (
     Concern,
+    ConcernAttachment,
     ConcernMessage,
     Organization,
     Sector,
@@ -37,6 +40,9 @@ from dialogue.services.notifications import (
 )
 from dialogue.services.threats import threat_category_by_code
 from dialogue.workflows import CONCERN_TRANSITIONS
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
 
 def _require_handler(actor: User, concern: Concern) -> None:
@@ -75,7 +81,7 @@ def concern_submit(
     description: str,
     desired_support: str = DesiredSupport.INFORMATION,
     marking: str = Marking.AMBER_STRICT,
-    uploads=(),
+    uploads: Iterable[UploadedFile] = (),
 ) -> Concern:
     """A company user raises a concern for their own organization."""
     if user.role != Role.COMPANY or user.organization_id is None:
@@ -103,7 +109,12 @@ def concern_submit(
 
 @transaction.atomic
 def concern_message_post(
-    *, concern: Concern, author: User, body: str, is_internal: bool = False, uploads=()
+    *,
+    concern: Concern,
+    author: User,
+    body: str,
+    is_internal: bool = False,
+    uploads: Iterable[UploadedFile] = (),
 ) -> ConcernMessage:
     """A reply on the thread. Internal notes are for officials only."""
     if is_concern_member(author, concern):
@@ -124,7 +135,9 @@ def concern_message_post(
 
 
 @transaction.atomic
-def concern_attach(*, concern: Concern, actor: User, uploads) -> list:
+def concern_attach(
+    *, concern: Concern, actor: User, uploads: Iterable[UploadedFile]
+) -> list[ConcernAttachment]:
     """Add files to a concern: its organization's users and its sector's officials."""
     if not is_concern_member(actor, concern):
         _require_handler(actor, concern)
@@ -152,7 +165,7 @@ def concern_change_status(
 
 @transaction.atomic
 def concern_update(
-    *, concern: Concern, actor: User, changes: dict, expected_version: int | None = None
+    *, concern: Concern, actor: User, changes: dict[str, Any], expected_version: int | None = None
 ) -> Concern:
     """Officials assign the concern and adjust its marking."""
     _require_handler(actor, concern)

@@ -6,7 +6,8 @@ import datetime
 import logging
 import smtplib
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -14,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from dialogue.enums import JobKind
-from dialogue.models import JobRun
+from dialogue.models import Digest, JobRun, Notification, Reminder
 
 log = logging.getLogger(__name__)
 
@@ -22,11 +23,15 @@ log = logging.getLogger(__name__)
 TRANSIENT_MAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
 
 
+# (ledger row ids, send): what `deliver` takes, one e-mail per item.
+DeliveryGroups = Iterator[tuple[list[int], Callable[[], bool]]]
+
+
 def new_token() -> str:
     return uuid.uuid4().hex
 
 
-def claim(queryset: models.QuerySet, token: str) -> int:
+def claim(queryset: models.QuerySet[Any], token: str) -> int:
     """Mark unsent rows as ours in one UPDATE; rows another worker claimed recently are left alone.
 
     A row claimed by the same token (a redelivered task) or whose claim is older than
@@ -43,7 +48,7 @@ def claim(queryset: models.QuerySet, token: str) -> int:
 
 def deliver(
     groups: Iterable[tuple[list[int], Callable[[], bool]]],
-    model: type[models.Model],
+    model: type[Reminder] | type[Notification] | type[Digest],
     run: JobRun,
 ) -> None:
     """Send each group's e-mail, then mark its rows sent. A transient failure leaves the

@@ -15,7 +15,14 @@ from dialogue.mail import mail_send
 from dialogue.mail.digests import digest_mail
 from dialogue.models import Digest, JobRun, User
 from dialogue.selectors.digests import digest_content, last_published_revision
-from dialogue.services.deliveries import claim, deliver, finish_run, new_token, start_run
+from dialogue.services.deliveries import (
+    DeliveryGroups,
+    claim,
+    deliver,
+    finish_run,
+    new_token,
+    start_run,
+)
 
 
 def period_containing(day: datetime.date, frequency: str) -> tuple[datetime.date, datetime.date]:
@@ -96,7 +103,7 @@ def digests_create(*, today: datetime.date) -> int:
     return created
 
 
-def _digest_groups(token: str):
+def _digest_groups(token: str) -> DeliveryGroups:
     for digest in Digest.objects.filter(claim_token=token, sent_at__isnull=True).select_related(
         "recipient", "since_revision"
     ):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from dialogue.audit import Origin, audit_export_file, audit_export_queued
 from dialogue.lists import Params
@@ -50,7 +50,9 @@ def _built_file(built: exports.BuiltExport, handle: IO[bytes]) -> ExportFile:
     )
 
 
-def _queue(*, user: User, origin: Origin, kind: str, format: str, params: dict) -> ExportOutcome:
+def _queue(
+    *, user: User, origin: Origin, kind: str, format: str, params: dict[str, Any]
+) -> ExportOutcome:
     job = exports.export_job_create(user=user, kind=kind, format=format, params=params)
     audit_export_queued(user=user, origin=origin, job=job)
     return ExportOutcome(job=job)
@@ -119,7 +121,7 @@ def list_export_request(
                 "max_marking": max_marking,
             },
         )
-    fields = {"kind": kind, "format": format, "max_marking": max_marking}
+    fields: dict[str, Any] = {"kind": kind, "format": format, "max_marking": max_marking}
     if format == "csv":
         audit_export_file(user=user, origin=origin, marking=export.marking, **fields)
         return ExportOutcome(

@@ -20,6 +20,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -44,6 +45,9 @@ from dialogue.selectors.exports import (
     plan_revision_summary,
 )
 from dialogue.services.common import PermissionDeniedError
+
+if TYPE_CHECKING:
+    from django.db.models import Field
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +81,8 @@ def export_filename(stem: str, marking: str, extension: str) -> str:
 
 
 def is_large(rows: int) -> bool:
-    return rows > settings.EXPORT_SYNC_MAX_ROWS
+    limit: int = settings.EXPORT_SYNC_MAX_ROWS
+    return rows > limit
 
 
 def check_format(kind: str, format: str) -> None:
@@ -107,7 +112,7 @@ def plan_export_write(
     user: User,
     format: str,
     max_marking: str | None,
-    target,
+    target: IO[bytes],
     progress: Callable[[int], None] | None = None,
 ) -> BuiltExport:
     """Write the revision's summary as XLSX, zipped CSV or PDF to `target` (a binary file)."""
@@ -144,7 +149,11 @@ def list_csv_chunks(
 
 
 def list_export_write(
-    *, export: ListExport, format: str, target, progress: Callable[[int], None] | None = None
+    *,
+    export: ListExport,
+    format: str,
+    target: IO[bytes],
+    progress: Callable[[int], None] | None = None,
 ) -> BuiltExport:
     check_format(export.spec.kind, format)
     if format == "csv":
@@ -181,7 +190,7 @@ def job_query(params: Params) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def export_job_create(*, user: User, kind: str, format: str, params: dict) -> ExportJob:
+def export_job_create(*, user: User, kind: str, format: str, params: dict[str, Any]) -> ExportJob:
     """Queue an export for `user`; the worker starts once this transaction commits."""
     check_format(kind, format)
     if kind == PLAN_KIND:
@@ -221,7 +230,10 @@ class _ProgressReporter:
             return
         quote = self.side.ops.quote_name
         meta = ExportJob._meta
-        columns = [quote(meta.get_field(name).column) for name in ("progress", "rows", "id")]
+        fields = [
+            cast("Field[Any, Any]", meta.get_field(name)) for name in ("progress", "rows", "id")
+        ]
+        columns = [quote(field.column) for field in fields]
         sql = "UPDATE {} SET {} = %s, {} = %s WHERE {} = %s".format(  # noqa: S608 (names from metadata)
             quote(meta.db_table), *columns
         )
@@ -233,7 +245,7 @@ class _ProgressReporter:
             self.side.close()
 
 
-def _build_job(job: ExportJob, target) -> BuiltExport:
+def _build_job(job: ExportJob, target: IO[bytes]) -> BuiltExport:
     reporters: list[_ProgressReporter] = []
 
     def reporter(total: int) -> _ProgressReporter:
@@ -248,7 +260,7 @@ def _build_job(job: ExportJob, target) -> BuiltExport:
 
 
 def _build_job_file(
-    job: ExportJob, target, reporter: Callable[[int], _ProgressReporter]
+    job: ExportJob, target: IO[bytes], reporter: Callable[[int], _ProgressReporter]
 ) -> BuiltExport:
     user = job.requested_by
     params = job.params

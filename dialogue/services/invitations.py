@@ -32,7 +32,7 @@ from dialogue.mail import absolute, mail_send
 from dialogue.mail.invitations import invitation_mail
 from dialogue.models import Invitation, Organization, User
 from dialogue.permissions import can_invite
-from dialogue.services.common import PermissionDeniedError
+from dialogue.services.common import PermissionDeniedError, attribute_history
 
 
 class InvitationUnusableError(Exception):
@@ -198,7 +198,7 @@ def invitation_accept(
         raise ValidationError({"password": error.error_list}) from error
     user.set_password(password)
     user.full_clean(exclude=["password"])
-    user._history_user = invitation.invited_by
+    attribute_history(user, invitation.invited_by)
     user.save()
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user

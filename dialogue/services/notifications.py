@@ -8,10 +8,11 @@ dispatch sends the e-mail once the broker is back.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from dialogue.disclosure import audience_for, may_be_told
 from dialogue.enums import JobKind, NotificationEvent, Role
@@ -19,12 +20,19 @@ from dialogue.mail import mail_send
 from dialogue.mail.notifications import concern_notification_mail
 from dialogue.models import Concern, ConcernMessage, JobRun, Notification, User
 from dialogue.queueing import NOTIFICATIONS_DISPATCH, queue
-from dialogue.services.deliveries import claim, deliver, finish_run, new_token, start_run
+from dialogue.services.deliveries import (
+    DeliveryGroups,
+    claim,
+    deliver,
+    finish_run,
+    new_token,
+    start_run,
+)
 
 log = logging.getLogger(__name__)
 
 
-def sector_officials(concern: Concern):
+def sector_officials(concern: Concern) -> QuerySet[User]:
     """Officials assigned to the concern's sector or to its domain."""
     return (
         User.objects.filter(is_active=True, role=Role.OFFICIAL)
@@ -33,13 +41,15 @@ def sector_officials(concern: Concern):
     )
 
 
-def organization_users(concern: Concern):
+def organization_users(concern: Concern) -> QuerySet[User]:
     return User.objects.filter(
         is_active=True, role=Role.COMPANY, organization=concern.organization_id
     )
 
 
-def _queue(event: NotificationEvent, event_key: str, concern: Concern, candidates) -> int:
+def _queue(
+    event: NotificationEvent, event_key: str, concern: Concern, candidates: Iterable[User]
+) -> int:
     """Outbox rows for the candidates who may see the concern now (a RED concern: only
     its named people); the dispatch checks again before sending."""
     rows = [
@@ -85,7 +95,7 @@ def notify_concern_status(concern: Concern) -> int:
     )
 
 
-def _notification_groups(token: str):
+def _notification_groups(token: str) -> DeliveryGroups:
     rows = (
         Notification.objects.filter(claim_token=token, sent_at__isnull=True)
         .select_related("concern", "concern__sector", "concern__category", "recipient")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dialogue.enums import OrganizationKind, SizeClass
-from dialogue.models import Organization, User
+from dialogue.models import Organization, Sector, User
 from dialogue.permissions import is_secretariat
 from dialogue.services.common import PermissionDeniedError, save_validated
 
@@ -27,7 +28,7 @@ def organization_create(
     kind: str = OrganizationKind.COMPANY,
     size_class: str = SizeClass.LARGE,
     name_en: str = "",
-    sectors: Sequence = (),
+    sectors: Sequence[Sector] = (),
 ) -> Organization:
     _require_secretariat(actor)
     organization = Organization(
@@ -43,7 +44,9 @@ def organization_create(
 
 
 @transaction.atomic
-def organization_update(*, organization: Organization, actor: User, changes: dict) -> Organization:
+def organization_update(
+    *, organization: Organization, actor: User, changes: dict[str, Any]
+) -> Organization:
     _require_secretariat(actor)
     sectors = changes.pop("sectors", None)
     for name, value in changes.items():

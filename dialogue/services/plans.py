@@ -19,7 +19,12 @@ from dialogue.models import (
     User,
 )
 from dialogue.permissions import can_manage_plan
-from dialogue.services.common import PermissionDeniedError, check_transition, save_validated
+from dialogue.services.common import (
+    PermissionDeniedError,
+    attribute_history,
+    check_transition,
+    save_validated,
+)
 from dialogue.workflows import PLAN_REVISION_TRANSITIONS
 
 Kind = PlanRevisionItem.Kind
@@ -194,5 +199,5 @@ def plan_revision_delete(*, revision: PlanRevision, actor: User) -> None:
     revision = PlanRevision.objects.select_for_update().get(pk=revision.pk)
     if revision.status != PlanRevisionStatus.DRAFT:
         raise PermissionDeniedError(_("A published revision cannot be deleted."))
-    revision._history_user = actor
+    attribute_history(revision, actor)
     revision.delete()

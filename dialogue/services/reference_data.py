@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
@@ -23,10 +24,12 @@ from dialogue.models import (
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
+_M = TypeVar("_M", bound=models.Model)
+
 
 @dataclass
 class LoadReport:
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[tuple[str | None, str]] = field(default_factory=Counter)
 
     def add(self, model: type[models.Model], outcome: str) -> None:
         self.counts[(model._meta.model_name, outcome)] += 1
@@ -36,14 +39,17 @@ class LoadReport:
         return sum(n for (_, outcome), n in self.counts.items() if outcome != "unchanged")
 
 
-def _read(name: str, directory: Path) -> list[dict]:
+def _read(name: str, directory: Path) -> list[dict[str, Any]]:
     with (directory / name).open(encoding="utf-8") as handle:
-        return json.load(handle)
+        rows: list[dict[str, Any]] = json.load(handle)
+    return rows
 
 
-def _upsert(model, report: LoadReport, lookup: dict, values: dict):
+def _upsert(
+    model: type[_M], report: LoadReport, lookup: dict[str, Any], values: dict[str, Any]
+) -> _M:
     """Create or update one row, saving only when a value differs (no empty history rows)."""
-    instance = model.objects.filter(**lookup).first()
+    instance = model._default_manager.filter(**lookup).first()
     if instance is None:
         instance = model(**lookup, **values)
         instance.full_clean()
@@ -62,7 +68,9 @@ def _upsert(model, report: LoadReport, lookup: dict, values: dict):
     return instance
 
 
-def _set_m2m(instance, field_name: str, targets, report: LoadReport) -> None:
+def _set_m2m(
+    instance: models.Model, field_name: str, targets: list[Any], report: LoadReport
+) -> None:
     manager = getattr(instance, field_name)
     wanted = {t.pk for t in targets}
     if set(manager.values_list("pk", flat=True)) != wanted:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from functools import partial
 from itertools import groupby
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -15,7 +17,14 @@ from dialogue.enums import ActionStatus, JobKind, Marking, ReminderKind
 from dialogue.mail import mail_send
 from dialogue.mail.reminders import ReminderLine, reminder_mail
 from dialogue.models import FollowUpAction, JobRun, Reminder, Sector, User
-from dialogue.services.deliveries import claim, deliver, finish_run, new_token, start_run
+from dialogue.services.deliveries import (
+    DeliveryGroups,
+    claim,
+    deliver,
+    finish_run,
+    new_token,
+    start_run,
+)
 
 OPEN = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
@@ -23,7 +32,7 @@ OPEN = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 COLUMNS = "action_id, kind, due_on, recipient_id, created_at, claim_token, attempts, last_error"
 
 
-def _owners_sql() -> tuple[str, dict]:
+def _owners_sql() -> tuple[str, dict[str, Any]]:
     """One INSERT … SELECT for every owner reminder owed today, to owners who may see the
     action (a RED action reaches its owner only when the owner is named on it)."""
     # Only table and column names are interpolated (from model metadata); values are parameters.
@@ -112,12 +121,12 @@ def reminders_queue(today: datetime.date) -> int:
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(owners_sql, params)
-            queued = max(cursor.rowcount, 0)
+            queued: int = max(cursor.rowcount, 0)
         queued += _escalations_queue(today, now)
     return queued
 
 
-def _reminder_groups(token: str):
+def _reminder_groups(token: str) -> DeliveryGroups:
     """(ledger ids, send) per recipient. Rows are read as plain values: a first sweep
     after a backlog can hold tens of thousands, and only what the e-mail shows is read."""
     rows = (
@@ -145,7 +154,7 @@ def _reminder_groups(token: str):
         yield [r["id"] for r in group], partial(_send_reminder, recipient, still_open)
 
 
-def _line(row: dict) -> ReminderLine:
+def _line(row: Mapping[str, Any]) -> ReminderLine:
     return ReminderLine(
         action_id=row["action_id"],
         kind=row["kind"],

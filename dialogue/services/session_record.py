@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -117,7 +117,7 @@ def _create_threats(
     user: User,
     session: DialogueSession,
     rows: Sequence[ThreatRow],
-    default_sector: Sector | None,
+    default_sector: Sector,
     marking: dict[str, Any],
 ) -> dict[int, ValidationError]:
     refused: dict[int, ValidationError] = {}
@@ -142,7 +142,7 @@ def _create_actions(
     user: User,
     session: DialogueSession,
     rows: Sequence[ActionRow],
-    default_sector: Sector | None,
+    default_sector: Sector,
     marking: dict[str, Any],
 ) -> dict[int, ValidationError]:
     refused: dict[int, ValidationError] = {}
@@ -204,7 +204,8 @@ def _record_rows(
     """Create the rows and set the links; raise SessionRecordRefused if any was refused."""
     # Links first: the threats created below are this session's too, and stay so.
     link_errors = _link_threats(user, session, linked_threats)
-    default_sector = session.sectors.order_by("sort_order", "code").first()
+    # Never None: a session is saved only with at least one sector (_require_sectors).
+    default_sector = cast(Sector, session.sectors.order_by("sort_order", "code").first())
     marking = _row_marking(session)
     rows = {
         "threats": _create_threats(user, session, threats, default_sector, marking),

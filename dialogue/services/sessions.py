@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from dialogue.enums import Marking, SessionStatus
-from dialogue.models import AgendaItem, DialogueSession, Participant, User
+from dialogue.models import (
+    AgendaItem,
+    ChokepointTechnology,
+    DialogueSession,
+    Organization,
+    Participant,
+    Sector,
+    User,
+)
 from dialogue.permissions import can_manage_sectors
 from dialogue.services.common import (
     PermissionDeniedError,
     apply_changes,
+    attribute_history,
     check_transition,
     lock_for_update,
     save_validated,
@@ -34,30 +44,34 @@ SESSION_UPDATABLE = {
 }
 
 
-def _require_sectors(actor: User, sectors: Sequence) -> None:
+def _require_sectors(actor: User, sectors: Sequence[Sector]) -> None:
     if not sectors:
         raise ValidationError({"sectors": _("Choose at least one sector.")}, code="required")
     if not can_manage_sectors(actor, sectors):
         raise PermissionDeniedError(_("You can record sessions only for your own sectors."))
 
 
-def _replace_children(actor: User, existing, rows: list) -> None:
+def _replace_children(
+    actor: User, existing: Iterable[models.Model], rows: Iterable[models.Model]
+) -> None:
     # Saved one by one (a handful per session) so that each change lands in the history.
     for old in existing:
-        old._history_user = actor
+        attribute_history(old, actor)
         old.delete()
     for row in rows:
         save_validated(row, actor=actor)
 
 
 def _replace_participants(
-    actor: User, session: DialogueSession, participants: Iterable[dict]
+    actor: User, session: DialogueSession, participants: Iterable[dict[str, Any]]
 ) -> None:
     rows = [Participant(session=session, **row) for row in participants]
     _replace_children(actor, session.participants.all(), rows)
 
 
-def _replace_agenda(actor: User, session: DialogueSession, agenda: Iterable[dict]) -> None:
+def _replace_agenda(
+    actor: User, session: DialogueSession, agenda: Iterable[dict[str, Any]]
+) -> None:
     rows = [AgendaItem(session=session, position=i, **row) for i, row in enumerate(agenda)]
     _replace_children(actor, session.agenda_items.all(), rows)
 
@@ -67,16 +81,16 @@ def session_create(
     *,
     actor: User,
     title: str,
-    sectors: Sequence,
+    sectors: Sequence[Sector],
     held_on: datetime.date,
     format: str,
     marking: str = Marking.AMBER,
     minutes: str = "",
-    participating_organizations: Sequence = (),
-    participants: Iterable[dict] = (),
-    agenda: Iterable[dict] = (),
-    chokepoints: Sequence = (),
-    named_users: Sequence = (),
+    participating_organizations: Sequence[Organization] = (),
+    participants: Iterable[dict[str, Any]] = (),
+    agenda: Iterable[dict[str, Any]] = (),
+    chokepoints: Sequence[ChokepointTechnology] = (),
+    named_users: Sequence[User] = (),
 ) -> DialogueSession:
     _require_sectors(actor, sectors)
     session = DialogueSession(
@@ -102,9 +116,9 @@ def session_update(
     *,
     session: DialogueSession,
     actor: User,
-    changes: dict,
-    participants: Iterable[dict] | None = None,
-    agenda: Iterable[dict] | None = None,
+    changes: dict[str, Any],
+    participants: Iterable[dict[str, Any]] | None = None,
+    agenda: Iterable[dict[str, Any]] | None = None,
     expected_version: int | None = None,
 ) -> DialogueSession:
     _require_sectors(actor, list(session.sectors.all()))

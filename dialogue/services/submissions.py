@@ -12,12 +12,16 @@ form can be sent again with the same key.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import IntegrityError, transaction
 
 from dialogue.models import Concern, ConcernMessage, PortalSubmission, User
 from dialogue.services.concerns import concern_message_post, concern_submit
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
 
 def _earlier(user: User, key: uuid.UUID) -> PortalSubmission | None:
@@ -28,7 +32,9 @@ def _earlier(user: User, key: uuid.UUID) -> PortalSubmission | None:
     )
 
 
-def _once(user: User, key: uuid.UUID, create: Callable[[PortalSubmission], None]):
+def _once(
+    user: User, key: uuid.UUID, create: Callable[[PortalSubmission], None]
+) -> tuple[PortalSubmission, bool]:
     """Run `create` unless `key` was already used; returns (ledger row, created?)."""
     earlier = _earlier(user, key)
     if earlier is not None:
@@ -38,13 +44,18 @@ def _once(user: User, key: uuid.UUID, create: Callable[[PortalSubmission], None]
             row = PortalSubmission.objects.create(user=user, key=key)
     except IntegrityError:
         # A request with the same key committed while this one waited on the row.
-        return _earlier(user, key), False
+        committed = _earlier(user, key)
+        if committed is None:  # not reached: the insert failed on that very row
+            raise
+        return committed, False
     create(row)
     return row, True
 
 
 @transaction.atomic
-def concern_submit_once(*, user: User, submission_key: uuid.UUID, **fields) -> tuple[Concern, bool]:
+def concern_submit_once(
+    *, user: User, submission_key: uuid.UUID, **fields: Any
+) -> tuple[Concern, bool]:
     """`concern_submit` guarded by the form's key; returns (the concern, whether it is new)."""
 
     def create(row: PortalSubmission) -> None:
@@ -52,12 +63,18 @@ def concern_submit_once(*, user: User, submission_key: uuid.UUID, **fields) -> t
         row.save(update_fields=["concern"])
 
     row, created = _once(user, submission_key, create)
-    return row.concern, created
+    # A key's row holds what the first request with it created: here, a concern.
+    return cast(Concern, row.concern), created
 
 
 @transaction.atomic
 def concern_reply_once(
-    *, user: User, submission_key: uuid.UUID, concern: Concern, body: str, uploads=()
+    *,
+    user: User,
+    submission_key: uuid.UUID,
+    concern: Concern,
+    body: str,
+    uploads: Iterable[UploadedFile] = (),
 ) -> tuple[ConcernMessage, bool]:
     """`concern_message_post` by a company user, guarded by the form's key."""
 
@@ -67,4 +84,4 @@ def concern_reply_once(
         row.save(update_fields=["message", "concern"])
 
     row, created = _once(user, submission_key, create)
-    return row.message, created
+    return cast(ConcernMessage, row.message), created

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dialogue.enums import Marking, ThreatStatus
-from dialogue.models import Concern, DialogueSession, Sector, Threat, ThreatCategory, User
+from dialogue.models import (
+    ChokepointTechnology,
+    Concern,
+    DialogueSession,
+    Sector,
+    Threat,
+    ThreatCategory,
+    User,
+)
 from dialogue.permissions import can_manage_sector
 from dialogue.services.common import (
     PermissionDeniedError,
@@ -65,8 +76,8 @@ def threat_create(
     marking: str = Marking.AMBER,
     source_session: DialogueSession | None = None,
     source_concern: Concern | None = None,
-    chokepoints=(),
-    named_users=(),
+    chokepoints: Sequence[ChokepointTechnology] = (),
+    named_users: Sequence[User] = (),
 ) -> Threat:
     _require_sector(actor, sector)
     if not isinstance(category, ThreatCategory):
@@ -91,7 +102,7 @@ def threat_create(
 
 @transaction.atomic
 def threat_update(
-    *, threat: Threat, actor: User, changes: dict, expected_version: int | None = None
+    *, threat: Threat, actor: User, changes: dict[str, Any], expected_version: int | None = None
 ) -> Threat:
     _require_sector(actor, threat.sector)
     if "sector" in changes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +20,9 @@ from django.utils import timezone
 from dialogue.audit import audit_token_revoked
 from dialogue.models import ApiToken, User
 from dialogue.models.tokens import token_key_hash
+
+if TYPE_CHECKING:
+    from dialogue.querysets import ApiTokenQuerySet
 
 # How stale `last_used_at` may get before a request writes it again: one write per
 # token per interval, not one per request.
@@ -62,7 +66,7 @@ def api_token_authenticate(key: str) -> ApiToken | None:
     return token
 
 
-def api_token_list(user: User):
+def api_token_list(user: User) -> ApiTokenQuerySet[ApiToken]:
     """The person's own live tokens, newest first."""
     return ApiToken.objects.visible_to(user).live().order_by("-created_at", "-id")
 
@@ -88,7 +92,13 @@ def api_tokens_revoke_all(*, user: User, reason: str, actor: User | None = None)
     return len(tokens)
 
 
-def _revoke_on_new_password(sender, instance: User, created: bool, update_fields=None, **kwargs):
+def _revoke_on_new_password(
+    sender: type[User],
+    instance: User,
+    created: bool,
+    update_fields: frozenset[str] | None = None,
+    **kwargs: Any,
+) -> None:
     # Every way of setting a password (portal, workspace, admin, reset, changepassword)
     # ends in User.save() after set_password(), which keeps the new raw password in
     # `_password` until the save completes. A hash upgrade at sign-in clears it first:

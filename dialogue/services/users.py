@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from dialogue.enums import Language, Role
 from dialogue.models import Organization, Sector, User
+from dialogue.services.common import attribute_history
 
 
 def sectors_by_codes(codes: list[str]) -> list[Sector]:
@@ -37,7 +40,9 @@ def organization_by_corporate_number(number: str) -> Organization:
     return organization
 
 
-def _create_user(*, username: str, email: str, password: str, actor: User | None, **fields) -> User:
+def _create_user(
+    *, username: str, email: str, password: str, actor: User | None, **fields: Any
+) -> User:
     if User.objects.filter(username=username).exists():
         raise ValidationError(
             {"username": _("The user name “%(name)s” is taken.") % {"name": username}}
@@ -46,7 +51,7 @@ def _create_user(*, username: str, email: str, password: str, actor: User | None
     validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
-    user._history_user = actor
+    attribute_history(user, actor)
     user.save()
     return user
 
@@ -104,11 +109,11 @@ def company_user_add(
 
 
 @transaction.atomic
-def digest_preferences_update(*, user: User, frequency: str, sectors: list) -> User:
+def digest_preferences_update(*, user: User, frequency: str, sectors: list[Sector]) -> User:
     """How often a person wants the plan-revision digest, and for which sectors (none = all)."""
     user.digest_frequency = frequency
     user.full_clean(exclude=["password"])
-    user._history_user = user
+    attribute_history(user, user)
     user.save(update_fields=["digest_frequency"])
     user.digest_sectors.set(sectors)
     return user

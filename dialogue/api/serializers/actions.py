@@ -92,8 +92,10 @@ class PlanRevisionChangeSerializer(serializers.Serializer):
     key = serializers.CharField()
     sector = serializers.CharField()
     change = serializers.ChoiceField(choices=["added", "removed", "changed"])
-    fields = ShownDictField(help_text="Changed fields: name → {old, new}.")
-    data = ShownDictField(
+    # The serializer metaclass takes declared fields off the class: these names do not
+    # replace Serializer.fields and .data at run time, whatever the stubs see.
+    fields = ShownDictField(help_text="Changed fields: name → {old, new}.")  # type: ignore[assignment]
+    data = ShownDictField(  # type: ignore[assignment]
         help_text=(
             "The item as the revision holds it, as the caller may see it. Concern counts "
             "(`concerns`) are null where fewer than 3 organizations stand behind them."

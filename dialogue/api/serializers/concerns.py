@@ -7,11 +7,18 @@ from dialogue.api.fields import VisibleRelatedField, visible_many
 from dialogue.api.serializers.common import ThreatCodeField, VersionedSerializer
 from dialogue.disclosure import sees_global_concern_ids
 from dialogue.enums import ConcernStatus, DesiredSupport
-from dialogue.models import Concern, ConcernAttachment, ConcernMessage, Sector, User
+from dialogue.models import (
+    Concern,
+    ConcernAttachment,
+    ConcernMessage,
+    Organization,
+    Sector,
+    User,
+)
 
 
 class ConcernSerializer(VersionedSerializer):
-    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    organization = serializers.PrimaryKeyRelatedField[Organization](read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     sector = VisibleRelatedField(model=Sector, public=True)
     category = ThreatCodeField()

@@ -7,8 +7,8 @@ from dialogue.models import Organization, Sector, ThreatCategory, User
 
 
 class MeSerializer(serializers.ModelSerializer):
-    sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    organization = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    sectors = serializers.SlugRelatedField[Sector](slug_field="code", many=True, read_only=True)
+    organization = serializers.PrimaryKeyRelatedField[Organization](read_only=True, allow_null=True)
 
     class Meta:
         model = User
@@ -17,7 +17,11 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class SectorSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    # The serializer metaclass takes declared fields off the class, so the name does not
+    # replace Field.parent at run time, whatever the stubs see.
+    parent = serializers.SlugRelatedField[Sector](  # type: ignore[assignment]
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Sector

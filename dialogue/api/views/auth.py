@@ -40,12 +40,13 @@ class AuthTokenSerializer(authtoken.AuthTokenSerializer):
     username = serializers.CharField(
         label=authtoken.AuthTokenSerializer._declared_fields["username"].label,
         write_only=True,
-        max_length=User._meta.get_field("username").max_length,
+        # DRF takes None (no limit) as well; the stubs allow only int.
+        max_length=User._meta.get_field("username").max_length,  # type: ignore[arg-type]
     )
     name = serializers.CharField(
         required=False,
         allow_blank=True,
-        max_length=ApiToken._meta.get_field("name").max_length,
+        max_length=ApiToken._meta.get_field("name").max_length,  # type: ignore[arg-type]
         write_only=True,
         help_text='What the token is for, e.g. "nightly sync"; shown in your token list.',
     )

@@ -1,57 +1,78 @@
 """The base every API view builds on: visibility first, versioned writes, ETags."""
 
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.db import models
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.filters import OrderingFilter
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dialogue.api.exceptions import PreconditionRequired
-from dialogue.api.querying import mark_visible_related
+from dialogue.api.querying import Related, mark_visible_related
+from dialogue.models import User
+from dialogue.querysets import visible_rows
 
 ETAG = re.compile(r'^(?:W/)?"?(\d+)"?$')
 
 
-class VisibleViewSet(viewsets.GenericViewSet):
+class AuthenticatedRequest(Request):
+    """A request past `IsAuthenticated` (the API's default permission): its user is a `User`."""
+
+    user: User
+
+
+class VisibleViewSet(viewsets.GenericViewSet[Any]):
     """Every queryset starts from `Model.objects.visible_to(user)`: 404 for anything else."""
 
-    model = None
+    request: AuthenticatedRequest
+    model: ClassVar[type[models.Model]]
     filter_backends = [DjangoFilterBackend, OrderingFilter]
-    ordering = ["-id"]
+    ordering: Sequence[str] = ["-id"]
     # Related records shown as ids only where the caller may see them (`querying.Related`).
-    related = ()
+    related: tuple[Related, ...] = ()
 
-    def get_queryset(self):
+    def get_queryset(self) -> models.QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # schema generation, no real caller
-            return self.model.objects.none()
-        return self.scope(self.model.objects.visible_to(self.request.user))
+            return self.model._default_manager.none()
+        return self.scope(visible_rows(self.model, self.request.user))
 
-    def scope(self, queryset):
+    def scope(self, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         """Add joins and annotations for the serializer (no query per row)."""
         return queryset
 
-    def mark_related(self, instances):
+    def mark_related(self, instances: list[Any]) -> list[Any]:
         """Mark which related ids each instance may show: one query per relation, not per row."""
         mark_visible_related(instances, self.request.user, self.related)
         return instances
 
-    def paginate_queryset(self, queryset):
+    def paginate_queryset(self, queryset: Any) -> list[Any] | None:
         page = super().paginate_queryset(queryset)
         return page if page is None else self.mark_related(page)
 
-    def get_object(self):
+    def get_object(self) -> Any:
         return self.mark_related([super().get_object()])[0]
 
-    def reload(self, instance):
+    def reload(self, instance: Any) -> Any:
         """The instance as a read shows it, after a write."""
         # The caller may no longer see the record (e.g. it became RED): then as it is.
         reloaded = self.get_queryset().filter(pk=instance.pk).first() or instance
         return self.mark_related([reloaded])[0]
 
 
-class VersionedWriteMixin:
+# The mixin is used with a GenericAPIView; mypy checks its calls against one.
+if TYPE_CHECKING:
+    _VersionedWriteBase = GenericAPIView[Any]
+else:
+    _VersionedWriteBase = object
+
+
+class VersionedWriteMixin(_VersionedWriteBase):
     """Optimistic concurrency from `If-Match: "<version>"` or a `version` field in the body.
 
     An update must carry one of them (428 otherwise): without it, a change based on an

@@ -25,6 +25,7 @@ from dialogue.disclosure import concern_key_filter, sees_global_concern_ids
 from dialogue.downloads import attachment_response
 from dialogue.lists.concerns import ConcernFilter
 from dialogue.models import Concern, ConcernAttachment, ConcernMessage, User
+from dialogue.querysets import visible_rows
 from dialogue.services.concerns import (
     concern_attach,
     concern_change_status,
@@ -66,8 +67,9 @@ class ConcernViewSet(ServiceViewSet):
             return ["created_at", "updated_at", "status", "reference"]
         return ["id", "created_at", "updated_at", "status"]
 
+    # Per caller; OrderingFilter reads `view.ordering`, so a property serves it.
     @property
-    def ordering(self):
+    def ordering(self) -> list[str]:  # type: ignore[override]
         return ["-created_at"] if self._by_reference() else ["-id"]
 
     def get_serializer_class(self):
@@ -145,9 +147,9 @@ class ConcernChildViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, Visibl
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return self.model.objects.none()
+            return self.model._default_manager.none()
         return self.scope(
-            self.model.objects.visible_to(self.request.user).filter(concern=self.get_concern())
+            visible_rows(self.model, self.request.user).filter(concern=self.get_concern())
         )
 
 

@@ -190,18 +190,9 @@ class ListExportView(ExportView):
 
 
 def _list_view(kind: str, filters_of: str):
-    view = type(
-        f"{kind.title()}ExportView",
-        (ListExportView,),
-        {"kind": kind, "__doc__": ListExportView.__doc__},
-    )
-
-    def get(self, request):
-        return ListExportView.get(self, request)
-
     # Annotate a function of this view's own: decorating the shared ListExportView.get
     # gave every list export the last one's operationId and description.
-    view.get = extend_schema(
+    @extend_schema(
         operation_id=f"{kind}_export",
         description=f"The same filters and `ordering` as GET /api/v1/{filters_of}/.",
         parameters=[
@@ -209,8 +200,15 @@ def _list_view(kind: str, filters_of: str):
             MAX_MARKING,
         ],
         responses=file_responses(kind, LIST_FORMATS),
-    )(get)
-    return view
+    )
+    def get(self, request):
+        return ListExportView.get(self, request)
+
+    return type(
+        f"{kind.title()}ExportView",
+        (ListExportView,),
+        {"kind": kind, "__doc__": ListExportView.__doc__, "get": get},
+    )
 
 
 ThreatExportView = _list_view("threats", "threats")

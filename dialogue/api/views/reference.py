@@ -11,7 +11,7 @@ from dialogue.api.serializers.reference import (
     SectorSerializer,
     ThreatCategorySerializer,
 )
-from dialogue.api.views.base import ReadOnlyVisibleViewSet
+from dialogue.api.views.base import AuthenticatedRequest, ReadOnlyVisibleViewSet
 from dialogue.lists.organizations import OrganizationFilter
 from dialogue.models import Organization, Sector, ThreatCategory, User
 from dialogue.permissions import is_secretariat
@@ -21,7 +21,9 @@ from dialogue.services.organizations import organization_create, organization_up
 class MeView(RetrieveAPIView):
     serializer_class = MeSerializer
 
-    def get_object(self):
+    request: AuthenticatedRequest
+
+    def get_object(self) -> User:
         return User.objects.prefetch_related("sectors").get(pk=self.request.user.pk)
 
 

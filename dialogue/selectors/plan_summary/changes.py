@@ -4,7 +4,7 @@ summary's "changes" sheet show the same lines."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.utils.translation import gettext_lazy
 
@@ -59,11 +59,11 @@ class ChangeLine:
         return f"#{change.key.rsplit(':', 1)[-1]}"
 
 
-def _shown_reference(value) -> str:
+def _shown_reference(value: Any) -> str:
     return str(HIDDEN) if value is HIDDEN else f"#{value}"
 
 
-def _shown_value(kind: str, name: str, value):
+def _shown_value(kind: str, name: str, value: Any) -> Any:
     """A field of a disclosed change, for a page or a file: references as "#id" or HIDDEN."""
     if isinstance(value, list):
         return ", ".join(_shown_reference(v) for v in value)
@@ -103,7 +103,7 @@ def plan_revision_changes(
     return lines
 
 
-def change_order(line: ChangeLine, sector_order: dict[str, int]) -> tuple:
+def change_order(line: ChangeLine, sector_order: dict[str, int]) -> tuple[int, str, str, int, str]:
     """Per sector (in the sectors' order), kind, change, then item number."""
     change = line.change
     number = change.key.rsplit(":", 1)[-1]

@@ -39,7 +39,7 @@ class PlanSheet(Generic[RowT]):
 
     key: ClassVar[str]  # file and anchor name, e.g. "threats"
     title: ClassVar[Promise]
-    columns: ClassVar[tuple[Column, ...]]
+    columns: ClassVar[tuple[Column[Any], ...]]
 
     def __init__(self, summary: PlanSummary):
         self.summary = summary
@@ -47,7 +47,7 @@ class PlanSheet(Generic[RowT]):
     def rows(self) -> Iterable[RowT]:
         raise NotImplementedError
 
-    def cells(self) -> Iterator[tuple]:
+    def cells(self) -> Iterator[tuple[Any, ...]]:
         getters = [column.getter() for column in self.columns]
         for row in self.rows():
             yield tuple(get(row) for get in getters)

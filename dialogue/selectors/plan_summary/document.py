@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cached_property
+from typing import Any, cast
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -80,7 +81,7 @@ class PlanSummary:
         return plan_revision_changes(self.revision, self.user, max_marking=self.max_marking)
 
     @cached_property
-    def counts(self) -> dict[tuple[int, str], dict]:
+    def counts(self) -> dict[tuple[int, str], dict[str, Any]]:
         """Lines per (sector id, kind): total, critical threats, open actions."""
         rows = (
             self.items.order_by()
@@ -94,7 +95,7 @@ class PlanSummary:
         return {(row["sector_id"], row["kind"]): row for row in rows}
 
     @cached_property
-    def aggregates(self) -> dict[tuple[str, str], dict]:
+    def aggregates(self) -> dict[tuple[str, str], dict[str, Any]]:
         """The concern-count lines by (sector code, threat code)."""
         return {
             (data.get("sector"), data.get("category")): data
@@ -108,7 +109,7 @@ class PlanSummary:
         present = {reading_marking(then, now) for then, now in pairs.distinct()}
         return present | self.sources.markings()
 
-    def ordered(self, kind: str) -> Iterator[tuple[int, str, dict]]:
+    def ordered(self, kind: str) -> Iterator[tuple[int, str, dict[str, Any]]]:
         """(object_id, marking, data) per line, the marking as read now (`reading_marking`)."""
         rows = (
             with_live_marking(self.items.filter(kind=kind))
@@ -117,9 +118,10 @@ class PlanSummary:
             .iterator(chunk_size=2000)
         )
         for object_id, then, now, data in rows:
-            yield object_id, reading_marking(then, now), data
+            # Lines of a live record (threat, chokepoint, action) always have its id.
+            yield cast(int, object_id), reading_marking(then, now), data
 
-    def sources_text(self, kind: str, object_id, data: dict) -> str:
+    def sources_text(self, kind: str, object_id: int | None, data: dict[str, Any]) -> str:
         return "; ".join(s.reference() for s in self.sources.for_item(kind, object_id, data))
 
     def visible_concern_cell(self, sector: Sector, code: str) -> int | str:
@@ -133,11 +135,12 @@ class PlanSummary:
     def shown_concerns_in_sector(self, sector: Sector) -> int | str:
         if self.concern_sectors is not None and sector.pk not in self.concern_sectors:
             return ""
-        return sum(
+        shown: int = sum(
             data.get("concerns", 0)
             for (code, _category), data in self.aggregates.items()
             if code == sector.code and count_is_shown(data.get("organizations", 0))
         )
+        return shown
 
     def document(self) -> ExportDocument:
         self.generated_at = local_datetime(timezone.now())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy
@@ -61,13 +62,13 @@ def marking_label(value: str) -> str:
     return Marking(value).label if value in Marking.values else str(value)
 
 
-def local_datetime(value) -> str:
+def local_datetime(value: datetime.datetime | None) -> str:
     if value is None:
         return ""
     return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
 
 
-def as_date(value):
+def as_date(value: Any) -> Any:
     """A snapshot's ISO date as a date (a spreadsheet date cell); anything else unchanged."""
     if isinstance(value, str) and value:
         try:
@@ -77,7 +78,7 @@ def as_date(value):
     return value
 
 
-def as_decimal(value):
+def as_decimal(value: Any) -> Any:
     if value in (None, ""):
         return None
     try:
@@ -86,12 +87,12 @@ def as_decimal(value):
         return value
 
 
-def choice_label(kind: str, name: str, value):
-    choices = CHOICE_FIELDS.get((kind, name))
+def choice_label(kind: str, name: str, value: Any) -> Any:
+    choices = CHOICE_FIELDS.get((Kind(kind), name))
     if choices is not None and value in choices.values:
         return str(choices(value).label)
     return value
 
 
-def item_title(data: dict) -> str:
+def item_title(data: dict[str, Any]) -> str:
     return data.get("title") or data.get("name") or ""

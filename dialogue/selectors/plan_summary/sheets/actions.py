@@ -51,7 +51,7 @@ class ActionSheet(PlanSheet[ActionLine]):
             yield ActionLine(
                 id=object_id,
                 sector=data.get("sector", ""),
-                sector_name=summary.sector_names.get(data.get("sector"), ""),
+                sector_name=summary.sector_names.get(data.get("sector", ""), ""),
                 title=data.get("title", ""),
                 due_on=as_date(data.get("due_on")),
                 status=choice_label(Kind.ACTION, "status", data.get("status")),

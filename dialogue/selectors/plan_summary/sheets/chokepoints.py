@@ -51,7 +51,7 @@ class ChokepointSheet(PlanSheet[ChokepointLine]):
             yield ChokepointLine(
                 id=object_id,
                 sector=data.get("sector", ""),
-                sector_name=summary.sector_names.get(data.get("sector"), ""),
+                sector_name=summary.sector_names.get(data.get("sector", ""), ""),
                 name=data.get("name", ""),
                 stage=choice_label(Kind.CHOKEPOINT, "stage", data.get("stage")),
                 world_share_pct=as_decimal(data.get("world_share_pct")),

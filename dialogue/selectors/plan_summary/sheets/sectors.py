@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
 
-from dialogue.models import PlanRevisionItem
+from dialogue.models import PlanRevisionItem, Sector
 from dialogue.selectors.plan_summary.columns import Column, PlanSheet
 
 Kind = PlanRevisionItem.Kind
@@ -45,7 +45,7 @@ class SectorSheet(PlanSheet[SectorRow]):
         summary = self.summary
         for sector in summary.sectors:
 
-            def count(kind: str, name: str = "total", sector=sector) -> int:
+            def count(kind: str, name: str = "total", sector: Sector = sector) -> int:
                 row = summary.counts.get((sector.pk, kind))
                 return row[name] if row else 0
 

@@ -58,9 +58,9 @@ class ThreatSheet(PlanSheet[ThreatLine]):
             yield ThreatLine(
                 id=object_id,
                 sector=data.get("sector", ""),
-                sector_name=summary.sector_names.get(data.get("sector"), ""),
+                sector_name=summary.sector_names.get(data.get("sector", ""), ""),
                 code=data.get("category", ""),
-                code_name=summary.code_names.get(data.get("category"), ""),
+                code_name=summary.code_names.get(data.get("category", ""), ""),
                 title=data.get("title", ""),
                 likelihood=data.get("likelihood"),
                 impact=data.get("impact"),
