@@ -19,7 +19,16 @@ are not available; a trigram index cannot narrow a two-character word such as �
   set: the index finds the candidates, whatever the word's length;
 - the exact substring test (`LIKE '%word%'` on the same folded text) then keeps only
   true matches, so the result is exactly the substring scan's. A two-character word
-  needs no such test: it occurs exactly when its one bigram does.
+  needs no such test: it occurs exactly when its one bigram does. A longer word asks
+  the index for a few bigrams that cover it without overlapping (`key_bigrams`):
+  more would cost more posting lists and narrow little, as the test follows anyway;
+- a bitmap scan of that index finds every candidate before the rows are sorted, which
+  is right for a rare word and slow for a frequent one (フォトレジスト in thousands of
+  records: seconds). So a first page is chosen by the capped count (`search_page`,
+  `searched`): when more than COUNT_CAP rows match, the rows are read in the page's
+  order, on its index, with the substring test as a filter, and the scan stops at the
+  page's last row (about limit × rows / matches rows read); otherwise through the
+  bigram index.
 
 On SQLite (the embedded default) the same `dialogue_search_text` is registered as a
 Python function and the substring test alone runs: same results, no index.
@@ -29,6 +38,7 @@ Totals are counted up to COUNT_CAP; beyond that the page says "1,000+".
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections
@@ -78,6 +88,24 @@ def bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
+MAX_KEY_BIGRAMS = 4
+
+
+def key_bigrams(word: str) -> set[str]:
+    """Bigrams of `word` the index is asked for: non-overlapping ones covering it (the
+    last one overlapping when the length is odd), at most MAX_KEY_BIGRAMS of them
+    spread over the word. Every one occurs wherever the word does."""
+    if len(word) < 2:
+        return set()
+    starts = [*range(0, len(word) - 1, 2)]
+    if len(word) % 2:
+        starts.append(len(word) - 2)
+    if len(starts) > MAX_KEY_BIGRAMS:
+        step = (len(starts) - 1) / (MAX_KEY_BIGRAMS - 1)
+        starts = [starts[round(n * step)] for n in range(MAX_KEY_BIGRAMS)]
+    return {word[start : start + 2] for start in starts}
+
+
 def folded_join(*parts: str | None) -> str:
     """What `dialogue_search_text` computes in SQL (used by SQLite and by tests)."""
     return fold(" ".join(part for part in parts if part is not None))
@@ -97,20 +125,25 @@ def search_fields_for(model) -> tuple[str, ...]:
     return SEARCH_FIELDS[model._meta.model_name]
 
 
-def matching(queryset: QuerySet, words: list[str]) -> QuerySet:
-    """The rows of `queryset` in which every word occurs (words from `search_words`)."""
+def matching(queryset: QuerySet, words: list[str], *, indexed: bool = True) -> QuerySet:
+    """The rows of `queryset` in which every word occurs (words from `search_words`).
+
+    `indexed` (PostgreSQL): narrow through the bigram index. Without it only the
+    substring tests are added, as a filter the planner applies while it walks the rows
+    in another index's order: the way to the first page of a frequent word.
+    """
     if not words:
         return queryset
     fields = search_fields_for(queryset.model)
     queryset = queryset.alias(_search_text=SearchText(*fields))
-    vendor = connections[queryset.db].vendor
-    wanted = set().union(*(bigrams(word) for word in words))
-    if vendor == "postgresql" and wanted:
+    through_index = indexed and connections[queryset.db].vendor == "postgresql"
+    wanted = set().union(*(key_bigrams(word) for word in words))
+    if through_index and wanted:
         queryset = queryset.alias(_search_bigrams=Bigrams(SearchText(*fields))).filter(
             _search_bigrams__contains=sorted(wanted)
         )
     for word in words:
-        if vendor == "postgresql" and len(word) == 2:
+        if through_index and len(word) == 2:
             continue  # a two-character word occurs exactly when its one bigram does
         queryset = queryset.filter(_search_text__contains=word)
     return queryset
@@ -124,6 +157,26 @@ def capped_count(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]
     cap = COUNT_CAP if cap is None else cap
     counted = queryset.order_by()[: cap + 1].count()
     return min(counted, cap), counted > cap
+
+
+def searched(queryset: QuerySet, words: list[str]) -> QuerySet:
+    """`matching`, planned for reading the first rows in the queryset's order: through
+    the bigram index when at most COUNT_CAP rows match, else along the order (one
+    capped count decides; none for no words or on SQLite, where both are one scan)."""
+    if not words or connections[queryset.db].vendor != "postgresql":
+        return matching(queryset, words)
+    _, frequent = capped_count(matching(queryset, words))
+    return matching(queryset, words, indexed=not frequent)
+
+
+def search_page(queryset: QuerySet, words: list[str], limit: int) -> tuple[list[Any], int, bool]:
+    """(rows, total, more): the first `limit` matching rows in the queryset's order, their
+    number up to COUNT_CAP and whether there are more: at most two queries, one when
+    nothing matches."""
+    total, more = capped_count(matching(queryset, words))
+    if not total:
+        return [], 0, False
+    return list(matching(queryset, words, indexed=not more)[:limit]), total, more
 
 
 # --- SQLite: the same function, in Python --------------------------------------------

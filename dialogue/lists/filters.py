@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogue.enums import Marking, SectorKind
 from dialogue.models import Sector, ThreatCategory, User
-from dialogue.text_search import matching, search_words
+from dialogue.text_search import search_words, searched
 
 # As much as the workspace's search page reads (views/search.py). A longer search is
 # refused with the field's message: SQLite cannot match a LIKE pattern over 50,000
@@ -57,8 +57,9 @@ class SectorFilterMixin(df.FilterSet):
         return queryset.filter(pk__in=matching)
 
     def filter_search(self, queryset, name, value):
-        # The workspace search page's implementation (text_search.py), fields and all.
-        return matching(queryset, search_words(value))
+        # The workspace search page's implementation (text_search.py), fields and all,
+        # planned for the first page by the number of matches.
+        return searched(queryset, search_words(value))
 
 
 def sector_choices(user) -> list:

@@ -3,7 +3,9 @@
 Every word must occur in one of the searched fields (text_search.py: one
 implementation for this page and the API's `search` filter, indexed on
 PostgreSQL). Each group is limited to `limit` rows with the total beside it,
-counted up to COUNT_CAP, all within `visible_to(user)`.
+counted up to COUNT_CAP, all within `visible_to(user)`; a frequent word's rows are
+read along the group's order (`search_page`), which the indexes on updated_at,
+held_on, created_at and due_on serve.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dialogue.models import (
     Threat,
 )
 from dialogue.selectors.dashboard import sessions_with_sectors
-from dialogue.text_search import capped_count, matching, search_words
+from dialogue.text_search import search_page, search_words
 
 if TYPE_CHECKING:
     from dialogue.models import User
@@ -76,7 +78,6 @@ def workspace_search(user: User, query: str, limit: int = SEARCH_LIMIT) -> list[
     ]
     groups = []
     for kind, queryset in sources:
-        found = matching(queryset, words)
-        total, more = capped_count(found)
-        groups.append(SearchGroup(kind, list(found[:limit]), total, more))
+        items, total, more = search_page(queryset, words, limit)
+        groups.append(SearchGroup(kind, items, total, more))
     return groups
