@@ -83,7 +83,10 @@ class FollowUpAction(MarkedModel, VersionedModel, TimeStampedModel):
         ordering = ["due_on", "id"]
         verbose_name = _("follow-up action")
         verbose_name_plural = _("follow-up actions")
-        indexes = [models.Index(fields=["status", "due_on"])]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["updated_at", "id"], name="action_updated_id"),
+        ]
 
     def __str__(self) -> str:
         return self.title

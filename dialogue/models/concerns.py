@@ -74,7 +74,10 @@ class Concern(MarkedModel, VersionedModel, TimeStampedModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("concern")
         verbose_name_plural = _("concerns")
-        indexes = [models.Index(fields=["sector", "category"])]
+        indexes = [
+            models.Index(fields=["sector", "category"]),
+            models.Index(fields=["updated_at", "id"], name="concern_updated_id"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "reference"], name="concern_reference_unique_per_org"

@@ -99,7 +99,13 @@ class Threat(MarkedModel, VersionedModel, TimeStampedModel):
                 condition=models.Q(impact__gte=1, impact__lte=5), name="threat_impact_1_to_5"
             ),
         ]
-        indexes = [models.Index(fields=["sector", "category"])]
+        indexes = [
+            models.Index(fields=["sector", "category"]),
+            # The register's and the search's orders, walked by keyset pages and by a
+            # frequent word's first page (lists.py, text_search.py).
+            models.Index(fields=["updated_at", "id"], name="threat_updated_id"),
+            models.Index(fields=["severity", "id"], name="threat_severity_id"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -81,6 +81,14 @@ class SortKey:
             beyond |= Q(**{f"{self.path}__isnull": True})
         return beyond
 
+    def at_or_after(self, value: Any) -> Q:
+        """Rows equal to `value` or after it: implied by `after` on this key or on the keys
+        after it, and said on its own so that an index on the key can start there."""
+        if value is None:
+            return Q() if self.nulls_first else Q(**{f"{self.path}__isnull": True})
+        bound = Q(**{f"{self.path}__{'lte' if self.descending else 'gte'}": value})
+        return bound if self.nulls_first else bound | Q(**{f"{self.path}__isnull": True})
+
     def equal(self, value: Any) -> Q:
         if value is None:
             return Q(**{f"{self.path}__isnull": True})
@@ -102,7 +110,7 @@ def keyset_after(keys: Sequence[SortKey], values: Sequence[Any]) -> Q:
     for key, value in zip(keys, values, strict=True):
         condition |= equal & key.after(value)
         equal &= key.equal(value)
-    return condition
+    return keys[0].at_or_after(values[0]) & condition
 
 
 def cursor_of(values: Sequence[Any]) -> str:
@@ -141,9 +149,9 @@ def values_of(cursor: str, length: int) -> list[Any] | None:
 class CappedPaginator(Paginator):
     """Django's Paginator whose count stops at COUNT_CAP (`more` says there are more)."""
 
-    def __init__(self, object_list: QuerySet, per_page: int, cap: int = COUNT_CAP) -> None:
+    def __init__(self, object_list: QuerySet, per_page: int, cap: int | None = None) -> None:
         super().__init__(object_list, per_page)
-        self.cap = cap
+        self.cap = COUNT_CAP if cap is None else cap
 
     @cached_property
     def counted(self) -> int:
@@ -292,14 +300,12 @@ def keyset_page(
     values = values_of(cursor, len(keys)) if cursor else None
     if values is None:
         return None
-    if forward:
-        condition = keyset_after(keys, values)
-        rows_query = ordered.filter(condition)
-    else:
-        backwards = [key.reversed() for key in keys]
-        condition = keyset_after(backwards, values)
-        rows_query = ordered.filter(condition).reverse()
     try:
+        if forward:
+            rows_query = ordered.filter(keyset_after(keys, values))
+        else:
+            backwards = [key.reversed() for key in keys]
+            rows_query = ordered.filter(keyset_after(backwards, values)).reverse()
         rows = list(rows_query[: paginator.per_page + 1])
     except (ValidationError, ValueError, TypeError, FieldError):
         return None  # values that do not fit the fields: not a cursor of this list
