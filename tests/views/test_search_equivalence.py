@@ -16,9 +16,11 @@ from dialogue.text_search import (
     SEARCH_FIELDS,
     bigrams,
     folded_join,
+    key_bigrams,
     matching,
     search_fields_for,
     search_words,
+    searched,
     width_folding,
 )
 from tests import factories as f
@@ -110,6 +112,14 @@ def test_search_matches_a_plain_substring_scan(semiconductors):
             expected = {pk for pk, text in documents.items() if all(w in text for w in words)}
             found = set(matching(model.objects.all(), words).values_list("pk", flat=True))
             assert found == expected, (model.__name__, query)
+            # Read along another order (a frequent word's first page): the same rows.
+            walked = matching(model.objects.all(), words, indexed=False)
+            assert set(walked.values_list("pk", flat=True)) == expected, (model.__name__, query)
+            # And as the lists' `search` filter chooses between the two, in their order.
+            ordered = model.objects.order_by("-updated_at", "-pk")
+            assert list(searched(ordered, words).values_list("pk", flat=True)) == [
+                pk for pk in ordered.values_list("pk", flat=True) if pk in expected
+            ], (model.__name__, query)
             sizes.append(len(expected))
     # The comparison means something: queries that find some rows, and some that find none.
     assert sum(1 for size in sizes if size) >= 10 and 0 in sizes
@@ -118,6 +128,16 @@ def test_search_matches_a_plain_substring_scan(semiconductors):
 def test_bigrams_of_a_word():
     assert bigrams("供給網") == {"供給", "給網"}
     assert bigrams("の") == set()
+
+
+def test_a_long_word_asks_the_index_for_a_few_bigrams_that_cover_it():
+    assert key_bigrams("供給") == {"供給"}
+    assert key_bigrams("供給網") == {"供給", "給網"}
+    assert key_bigrams("フォトレジスト") == {"フォ", "トレ", "ジス", "スト"}
+    long = "サプライチェーンの途絶と代替調達"
+    assert len(key_bigrams(long)) == 4 and key_bigrams(long) <= bigrams(long)
+    assert long[:2] in key_bigrams(long) and long[-2:] in key_bigrams(long)
+    assert key_bigrams("の") == set()
 
 
 @pytest.mark.django_db
