@@ -224,8 +224,8 @@ class ListPage:
             numbers = list(numbered.get_elided_page_range(self.page.number, on_each_side=2))
         else:
             numbers = [*range(1, 3), paginator.ELLIPSIS, self.page.number]
-        if paginator.num_pages > max(last, self.page.number):
-            numbers.append(paginator.ELLIPSIS)
+        if self.page.has_next() and (paginator.num_pages > last or self.count_more):
+            numbers.append(paginator.ELLIPSIS)  # more pages, reached by "Next"
         return numbers
 
     def _cursor(self, row) -> str:
