@@ -38,11 +38,13 @@ Totals are counted up to COUNT_CAP; beyond that the page says "1,000+".
 from __future__ import annotations
 
 import unicodedata
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections
-from django.db.models import Func, QuerySet, TextField
+from django.db.models import Func, Q, QuerySet, TextField
 
 MAX_WORDS = 8
 MAX_WORD_LENGTH = 100
@@ -76,6 +78,41 @@ FOLD_TABLE = str.maketrans(*width_folding())
 
 def fold(text: str) -> str:
     return (text or "").translate(FOLD_TABLE).lower()
+
+
+def _raw_forms() -> dict[str, str]:
+    """For each folded character, the characters that fold to it (besides itself)."""
+    forms: dict[str, str] = {}
+    for source, target in zip(*width_folding(), strict=True):
+        folded = target.lower()
+        forms[folded] = forms.get(folded, "") + source
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        forms[letter] = forms.get(letter, "") + letter.upper()
+    # The only other characters Python lower-cases into ASCII: KELVIN SIGN, and the
+    # dotted capital I (to "i" and a combining dot).
+    forms["k"] += "\u212a"
+    forms["i"] += "\u0130"
+    return forms
+
+
+RAW_FORMS = _raw_forms()
+
+
+def raw_pattern(word: str) -> str | None:
+    """A regular expression that finds, in the unfolded text, every place where the
+    folded text holds `word` (and maybe a few more): a bracket of the characters that
+    fold to each of its characters. None when a character's other forms are not all
+    known (letters with case outside ASCII, the combining dot of İ): no pattern then.
+
+    Matching it costs microseconds a row where folding the text costs a millisecond,
+    so it runs first and the exact test only on the rows it keeps."""
+    brackets = []
+    for char in word:
+        if char == "\u0307" or (not char.isascii() and char.lower() != char.upper()):
+            return None
+        forms = char + RAW_FORMS.get(char, "")
+        brackets.append("[" + "".join(f"\\{c}" if c in "\\[]^-" else c for c in forms) + "]")
+    return "".join(brackets)
 
 
 def search_words(query: str) -> list[str]:
@@ -142,9 +179,16 @@ def matching(queryset: QuerySet, words: list[str], *, indexed: bool = True) -> Q
         queryset = queryset.alias(_search_bigrams=Bigrams(SearchText(*fields))).filter(
             _search_bigrams__contains=sorted(wanted)
         )
+    postgresql = connections[queryset.db].vendor == "postgresql"
     for word in words:
         if through_index and len(word) == 2:
             continue  # a two-character word occurs exactly when its one bigram does
+        pattern = raw_pattern(word) if postgresql else None
+        if pattern is not None:
+            # The cheap necessary test first (the planner orders filters by their cost).
+            queryset = queryset.filter(
+                reduce(or_, (Q(**{f"{name}__regex": pattern}) for name in fields))
+            )
         queryset = queryset.filter(_search_text__contains=word)
     return queryset
 

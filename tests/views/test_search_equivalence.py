@@ -174,3 +174,21 @@ def test_the_database_folds_text_as_python_does():
         (folded,) = cursor.fetchone()
     assert folded == folded_join(text, "第２部")
     assert "ai2026" in folded and '!"#$%&' in folded
+
+
+def test_the_raw_pattern_finds_every_form_that_folds_to_the_word():
+    import re
+
+    from dialogue.text_search import fold, raw_pattern
+
+    # Each character of the folded form of any character: its pattern (if any) finds it.
+    for code in range(0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = chr(code)
+        for folded in set(fold(char)) - {char}:
+            pattern = raw_pattern(folded)
+            assert pattern is None or re.fullmatch(pattern, char), (hex(code), folded)
+    assert raw_pattern("半導体") == "[半][導][体]"
+    assert raw_pattern(fold("ﾌｫﾄ")) == "[フﾌ][ォｫ][トﾄ]"
+    assert raw_pattern("é") is None
