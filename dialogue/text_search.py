@@ -183,8 +183,9 @@ def matching(queryset: QuerySet, words: list[str], *, indexed: bool = True) -> Q
         )
     postgresql = connections[queryset.db].vendor == "postgresql"
     for word in words:
-        if through_index and len(word) == 2:
-            continue  # a two-character word occurs exactly when its one bigram does
+        # The pattern goes with the bigrams too: where the planner scans a small table
+        # instead of using the index, it tests the cheaper filter first, and computes
+        # the bigrams of the few rows left.
         pattern = raw_pattern(word) if postgresql else None
         if pattern is not None:
             # Cheap, and exact as it stands: each character of the word against the
@@ -196,6 +197,8 @@ def matching(queryset: QuerySet, words: list[str], *, indexed: bool = True) -> Q
                 continue
             # İ folds to two characters, "i" and a combining dot: [iİ] can match where
             # the folded text has the dot in between, so the exact test follows.
+        if through_index and len(word) == 2:
+            continue  # a two-character word occurs exactly when its one bigram does
         queryset = queryset.filter(_search_text__contains=word)
     return queryset
 
