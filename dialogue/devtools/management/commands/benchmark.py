@@ -242,14 +242,20 @@ class Command(BaseCommand):
         if benchmark.needs_server and (server is None or server_error):
             return self._failed(benchmark, server_error or "no benchmark server")
         results: list[Result] = []
+        side_server = server if benchmark.needs_server else None
         try:
+            # Same result first: a ratio of two sides that compute different things is
+            # not measured at all.
+            benchmark.verify(side_server)
             for number in range(runs):
                 rounds = benchmark.rounds
                 self._say(f" run {number + 1}/{runs} ({rounds} round{'s' * (rounds > 1)})")
-                result = benchmark.run(server if benchmark.needs_server else None)
+                benchmark.run_index = number  # odd runs start with the other side
+                result = benchmark.run(side_server)
                 results.append(result)
                 self._report(result)
             combined = benchmark.finish(median_of_runs(results))
+            combined.notes["same_result"] = benchmark.same_result
         except (BenchmarkError, LoadError) as exc:
             message = str(exc)
             if benchmark.needs_server and server is not None:
