@@ -93,7 +93,7 @@ def side_by_side(
             queries[name] = count
             vacuum_analyze(vacuum)
         say(
-            f"  round {number + 1}/{rounds} ({' first, '.join(order)} last): "
+            f"  round {number + 1}/{rounds} ({' → '.join(order)}): "
             + ", ".join(f"{name} {times[name][-1] * 1000:,.0f} ms" for name in sides)
         )
     return {
