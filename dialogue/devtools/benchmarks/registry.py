@@ -118,6 +118,7 @@ def first_difference(ours: object, other: object, path: str = "") -> str | None:
         isinstance(ours, bytes | str)
         and isinstance(other, bytes | str)
         and type(ours) is type(other)
+        and max(len(ours), len(other)) > MAX_SHOWN // 2  # short ones are shown whole
     ):
         offset = next(
             (i for i, (a, b) in enumerate(zip(ours, other, strict=False)) if a != b),
