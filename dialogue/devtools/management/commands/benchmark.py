@@ -371,7 +371,20 @@ class Command(BaseCommand):
             f"Data: {Threat.objects.count():,} threats, {Concern.objects.count():,} concerns, "
             f"{FollowUpAction.objects.count():,} follow-up actions.",
             f"Rounds per run, the sides alternating: {rounds}.",
+            "The side that starts the first round alternates across runs; tables a "
+            "benchmark writes (in transactions rolled back) are vacuumed and analyzed between "
+            "rounds.",
         ]
+        checked = [
+            f"{result.name}: {result.notes['same_result']}"
+            for result in results
+            if not result.error and result.notes.get("same_result")
+        ]
+        if checked:
+            footer.append(
+                "Same result, checked once before timing (a benchmark whose sides differ is "
+                "not measured): " + "; ".join(checked) + "."
+            )
         if server is not None:
             footer.append(f"HTTP server: {server.description}.")
         footer += [
