@@ -175,10 +175,12 @@ class ReminderSweepBenchmark(Benchmark):
         self.today = timezone.localdate()
 
     def outcomes(self, server=None) -> dict[str, object]:
-        return {
-            "sweep": rolled_back(lambda: sweep_keys(self.today)),
-            "reference": rolled_back(lambda: reference_keys(self.today)),
+        sweep = rolled_back(lambda: sweep_keys(self.today))
+        reference = rolled_back(lambda: reference_keys(self.today))
+        self.queued = {
+            kind: sum(1 for key in sweep if key[1] == kind) for kind in ReminderKind.values
         }
+        return {"sweep": sweep, "reference": reference}
 
     def run(self, server=None) -> Result:
         today = self.today
@@ -229,6 +231,7 @@ class ReminderSweepBenchmark(Benchmark):
             ],
             notes={
                 "actions_in_database": self.actions,
+                "reminders_queued_by_kind": getattr(self, "queued", None),
                 "first_side_per_round": first_sides(list(sides), self.rounds, self.run_index),
             },
         )
