@@ -6,6 +6,7 @@ that return set figures: nothing is measured at scale.
 
 import http.server
 import io
+import json
 import threading
 
 import pytest
@@ -303,6 +304,9 @@ class _Stand_in(Benchmark):
     plan: list[tuple[float, float]] = []
     calls = 0
 
+    def outcomes(self, server=None) -> dict[str, object]:
+        return {"ours": [1, 2], "reference": [1, 2]}
+
     def run(self, server=None) -> Result:
         ours, reference = self.plan[type(self).calls % len(self.plan)]
         type(self).calls += 1
@@ -406,6 +410,35 @@ def test_a_benchmark_that_cannot_run_is_reported_and_the_others_still_run(stand_
     text = document.read_text()
     assert "| `broken` | could not run: no rows to compare | | | | | **ERROR** |" in text
     assert "1 of 1 goals met, 1 benchmark could not run." in text
+
+
+@pytest.mark.django_db
+def test_a_benchmark_whose_sides_differ_is_not_measured(stand_ins, document, monkeypatch):
+    registry = stand_ins(differ=[(100.0, 100.0)], fine=[(100.0, 100.0)])
+    monkeypatch.setattr(
+        registry["differ"], "outcomes", lambda self, server=None: {"ours": [1, 2], "ref": [1, 3]}
+    )
+
+    with pytest.raises(CommandError, match="Could not run: differ"):
+        _bench("--runs", "2", "--write-docs", str(document))
+
+    assert registry["differ"].calls == 0
+    assert registry["fine"].calls == 2
+    text = document.read_text()
+    assert "could not run: differ: ours and ref do not return the same result" in text
+    assert "first difference at [1]: 2 != 3" in text
+
+
+@pytest.mark.django_db
+def test_benchmark_reports_what_the_same_result_check_compared(stand_ins, tmp_path):
+    stand_ins(one=[(100.0, 100.0)])
+    path = tmp_path / "results.json"
+
+    out = _bench("--json", str(path))
+
+    assert "same result: ours, reference return the same list of 2 items" in out
+    [result] = json.loads(path.read_text())["results"]
+    assert result["notes"]["same_result"] == "ours, reference return the same list of 2 items"
 
 
 @pytest.mark.django_db

@@ -9,8 +9,10 @@ of the reference endpoint over the same rows, with p99 latency no worse than
 
 from __future__ import annotations
 
+import datetime
 import json
 
+from dialogue.devtools.benchmarks.inprocess import side_order
 from dialogue.devtools.benchmarks.loadgen import Sample, fetch, median, percentile, run_load
 from dialogue.devtools.benchmarks.registry import Benchmark, BenchmarkError, Goal, Result, register
 from dialogue.models import Threat, User
@@ -50,11 +52,32 @@ class ApiThreatsBenchmark(Benchmark):
             )
         self.threats = threats
 
+    def _headers(self) -> dict[str, str]:
+        if not getattr(self, "headers", None):
+            _, key = api_token_issue(user=self.user, name="benchmark")
+            self.headers = {"Authorization": f"Token {key}", "Accept": "application/json"}
+        return self.headers
+
+    def outcomes(self, server) -> dict[str, object]:
+        """Both first pages, row by row, in the fields both return (the API's names)."""
+        pages, self.sizes = {}, {}
+        for side, path, normalize in (
+            ("api", API_PATH, api_row),
+            ("reference", REFERENCE_PATH, reference_row),
+        ):
+            status, body = fetch(server.host, server.port, path, self._headers())
+            if status != 200:
+                raise BenchmarkError(f"GET {path} answered {status}: {body[:300]!r}")
+            pages[side] = [normalize(row) for row in json.loads(body)["results"]]
+            self.sizes[side] = len(body)
+        if len(pages["api"]) != 50:
+            raise BenchmarkError(f"GET {API_PATH} listed {len(pages['api'])} threats, not 50.")
+        return pages
+
     def run(self, server) -> Result:
-        _, key = api_token_issue(user=self.user, name="benchmark")
-        headers = {"Authorization": f"Token {key}", "Accept": "application/json"}
+        headers = self._headers()
         sides = {"api": API_PATH, "reference": REFERENCE_PATH}
-        sizes = self._check_same_rows(server, headers)
+        sizes = self.sizes
 
         options = self.options
         self.say(f"  warm-up: {options.warmup} requests per endpoint")
@@ -63,11 +86,11 @@ class ApiThreatsBenchmark(Benchmark):
 
         rounds: dict[str, list[Sample]] = {side: [] for side in sides}
         for number in range(self.rounds):
-            order = list(sides) if number % 2 == 0 else list(reversed(sides))
+            order = side_order(list(sides), number + self.run_index)
             for side in order:
                 rounds[side].append(self._load(server, sides[side], headers, options.requests))
             self.say(
-                f"  round {number + 1}/{self.rounds}: "
+                f"  round {number + 1}/{self.rounds} ({' → '.join(order)}): "
                 + ", ".join(f"{side} {rounds[side][-1].rps:,.1f} req/s" for side in sides)
             )
 
@@ -101,6 +124,10 @@ class ApiThreatsBenchmark(Benchmark):
             ],
             notes={
                 "threats_in_database": self.threats,
+                "first_side_per_round": [
+                    side_order(list(sides), number + self.run_index)[0]
+                    for number in range(self.rounds)
+                ],
                 "response_bytes": sizes,
                 "rounds_rps": {
                     side: [round(sample.rps, 1) for sample in samples]
@@ -129,24 +156,44 @@ class ApiThreatsBenchmark(Benchmark):
             raise BenchmarkError(f"no request to {path} completed in {self.options.max_seconds} s")
         return sample
 
-    def _check_same_rows(self, server, headers: dict) -> dict[str, int]:
-        """Both endpoints must list the same 50 threats, in the same order."""
-        ids, sizes = {}, {}
-        for side, path in (("api", API_PATH), ("reference", REFERENCE_PATH)):
-            status, body = fetch(server.host, server.port, path, headers)
-            if status != 200:
-                raise BenchmarkError(f"GET {path} answered {status}: {body[:300]!r}")
-            page = json.loads(body)["results"]
-            ids[side] = [row["id"] for row in page]
-            sizes[side] = len(body)
-        if ids["api"] != ids["reference"] or len(ids["api"]) != 50:
-            raise BenchmarkError(
-                "The API and the reference endpoint do not list the same 50 threats "
-                f"(api: {len(ids['api'])} rows from {ids['api'][:3]}, "
-                f"reference: {len(ids['reference'])} rows from {ids['reference'][:3]})."
-            )
-        self.say(f"  same rows: both first pages list the same 50 threat ids ({ids['api'][0]} …)")
-        return sizes
+
+# The fields both endpoints return, as (API name, reference name).
+SHARED_FIELDS = (
+    ("id", "id"),
+    ("title", "title"),
+    ("description", "description"),
+    ("sector", "sector_id"),
+    ("sector_code", "sector__code"),
+    ("sector_name", "sector_name"),
+    ("category", "category__code"),
+    ("category_name", "category_name"),
+    ("likelihood", "likelihood"),
+    ("impact", "impact"),
+    ("severity", "severity"),
+    ("status", "status"),
+    ("marking", "marking"),
+    ("created_at", "created_at"),
+    ("updated_at", "updated_at"),
+    ("version", "version"),
+)
+DATETIMES = {"created_at", "updated_at"}
+
+
+def _value(name: str, value):
+    # DRF writes the local time with microseconds, Django's JSON encoder (the reference)
+    # UTC with milliseconds: the same instant, compared to the millisecond.
+    if name in DATETIMES and isinstance(value, str):
+        instant = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return instant.replace(microsecond=instant.microsecond // 1000 * 1000)
+    return value
+
+
+def api_row(row: dict) -> tuple:
+    return tuple(_value(api, row.get(api)) for api, _ in SHARED_FIELDS)
+
+
+def reference_row(row: dict) -> tuple:
+    return tuple(_value(api, row.get(reference)) for api, reference in SHARED_FIELDS)
 
 
 def summarize(samples: list[Sample]) -> dict[str, float]:
