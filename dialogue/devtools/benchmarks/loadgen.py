@@ -158,3 +158,44 @@ def run_load(
 def _require_loopback(host: str) -> None:
     if host not in LOOPBACK_HOSTS:
         raise LoadError(f"Load tests target the loopback interface only, not {host!r}.")
+
+
+def load_path(
+    host: str,
+    port: int,
+    path: str,
+    *,
+    headers: dict,
+    requests: int,
+    concurrency: int,
+    max_seconds: float,
+) -> Sample:
+    """`run_load`, failing (LoadError) when any request failed or none completed."""
+    sample = run_load(
+        host,
+        port,
+        path,
+        headers=headers,
+        requests=requests,
+        concurrency=concurrency,
+        max_seconds=max_seconds,
+    )
+    if sample.errors:
+        raise LoadError(
+            f"{sample.errors} of the requests to {path} failed (first: {sample.first_error})"
+        )
+    if sample.requests == 0:
+        raise LoadError(f"no request to {path} completed in {max_seconds} s")
+    return sample
+
+
+def summarize(samples: list[Sample]) -> dict[str, float]:
+    """Requests/s: median over rounds; latency percentiles over every request of every round."""
+    latencies = [latency for sample in samples for latency in sample.latencies]
+    return {
+        "rps": median([sample.rps for sample in samples]),
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p95_ms": percentile(latencies, 95) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "requests": len(latencies),
+    }

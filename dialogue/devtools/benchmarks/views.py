@@ -1,4 +1,4 @@
-"""Reference endpoints: the least code that returns the same rows as an API endpoint.
+"""Reference endpoints: the least code that returns the same rows as an endpoint.
 
 They exist only in the benchmark URLconf (`dialogue.devtools.benchmarks.urls`). Each one
 applies the same visibility (`visible_to(user)`) and authentication as the API,
@@ -6,8 +6,14 @@ so a benchmark compares the API's extra work (serializers, per-row visibility
 of related ids, filters, pagination) against a floor, on the same rows.
 """
 
+import json
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
 from django.db.models import F
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils import translation
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import AuthenticationFailed
@@ -69,3 +75,50 @@ def threats_reference(request):
         {"next": next_cursor, "results": page[:PAGE_SIZE]},
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+# -- workspace pages ---------------------------------------------------------
+# A page's reference replays the SQL the page itself ran (captured by the `pages`
+# benchmark in its own process, as executed, parameters inlined) through a raw
+# cursor, then answers the HTML bytes that page rendered. It is the floor under
+# the page: the same database work and the same bytes, with no ORM, forms or
+# template rendering in between.
+PAGE_SPEC_DIR = Path(settings.BASE_DIR) / "var" / "bench-pages"
+PAGE_NAME = re.compile(r"^[a-z0-9-]+$")
+_page_specs: dict[str, tuple[float, list[str], bytes]] = {}
+
+
+def page_spec_path(name: str) -> Path:
+    return PAGE_SPEC_DIR / f"{name}.json"
+
+
+def _page_spec(name: str) -> tuple[list[str], bytes] | None:
+    """The captured statements and bytes of a page, read again only when the file changes."""
+    path = page_spec_path(name)
+    try:
+        modified = path.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    cached = _page_specs.get(name)
+    if cached is None or cached[0] != modified:
+        spec = json.loads(path.read_text())
+        cached = (modified, spec["statements"], spec["html"].encode())
+        _page_specs[name] = cached
+    return cached[1], cached[2]
+
+
+@require_GET
+def page_reference(request, name: str):
+    """The page's own statements through a raw cursor, then the page's bytes."""
+    if not request.user.is_authenticated:  # the same session and user lookups as the page
+        return HttpResponse(status=403)
+    spec = _page_spec(name) if PAGE_NAME.match(name) else None
+    if spec is None:
+        return HttpResponse(status=404)
+    statements, html = spec
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+            if cursor.description is not None:
+                cursor.fetchall()
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
