@@ -6,20 +6,25 @@ so a benchmark compares the API's extra work (serializers, per-row visibility
 of related ids, filters, pagination) against a floor, on the same rows.
 """
 
+import hashlib
 import json
 import re
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.db.models import F
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from rest_framework.exceptions import AuthenticationFailed
 
 from dialogue.api.authentication import ExpiringTokenAuthentication
-from dialogue.models import Threat
+from dialogue.enums import Role
+from dialogue.models import Concern, ConcernAttachment, Threat
+from dialogue.services.concerns import concern_reference_next
 
 PAGE_SIZE = 50
 
@@ -122,3 +127,42 @@ def page_reference(request, name: str):
             if cursor.description is not None:
                 cursor.fetchall()
     return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+
+# -- portal concern submission ------------------------------------------------
+@require_POST
+def concern_submit_reference(request):
+    """The inserts of a portal submission and nothing else: the concern row (with the
+    organization's next reference number, as the portal takes it), the file, the
+    attachment row. No form, validation, history, notifications or ledger."""
+    user = request.user
+    if not user.is_authenticated or user.role != Role.COMPANY or not user.organization_id:
+        return HttpResponse(status=403)
+    form, upload = request.POST, request.FILES["attachments"]
+    data = upload.read()
+    concern = Concern(
+        organization_id=user.organization_id,
+        submitted_by=user,
+        sector_id=int(form["sector"]),
+        category_id=int(form["category"]),
+        title=form["title"],
+        description=form["description"],
+        desired_support=form["desired_support"],
+        marking=form["marking"],
+        reference=concern_reference_next(organization_id=user.organization_id),
+    )
+    Concern.objects.bulk_create([concern])  # no signals: no history row
+    attachment = ConcernAttachment(
+        concern=concern,
+        original_name=upload.name,
+        content_type=upload.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=user,
+    )
+    field = ConcernAttachment._meta.get_field("file")
+    attachment.file = field.storage.save(
+        field.generate_filename(attachment, "upload.pdf"), ContentFile(data)
+    )
+    ConcernAttachment.objects.bulk_create([attachment])
+    return HttpResponseRedirect(reverse("portal:concern-detail", args=[concern.reference]))
