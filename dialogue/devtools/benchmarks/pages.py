@@ -11,8 +11,8 @@ first requests the page in this process and records every statement it runs
 (as executed, parameters inlined) and the HTML it returns; the reference view
 (`/bench/pages/<name>/`, bench URLconf only) authenticates the same session,
 runs those statements through a raw cursor, reads every row, and answers those
-bytes. Before timing, the page served by gunicorn and the reference must answer
-the same bytes (the CSRF token, which differs per response, taken out), so the
+bytes. Before timing (`outcomes`, and again in every run), the page served by
+gunicorn and the reference must answer the same bytes (the CSRF token, which differs per response, taken out), so the
 recording is what a user gets. What a page costs beyond its reference is the
 ORM, forms, template rendering and middleware around the same database work.
 
@@ -22,6 +22,7 @@ changes (a keyset cursor instead of a page number, say).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dialogue.devtools.benchmarks.loadgen import Sample, fetch, load_path, summarize
 from dialogue.devtools.benchmarks.registry import Benchmark, BenchmarkError, Goal, Result, register
+from dialogue.devtools.benchmarks.same_result import require_same
 from dialogue.devtools.benchmarks.views import PAGE_SPEC_DIR, page_spec_path
 from dialogue.enums import Role
 from dialogue.models import DialogueSession, Threat, User
@@ -128,18 +130,36 @@ class WorkspacePagesBenchmark(Benchmark):
         ]
         self.threats = threats
 
+    def outcomes(self, server) -> dict[str, object]:
+        """Each page's bytes as gunicorn serves it, and its reference's (CSRF token out)."""
+        with self._signed_in() as (headers, _):
+            return self._bodies(server, headers)
+
     def run(self, server) -> Result:
+        with self._signed_in() as (headers, statements):
+            bodies = self._bodies(server, headers)
+            self.same_bytes = require_same(self.name, bodies)
+            self.say(f"  same bytes: every page and its reference ({len(self.pages)} pages)")
+            sizes = {name: len(body) for name, body in bodies["page"].items()}
+            return self._measure(server, headers, statements, sizes)
+
+    @contextlib.contextmanager
+    def _signed_in(self):
+        """A session of the official and the pages recorded for the reference view, for
+        the duration; both are removed afterwards."""
         key = signed_in_session(self.reader)
         try:
-            headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={key}", "Accept-Language": "ja"}
             statements = self._record(key)
-            try:
-                sizes = self._check_same_bytes(server, headers)
-                return self._measure(server, headers, statements, sizes)
-            finally:
-                for page in self.pages:
-                    page_spec_path(page.name).unlink(missing_ok=True)
+            yield (
+                {
+                    "Cookie": f"{settings.SESSION_COOKIE_NAME}={key}",
+                    "Accept-Language": "ja",
+                },
+                statements,
+            )
         finally:
+            for page in self.pages:
+                page_spec_path(page.name).unlink(missing_ok=True)
             drop_session(key)
 
     # -- recording and checking -----------------------------------------------
@@ -175,28 +195,15 @@ class WorkspacePagesBenchmark(Benchmark):
             statements.append(sql)
         return statements
 
-    def _check_same_bytes(self, server, headers: dict) -> dict[str, int]:
-        sizes = {}
+    def _bodies(self, server, headers: dict) -> dict[str, object]:
+        bodies: dict[str, dict[str, bytes]] = {"page": {}, "reference": {}}
         for page in self.pages:
-            bodies = {}
             for side, path in (("page", page.path), ("reference", self._reference(page))):
                 status, body = fetch(server.host, server.port, path, headers)
                 if status != 200:
                     raise BenchmarkError(f"GET {path} answered {status}: {body[:300]!r}")
-                bodies[side] = normalized(body)
-            if bodies["page"] != bodies["reference"]:
-                at = next(
-                    (i for i, (a, b) in enumerate(zip(*bodies.values(), strict=False)) if a != b),
-                    min(map(len, bodies.values())),
-                )
-                raise BenchmarkError(
-                    f"{page.name}: the page and its reference answer different bytes, from byte "
-                    f"{at}: page {bodies['page'][at - 80 : at + 80]!r}, "
-                    f"reference {bodies['reference'][at - 80 : at + 80]!r}"
-                )
-            sizes[page.name] = len(bodies["page"])
-        self.say(f"  same bytes: every page and its reference ({len(self.pages)} pages)")
-        return sizes
+                bodies[side][page.name] = normalized(body)
+        return bodies
 
     @staticmethod
     def _reference(page: Page) -> str:
@@ -218,7 +225,9 @@ class WorkspacePagesBenchmark(Benchmark):
         for number in range(self.rounds):
             for page in self.pages:
                 pair = [page.name, f"{page.name}-reference"]
-                for side in pair if number % 2 == 0 else reversed(pair):
+                # The first side alternates across rounds and across runs.
+                turn = number + getattr(self, "run_index", 0)
+                for side in pair if turn % 2 == 0 else reversed(pair):
                     rounds[side].append(self._load(server, sides[side], headers, requests))
             self.say(
                 f"  round {number + 1}/{self.rounds}: "
@@ -262,6 +271,7 @@ class WorkspacePagesBenchmark(Benchmark):
                 "reader": self.reader.username,
                 "paths": {page.name: page.path for page in self.pages},
                 "response_bytes": sizes,
+                "same_result": self.same_bytes,
                 "page_statements": statements,
             },
         )

@@ -8,8 +8,8 @@ the attachment row. Both receive the same multipart form, through the same
 middleware (session, CSRF, `ATOMIC_REQUESTS`). No goal is set for it yet: the
 ratio and latencies are reported.
 
-Before timing, one submission through each side must leave the same kind of
-rows: one concern with the same fields and one attachment with the same size,
+Before timing (`outcomes`, and again in every run), one submission through each
+side must leave the same kind of rows: one concern with the same fields and one attachment with the same size,
 checksum, type and name, whose stored file holds the PDF that was sent. Every
 round deletes what it created (concerns by their title, which carries a marker
 of the run, with their attachments, notifications, ledger rows, history rows
@@ -30,6 +30,7 @@ from django.db import transaction
 from dialogue.devtools.benchmarks.loadgen import Sample, load_path, median, summarize
 from dialogue.devtools.benchmarks.pages import drop_session, signed_in_session
 from dialogue.devtools.benchmarks.registry import Benchmark, BenchmarkError, Goal, Result, register
+from dialogue.devtools.benchmarks.same_result import require_same
 from dialogue.enums import DesiredSupport, Marking, Role, SectorKind
 from dialogue.models import (
     Concern,
@@ -113,7 +114,21 @@ class PortalSubmitBenchmark(Benchmark):
         if self.category is None:
             raise BenchmarkError("no threat code; run `manage.py load_reference_data` first.")
 
+    def outcomes(self, server) -> dict[str, object]:
+        """What one submission through each side leaves behind (then deleted)."""
+        with self._signed_in():
+            return self._one_each(server)
+
     def run(self, server) -> Result:
+        with self._signed_in():
+            self.same_rows = require_same(self.name, self._one_each(server))
+            self.say("  same rows: one concern and one attachment each, same fields and file")
+            return self._measure(server, self.extra_rows)
+
+    @contextlib.contextmanager
+    def _signed_in(self):
+        """A session of the company user and a CSRF cookie, and a marker for the titles
+        of this run's concerns; everything with the marker is deleted afterwards."""
         self.marker = f"bench-portal-submit {uuid.uuid4().hex[:12]}"
         self.csrf = secrets.token_hex(16)  # 32 characters, a valid CSRF secret
         key = signed_in_session(self.user)
@@ -121,8 +136,7 @@ class PortalSubmitBenchmark(Benchmark):
             "Cookie": f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={self.csrf}"
         }
         try:
-            extra_rows = self._check_same_rows(server)
-            return self._measure(server, extra_rows)
+            yield
         finally:
             self._clean_up()
             drop_session(key)
@@ -181,48 +195,48 @@ class PortalSubmitBenchmark(Benchmark):
     def _created(self, side: str):
         return Concern.objects.filter(title=f"{self.marker} {side}")
 
-    def _check_same_rows(self, server) -> dict[str, int]:
+    def _one_each(self, server) -> dict[str, object]:
+        """One submission through each side: the concern and attachment rows in the fields
+        both write (the reference number as its format), and the stored file."""
+        outcomes: dict[str, object] = {}
         for side in ("portal", "reference"):
             self._post(server, side, requests=1, concurrency=1)
-        concerns = {
-            side: list(self._created(side).values("pk", "reference", *COMPARED))
-            for side in ("portal", "reference")
-        }
-        if [len(rows) for rows in concerns.values()] != [1, 1]:
+            concerns = list(self._created(side).values("pk", "reference", *COMPARED))
+            rows = []
+            for concern in concerns:
+                attachments = []
+                for attachment in ConcernAttachment.objects.filter(concern_id=concern["pk"]):
+                    with attachment.file.open("rb") as stored:
+                        content = stored.read()
+                    attachments.append(
+                        {
+                            **{name: getattr(attachment, name) for name in ATTACHMENT_COMPARED},
+                            "file_is_the_pdf_sent": content == PDF,
+                        }
+                    )
+                rows.append(
+                    {
+                        **{name: concern[name] for name in COMPARED},
+                        "reference_format": bool(REFERENCE_NUMBER.match(concern["reference"])),
+                        "attachments": attachments,
+                    }
+                )
+            outcomes[side] = rows
+        if len(outcomes["portal"]) != 1:
             raise BenchmarkError(
-                f"one submission each created {len(concerns['portal'])} concern(s) through the "
-                f"portal and {len(concerns['reference'])} through the reference, not one each"
+                f"one submission through the portal created {len(outcomes['portal'])} concerns"
             )
-        portal, reference = concerns["portal"][0], concerns["reference"][0]
-        differ = [name for name in COMPARED if portal[name] != reference[name]]
-        if differ or not all(
-            REFERENCE_NUMBER.match(row["reference"]) for row in (portal, reference)
-        ):
-            raise BenchmarkError(
-                f"the portal and the reference created different concerns: {portal} / {reference}"
-            )
-        attachments = {}
-        for side, row in (("portal", portal), ("reference", reference)):
-            files = list(ConcernAttachment.objects.filter(concern_id=row["pk"]))
-            if len(files) != 1:
-                raise BenchmarkError(f"{side}: {len(files)} attachments, not one")
-            with files[0].file.open("rb") as stored:
-                if stored.read() != PDF:
-                    raise BenchmarkError(f"{side}: the stored file is not the PDF that was sent")
-            attachments[side] = {name: getattr(files[0], name) for name in ATTACHMENT_COMPARED}
-        if attachments["portal"] != attachments["reference"]:
-            raise BenchmarkError(f"different attachment rows: {attachments}")
-        self.say("  same rows: one concern and one attachment each, same fields and file")
-        # What the portal writes beyond the reference, per submission.
-        history = Concern.history.model.objects.filter(id=portal["pk"]).count()
-        return {
-            "concern_history_rows": history,
+        # What the portal writes beyond the reference, per submission: reported.
+        portal = self._created("portal").values_list("pk", flat=True).get()
+        self.extra_rows = {
+            "concern_history_rows": Concern.history.model.objects.filter(id=portal).count(),
             "attachment_history_rows": ConcernAttachment.history.model.objects.filter(
-                concern_id=portal["pk"]
+                concern_id=portal
             ).count(),
-            "notifications": Notification.objects.filter(concern_id=portal["pk"]).count(),
-            "ledger_rows": PortalSubmission.objects.filter(concern_id=portal["pk"]).count(),
+            "notifications": Notification.objects.filter(concern_id=portal).count(),
+            "ledger_rows": PortalSubmission.objects.filter(concern_id=portal).count(),
         }
+        return outcomes
 
     def _clean_up(self) -> int:
         """Delete every concern this run created, with what hangs off it; returns how many."""
@@ -256,7 +270,9 @@ class PortalSubmitBenchmark(Benchmark):
         rounds: dict[str, list[Sample]] = {side: [] for side in sides}
         created = []
         for number in range(self.rounds):
-            for side in sides if number % 2 == 0 else reversed(sides):
+            # The first side alternates across rounds and across runs.
+            turn = number + getattr(self, "run_index", 0)
+            for side in sides if turn % 2 == 0 else reversed(sides):
                 rounds[side].append(self._post(server, side, requests, concurrency))
             counts = {side: self._created(side).count() for side in sides}
             if counts["portal"] != rounds["portal"][-1].requests or counts["reference"] != (
@@ -297,6 +313,7 @@ class PortalSubmitBenchmark(Benchmark):
                 "submitter": self.user.username,
                 "pdf_bytes": len(PDF),
                 "portal_also_writes_per_submission": extra_rows,
+                "same_result": self.same_rows,
                 "concerns_created_and_deleted_per_round": created,
                 "median_round_rps_ratio": median(
                     [

@@ -9,17 +9,21 @@ the same rows, with p99 latency no worse than 2.5x the reference's (moonshot:
 official (AMBER of their sectors, RED naming them) and a company user (GREEN
 of their organization's sectors, AMBER of their organization).
 
-Both endpoints must list the same 50 ids in the same order before anything is
-timed. The benchmark starts its own server (4 workers), whatever the
+Both endpoints must list the same 50 threats in the same order, with the same
+value in every field both return, before anything is timed (`outcomes`, and
+again at the start of every run). The benchmark starts its own server (4 workers), whatever the
 command's `--workers`, and removes the tokens it issued when it ends.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import json
 
 from dialogue.devtools.benchmarks.loadgen import Sample, fetch, load_path, median, summarize
 from dialogue.devtools.benchmarks.registry import Benchmark, BenchmarkError, Goal, Result, register
+from dialogue.devtools.benchmarks.same_result import require_same
 from dialogue.devtools.benchmarks.server import BenchServer, ServerOptions
 from dialogue.enums import Role
 from dialogue.models import ApiToken, Threat, User
@@ -35,7 +39,7 @@ MIN_RPS_RATIO = 0.40
 MAX_P99_RATIO = 2.5
 MOONSHOT = {"rps": 0.5, "p99": 2.0}
 OFFICIAL_SECTOR = "semiconductors"
-ISSUED_AS = "benchmark api-roles"  # the tokens' name, to find them again
+ISSUED_AS = "benchmark api-roles"  # the name of the tokens it issues
 
 
 def role_users() -> dict[str, User | None]:
@@ -77,8 +81,22 @@ class ApiRolesBenchmark(Benchmark):
             )
         self.threats = threats
 
+    def outcomes(self, server) -> dict[str, object]:
+        """Each reader's first page from both endpoints, row by row, in the fields both
+        return (the API's names), on a server like the one measured."""
+        with self._headers() as headers, BenchServer(ServerOptions(workers=WORKERS)) as own:
+            return self._first_pages(own, headers)
+
     def run(self, server) -> Result:
         # Its own server: the command's shared one has --workers (2 by default) workers.
+        with self._headers() as headers, BenchServer(ServerOptions(workers=WORKERS)) as own:
+            self.say(f"  {own.description}, cache {_cache_backend()}")
+            self.same_rows = require_same(self.name, self._first_pages(own, headers))
+            return self._measure(own, headers)
+
+    @contextlib.contextmanager
+    def _headers(self):
+        """A token per reader for the duration; the tokens are deleted afterwards."""
         tokens: list[int] = []
         try:
             headers = {}
@@ -86,9 +104,7 @@ class ApiRolesBenchmark(Benchmark):
                 token, key = api_token_issue(user=user, name=ISSUED_AS)
                 tokens.append(token.pk)
                 headers[role] = {"Authorization": f"Token {key}", "Accept": "application/json"}
-            with BenchServer(ServerOptions(workers=WORKERS)) as own:
-                self.say(f"  {own.description}, cache {_cache_backend()}")
-                return self._measure(own, headers)
+            yield headers
         finally:
             ApiToken.objects.filter(pk__in=tokens).delete()
 
@@ -98,7 +114,7 @@ class ApiRolesBenchmark(Benchmark):
             for role in self.users
             for side, path in (("api", API_PATH), ("reference", REFERENCE_PATH))
         }
-        sizes = {role: self._check_same_rows(server, role, headers[role]) for role in self.users}
+        sizes = self.sizes
 
         options = self.options
         self.say(f"  warm-up: {options.warmup} requests per endpoint")
@@ -109,7 +125,9 @@ class ApiRolesBenchmark(Benchmark):
         for number in range(self.rounds):
             for role in self.users:
                 pair = [f"{role}-api", f"{role}-reference"]
-                for side in pair if number % 2 == 0 else reversed(pair):
+                # The first side alternates across rounds and across runs.
+                turn = number + getattr(self, "run_index", 0)
+                for side in pair if turn % 2 == 0 else reversed(pair):
                     rounds[side].append(
                         self._load(
                             server,
@@ -163,6 +181,7 @@ class ApiRolesBenchmark(Benchmark):
                 "users": {role: user.username for role, user in self.users.items()},
                 "server": f"{WORKERS} workers, concurrency {CONCURRENCY}, cache {_cache_backend()}",
                 "response_bytes": sizes,
+                "same_result": self.same_rows,
                 "moonshot": MOONSHOT,
                 "rounds_rps": {
                     side: [round(sample.rps, 1) for sample in samples]
@@ -183,24 +202,67 @@ class ApiRolesBenchmark(Benchmark):
             max_seconds=self.options.max_seconds,
         )
 
-    def _check_same_rows(self, server, role: str, headers: dict) -> dict[str, int]:
-        """Both endpoints must list the same threats, in the same order, for this reader."""
-        ids, sizes = {}, {}
-        for side, path in (("api", API_PATH), ("reference", REFERENCE_PATH)):
-            status, body = fetch(server.host, server.port, path, headers)
-            if status != 200:
-                raise BenchmarkError(f"GET {path} as the {role} answered {status}: {body[:300]!r}")
-            ids[side] = [row["id"] for row in json.loads(body)["results"]]
-            sizes[side] = len(body)
-        expected = min(PAGE_SIZE, Threat.objects.visible_to(self.users[role]).count())
-        if ids["api"] != ids["reference"] or len(ids["api"]) != expected:
-            raise BenchmarkError(
-                f"As the {role}, the API and the reference do not list the same {expected} threats "
-                f"(api: {len(ids['api'])} rows from {ids['api'][:3]}, "
-                f"reference: {len(ids['reference'])} rows from {ids['reference'][:3]})."
-            )
-        self.say(f"  same rows ({role}): both first pages list the same {expected} threat ids")
-        return sizes
+    def _first_pages(self, server, headers: dict[str, dict]) -> dict[str, object]:
+        pages: dict[str, dict] = {"api": {}, "reference": {}}
+        self.sizes: dict[str, dict[str, int]] = {role: {} for role in self.users}
+        for role in self.users:
+            for side, path, normalize in (
+                ("api", API_PATH, api_row),
+                ("reference", REFERENCE_PATH, reference_row),
+            ):
+                status, body = fetch(server.host, server.port, path, headers[role])
+                if status != 200:
+                    raise BenchmarkError(
+                        f"GET {path} as the {role} answered {status}: {body[:300]!r}"
+                    )
+                pages[side][role] = [normalize(row) for row in json.loads(body)["results"]]
+                self.sizes[role][side] = len(body)
+            expected = min(PAGE_SIZE, Threat.objects.visible_to(self.users[role]).count())
+            if len(pages["api"][role]) != expected:
+                raise BenchmarkError(
+                    f"As the {role}, GET {API_PATH} listed {len(pages['api'][role])} threats, "
+                    f"not {expected}."
+                )
+        return pages
+
+
+# The fields both endpoints return: (the API's name, the reference's name).
+SHARED_FIELDS = (
+    ("id", "id"),
+    ("title", "title"),
+    ("description", "description"),
+    ("sector", "sector_id"),
+    ("sector_code", "sector__code"),
+    ("sector_name", "sector_name"),
+    ("category", "category__code"),
+    ("category_name", "category_name"),
+    ("likelihood", "likelihood"),
+    ("impact", "impact"),
+    ("severity", "severity"),
+    ("status", "status"),
+    ("marking", "marking"),
+    ("created_at", "created_at"),
+    ("updated_at", "updated_at"),
+    ("version", "version"),
+)
+DATETIMES = {"created_at", "updated_at"}
+
+
+def _value(name: str, value):
+    # DRF writes the local time with microseconds, Django's JSON encoder (the reference)
+    # UTC with milliseconds: the same instant, compared to the millisecond.
+    if name in DATETIMES and isinstance(value, str):
+        instant = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return instant.replace(microsecond=instant.microsecond // 1000 * 1000)
+    return value
+
+
+def api_row(row: dict) -> tuple:
+    return tuple(_value(api, row.get(api)) for api, _ in SHARED_FIELDS)
+
+
+def reference_row(row: dict) -> tuple:
+    return tuple(_value(api, row.get(reference)) for api, reference in SHARED_FIELDS)
 
 
 def _cache_backend() -> str:
