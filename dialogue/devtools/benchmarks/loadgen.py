@@ -1,7 +1,7 @@
 """A small closed-loop HTTP load generator for loopback benchmarks.
 
 `concurrency` threads each keep one HTTP/1.1 connection open (keep-alive) and
-send GET requests one after the other until `requests` have been sent in total
+send GET (or POST) requests one after the other until `requests` have been sent in total
 or `max_seconds` have passed. Every request's latency is recorded. Only
 127.0.0.1 / localhost are accepted as targets.
 """
@@ -13,6 +13,7 @@ import math
 import statistics
 import threading
 import time
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -75,8 +76,14 @@ def run_load(
     concurrency: int,
     max_seconds: float,
     timeout: float = 30.0,
+    body: Callable[[], tuple[bytes, dict]] | None = None,
+    ok: Collection[int] = (200,),
 ) -> Sample:
-    """Send `requests` GETs to `path` from `concurrency` keep-alive connections."""
+    """Send `requests` GETs to `path` from `concurrency` keep-alive connections.
+
+    With `body`, POSTs instead: each request sends the bytes and extra headers that a
+    call of `body()` returns (a fresh form per request). A status outside `ok` is an error.
+    """
     _require_loopback(host)
     if requests < 1 or concurrency < 1:
         raise ValueError("requests and concurrency must be at least 1")
@@ -108,9 +115,13 @@ def run_load(
                 return
             start_barrier.wait()
             while take_ticket():
+                method, content, sent = "GET", None, headers
+                if body is not None:
+                    content, extra = body()
+                    method, sent = "POST", {**headers, **extra}
                 started = time.perf_counter()
                 try:
-                    connection.request("GET", path, headers=headers)
+                    connection.request(method, path, body=content, headers=sent)
                     response = connection.getresponse()
                     response.read()
                     status = response.status
@@ -120,7 +131,7 @@ def run_load(
                     connection.close()
                     connection = http.client.HTTPConnection(host, port, timeout=timeout)
                     continue
-                if status == 200:
+                if status in ok:
                     local.append(time.perf_counter() - started)
                 else:
                     errors += 1
@@ -158,3 +169,46 @@ def run_load(
 def _require_loopback(host: str) -> None:
     if host not in LOOPBACK_HOSTS:
         raise LoadError(f"Load tests target the loopback interface only, not {host!r}.")
+
+
+def load_path(
+    host: str,
+    port: int,
+    path: str,
+    *,
+    headers: dict,
+    requests: int,
+    concurrency: int,
+    max_seconds: float,
+    **options,
+) -> Sample:
+    """`run_load`, failing (LoadError) when any request failed or none completed."""
+    sample = run_load(
+        host,
+        port,
+        path,
+        headers=headers,
+        requests=requests,
+        concurrency=concurrency,
+        max_seconds=max_seconds,
+        **options,
+    )
+    if sample.errors:
+        raise LoadError(
+            f"{sample.errors} of the requests to {path} failed (first: {sample.first_error})"
+        )
+    if sample.requests == 0:
+        raise LoadError(f"no request to {path} completed in {max_seconds} s")
+    return sample
+
+
+def summarize(samples: list[Sample]) -> dict[str, float]:
+    """Requests/s: median over rounds; latency percentiles over every request of every round."""
+    latencies = [latency for sample in samples for latency in sample.latencies]
+    return {
+        "rps": median([sample.rps for sample in samples]),
+        "p50_ms": percentile(latencies, 50) * 1000,
+        "p95_ms": percentile(latencies, 95) * 1000,
+        "p99_ms": percentile(latencies, 99) * 1000,
+        "requests": len(latencies),
+    }
