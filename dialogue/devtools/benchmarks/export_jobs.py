@@ -6,7 +6,9 @@ row, the task queued on commit), a real Celery worker (started by the benchmark
 with `config.settings.bench`, solo pool, the command's database and Redis broker)
 picking it up, counting again and writing the file with progress reports, the file
 stored under MEDIA_ROOT, the job seen DONE by polling it as the progress page does,
-and the file downloaded through the workspace's download view into a local file.
+and the file downloaded through the workspace's download view into a local file (the
+view's checks and headers, then its file read in 1 MB blocks, not the response's
+4 KB ones: a WSGI server serves it with sendfile).
 
 The rows: the whole threat register of the bench secretariat (API source, no
 filter). It holds 120,000 rows at `generate_bench_data --scale 1` and 200,040 at
@@ -86,6 +88,10 @@ class JobRun:
     progress_seen: list[int] = field(default_factory=list)
     growth_mb: float = 0.0
     memory_method: str = ""
+    # Where the time went: request to the worker's start, the worker's build and
+    # store, the download (the rest is the request itself and polling).
+    phases: dict[str, float] = field(default_factory=dict)
+    path_size: int = 0
 
 
 def _remove(path: Path | None) -> None:
@@ -168,8 +174,20 @@ class ExportJobBenchmark(Benchmark):
             )
         seen = self.wait(outcome.job.pk, worker)
         job_id = outcome.job.pk
+        downloading = time.perf_counter()
         path = self.download(job_id)
-        seconds = time.perf_counter() - started
+        downloaded = time.perf_counter()
+        seconds = downloaded - started
+        created, begun, finished = (
+            ExportJob.objects.filter(pk=job_id)
+            .values_list("created_at", "started_at", "finished_at")
+            .get()
+        )
+        phases = {
+            "queued_s": (begun - created).total_seconds(),
+            "worker_s": (finished - begun).total_seconds(),
+            "download_s": downloaded - downloading,
+        }
         peak_kb = max([peak_kb, *self.polled_kb])
         if worker is not None and reset:
             peak_kb = worker.peak_kb()
@@ -181,6 +199,8 @@ class ExportJobBenchmark(Benchmark):
             progress_seen=seen,
             growth_mb=max(0, peak_kb - started_kb) / 1024,
             memory_method="VmHWM" if reset else f"VmRSS every {POLL_SECONDS} s",
+            phases=phases,
+            path_size=path.stat().st_size,
         )
 
     def wait(self, job_id: int, worker: BenchWorker | None) -> list[int]:
@@ -232,6 +252,10 @@ class ExportJobBenchmark(Benchmark):
                 raise BenchmarkError(
                     f"{self.name}: the download answered {response.status_code}, not 200"
                 )
+            # The view answers with a FileResponse. A WSGI server hands its file to
+            # wsgi.file_wrapper (sendfile); here it is read in large blocks rather than
+            # the response's 4 KB ones (it reads block_size at each read).
+            response.block_size = BLOCK
             with path.open("wb") as out:
                 # The test client closes the response once its content is read.
                 for chunk in response.streaming_content:
@@ -347,7 +371,12 @@ class ExportJobBenchmark(Benchmark):
             "job": {
                 "seconds": median([j.seconds for j in jobs]),
                 "rows": jobs[-1].rows,
+                **{
+                    phase: median([j.phases[phase] for j in jobs])
+                    for phase in ("queued_s", "worker_s", "download_s")
+                },
                 "worker_growth_mb": max(j.growth_mb for j in jobs),
+                "MB_out": jobs[-1].path_size / 1e6,
                 "progress_reports_mid_run": min(
                     len([p for p in j.progress_seen if 0 < p < 100]) for j in jobs
                 ),
