@@ -283,6 +283,16 @@ class ExportJobBenchmark(Benchmark):
 
     # -- the reference -------------------------------------------------------------
     def reference(self) -> Path:
+        """The reference's file (removed again if writing it fails)."""
+        path = _temp_path(".csv")
+        try:
+            self.write_reference(path)
+        except BaseException:
+            _remove(path)
+            raise
+        return path
+
+    def write_reference(self, path: Path) -> None:
         raise NotImplementedError
 
     def job_rows(self, path: Path) -> tuple[int, str]:
@@ -459,9 +469,8 @@ class ExportJobCsvBenchmark(ExportJobBenchmark):
     ratio_name = "job/COPY to file time ratio"
     max_ratio = MAX_CSV_RATIO
 
-    def reference(self) -> Path:
+    def write_reference(self, path: Path) -> None:
         sql, params = self.export.rows.query.sql_with_params()
-        path = _temp_path(".csv")
         with (
             path.open("wb") as out,
             connection.cursor() as cursor,
@@ -469,7 +478,6 @@ class ExportJobCsvBenchmark(ExportJobBenchmark):
         ):
             for data in copy:
                 out.write(data)
-        return path
 
     def job_rows(self, path: Path) -> tuple[int, str]:
         """After the BOM, the banner and the header row (one line each: our own titles)."""
@@ -498,13 +506,11 @@ class ExportJobXlsxBenchmark(ExportJobBenchmark):
     ratio_name = "job/in-process CSV time ratio"
     max_ratio = MAX_XLSX_RATIO
 
-    def reference(self) -> Path:
+    def write_reference(self, path: Path) -> None:
         head = [("TLP",), tuple(self.export.columns)]
-        path = _temp_path(".csv")
         with path.open("wb") as out:
             for chunk in iter_csv(head, self.export.rows.iterator(chunk_size=2000)):
                 out.write(chunk)
-        return path
 
     def job_rows(self, path: Path) -> tuple[int, str]:
         """Every cell of the sheet after the banner row (the header, then the rows), read
