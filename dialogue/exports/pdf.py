@@ -10,18 +10,22 @@ comes out everywhere, and if the font cannot be loaded the export fails with
 A report is for reading: each table shows at most `max_rows` rows and says how
 many more the XLSX or CSV holds. The marking is printed at the top and bottom of
 every page.
+
+Progress (for a background job) counts the rows read, every PROGRESS_EVERY rows and
+after each table; the rendering that follows the last table is not counted.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
 from django.template.loader import render_to_string
 
-from dialogue.exports.document import ExportDocument, Sheet
+from dialogue.exports.document import PROGRESS_EVERY, ExportDocument, ProgressCallback, Sheet
 from dialogue.exports.xlsx import TLP_COLORS
 
 TEMPLATE = "dialogue/exports/report_pdf.html"
@@ -76,19 +80,36 @@ def _check_font(font_file: Path) -> None:
         raise ReportFontError(f"the PDF report's font {font_file} is not a TrueType/OpenType file")
 
 
-def _table(sheet: Sheet, max_rows: int) -> dict:
-    rows = sheet.iter_rows()
+class _RowsRead:
+    """Counts the rows read across the document's tables and reports them as progress."""
+
+    def __init__(self, progress: ProgressCallback | None):
+        self.progress = progress
+        self.count = 0
+
+    def __call__(self, rows: Iterable[tuple]) -> Iterator[tuple]:
+        for row in rows:
+            self.count += 1
+            if self.progress is not None and self.count % PROGRESS_EVERY == 0:
+                self.progress(self.count)
+            yield row
+        if self.progress is not None:
+            self.progress(self.count)
+
+
+def _table(sheet: Sheet, max_rows: int, read: _RowsRead) -> dict:
+    rows = read(sheet.iter_rows())
     shown = [list(row) for row in islice(rows, max_rows)]
     more = sum(1 for _ in rows)
     return {"sheet": sheet, "rows": shown, "more": more}
 
 
-def heatmap(sheet: Sheet) -> dict:
+def heatmap(sheet: Sheet, read: _RowsRead | None = None) -> dict:
     """Pivot the tidy sector × code rows into a matrix: sectors down, codes across."""
     sectors: dict[str, str] = {}
     codes: dict[str, str] = {}
     cells: dict[tuple[str, str], dict] = {}
-    for row in sheet.iter_rows():
+    for row in read(sheet.iter_rows()) if read is not None else sheet.iter_rows():
         values = dict(zip(sheet.keys, row, strict=False))
         sectors.setdefault(values["sector"], values["sector_name"])
         codes.setdefault(values["code"], values["code_name"])
@@ -118,6 +139,7 @@ def write_pdf(
     max_rows: int = 200,
     matrix_sheets: tuple[str, ...] = ("heatmap",),
     pairs_sheets: tuple[str, ...] = ("summary",),
+    progress: ProgressCallback | None = None,
 ) -> int:
     """Render `document` to PDF at `target` (a path or binary file); return the table rows shown.
 
@@ -132,11 +154,12 @@ def write_pdf(
 
     sections = []
     shown = 0
+    read = _RowsRead(progress)
     for sheet in document.sheets:
         if sheet.key in matrix_sheets:
-            sections.append({"kind": "matrix", "sheet": sheet, "matrix": heatmap(sheet)})
+            sections.append({"kind": "matrix", "sheet": sheet, "matrix": heatmap(sheet, read)})
             continue
-        table = _table(sheet, max_rows)
+        table = _table(sheet, max_rows, read)
         shown += len(table["rows"])
         sections.append({"kind": "pairs" if sheet.key in pairs_sheets else "table", **table})
     html = render_to_string(

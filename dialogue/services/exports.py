@@ -124,7 +124,7 @@ def plan_export_write(
     elif format == "csv":
         rows = write_csv_zip(document, target, progress=progress)
     else:
-        rows = write_pdf(document, target, max_rows=settings.EXPORT_PDF_MAX_ROWS)
+        rows = write_pdf(document, target, max_rows=settings.EXPORT_PDF_MAX_ROWS, progress=progress)
     extension = file_extension(PLAN_KIND, format)
     return BuiltExport(
         filename=export_filename(f"action-plan_{revision.label}", document.marking, extension),
