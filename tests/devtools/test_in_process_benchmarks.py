@@ -50,3 +50,19 @@ def test_an_in_process_benchmark_runs_once_on_small_data(name, small_bench_data)
     assert result.name == name and not result.error
     assert any(goal.judged for goal in result.goals)
     assert result.figures and all(result.figures.values())
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the benchmarks measure PostgreSQL")
+def test_the_pdf_report_benchmark_finds_the_same_report_in_both_files(small_bench_data):
+    benchmark = benchmarks()["pdf-report"](
+        RunOptions(allow_small=True, rounds=1), say=lambda line: None
+    )
+    benchmark.check()
+
+    outcomes = benchmark.outcomes(None)
+
+    assert outcomes["ours"] == outcomes["reference"]
+    markings, has_pages, rows = outcomes["ours"]
+    assert markings and has_pages and rows > 0
+    assert benchmark.verify(None)

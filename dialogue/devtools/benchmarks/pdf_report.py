@@ -79,6 +79,48 @@ class PdfReportBenchmark(Benchmark):
             target.seek(0)
             return seconds, target.read(), built.rows
 
+    def outcomes(self, server) -> dict[str, object]:
+        """The same report in both files, read back from each: the marking every page or
+        sheet carries, and how many table rows the PDF shows (at most EXPORT_PDF_MAX_ROWS
+        of each table; the heat map is a matrix) — for the XLSX, counted from its sheets."""
+        from openpyxl import load_workbook
+
+        try:
+            with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+                revision = PlanRevision.objects.order_by("-number").first() or (
+                    plan_revision_start(actor=self.user, notes="benchmark")
+                )
+                document = plan_revision_summary(
+                    revision=revision, user=self.user, max_marking=None
+                )
+                _, pdf, pdf_rows = self.write(revision, "pdf")
+                _, xlsx, _ = self.write(revision, "xlsx")
+                raise _Rollback
+        except _Rollback:
+            pass
+        from pypdf import PdfReader
+
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        pdf_marking = {
+            document.marking for page in pages if document.marking in (page.extract_text() or "")
+        }
+        book = load_workbook(io.BytesIO(xlsx), read_only=True)
+        xlsx_marking = {
+            document.marking
+            for sheet in book.worksheets
+            if document.marking in str(sheet["A1"].value)
+        }
+        header_rows = 2  # the marking banner, then the column headers
+        shown = sum(
+            min(max(sheet.max_row - header_rows, 0), settings.EXPORT_PDF_MAX_ROWS)
+            for spec, sheet in zip(document.sheets, book.worksheets, strict=True)
+            if spec.key != "heatmap"
+        )
+        return {
+            "ours": (sorted(pdf_marking), len(pages) > 0, pdf_rows),
+            "reference": (sorted(xlsx_marking), len(book.worksheets) > 0, shown),
+        }
+
     def run(self, server) -> Result:
         try:
             with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
