@@ -100,7 +100,7 @@ def test_api_roles_runs_once_as_an_official_and_a_company_user(paths_data, serve
 
 
 def test_workspace_pages_runs_once_with_the_same_bytes_as_their_references(paths_data, server):
-    result = _run("workspace-pages", server, deep_threats_page="/threats/?page=2")
+    result = _run("workspace-pages", server, deep_page=2)
 
     assert not result.error
     pages = ["dashboard", "threats-first", "threats-deep", "session-detail", "concern-inbox"]

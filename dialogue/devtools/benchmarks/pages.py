@@ -16,8 +16,8 @@ gunicorn and the reference must answer the same bytes (the CSRF token, which dif
 recording is what a user gets. What a page costs beyond its reference is the
 ORM, forms, template rendering and middleware around the same database work.
 
-The deep page is `DEEP_THREATS_PAGE`: change it when the register's pagination
-changes (a keyset cursor instead of a page number, say).
+The deep page is page `DEEP_PAGE` of the threat register, reached as a user reaches it
+past the first pages: by the Next link's cursor (`deep_threats_url`).
 """
 
 from __future__ import annotations
@@ -40,8 +40,9 @@ from dialogue.devtools.benchmarks.same_result import require_same
 from dialogue.devtools.benchmarks.views import PAGE_SPEC_DIR, page_spec_path
 from dialogue.enums import Role
 from dialogue.models import DialogueSession, Threat, User
+from dialogue.views.lists import PAGE_SIZE, cursor_of
 
-DEEP_THREATS_PAGE = "/threats/?page=1000"
+DEEP_PAGE = 1000
 SEARCH_QUERY = "供給"
 OFFICIAL_SECTOR = "semiconductors"
 MIN_THREATS = 10_000
@@ -53,6 +54,21 @@ TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVE
 VOLATILE = [
     (re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"'), b'name="csrfmiddlewaretoken"'),
 ]
+
+
+def deep_threats_url(reader: User, page: int = DEEP_PAGE) -> str:
+    """Page `page` of the register in its default order (most recently updated first),
+    by the cursor of the last row of the page before, as the Next link carries it. With
+    fewer rows (test data), the plain page number, which shows the last page."""
+    before = (page - 1) * PAGE_SIZE
+    rows = list(
+        Threat.objects.visible_to(reader)
+        .order_by("-updated_at", "-pk")
+        .values_list("updated_at", "pk")[before - 1 : before]
+    )
+    if not rows:
+        return f"/threats/?page={page}"
+    return f"/threats/?page={page}&after={cursor_of(list(rows[0]))}"
 
 
 @dataclass
@@ -104,7 +120,7 @@ class WorkspacePagesBenchmark(Benchmark):
     label = "workspace pages (sector official) vs their SQL + same bytes, over HTTP"
     needs_server = True
     default_rounds = 3
-    deep_threats_page = DEEP_THREATS_PAGE
+    deep_page = DEEP_PAGE
 
     def check(self) -> None:
         threats = Threat.objects.count()
@@ -123,7 +139,7 @@ class WorkspacePagesBenchmark(Benchmark):
         self.pages = [
             Page("dashboard", "/"),
             Page("threats-first", "/threats/"),
-            Page("threats-deep", self.deep_threats_page),
+            Page("threats-deep", deep_threats_url(self.reader, self.deep_page)),
             Page("session-detail", f"/sessions/{session.pk}/"),
             Page("concern-inbox", "/concerns/"),
             Page("search", f"/search/?q={quote(SEARCH_QUERY)}"),
