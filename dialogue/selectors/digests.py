@@ -45,17 +45,29 @@ def _in_sectors(
     return queryset if not sector_ids else queryset.filter(**{f"{field}__in": sector_ids})
 
 
-def _by_sector_and_code(queryset: QuerySet[Any], markings: set[str]) -> list[dict[str, Any]]:
-    """Counts by sector and threat code; the markings seen are collected on the way."""
-    counts: dict[tuple[str, str], int] = {}
+def _threat_counts(
+    queryset: QuerySet[Any], since: datetime.datetime, markings: set[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """New and changed threats by sector and threat code, in one scan of the rows touched
+    since `since`; the markings of what is counted are collected on the way."""
+    created = Q(created_at__gte=since)
+    changed_only = Q(created_at__lt=since, updated_at__gte=since)
+    counts: dict[str, dict[tuple[str, str], int]] = {"new": {}, "changed": {}}
     for row in (
-        queryset.values("sector__code", "category__code", "marking")
-        .annotate(n=Count("pk"))
+        queryset.filter(created | Q(updated_at__gte=since))
+        .values("sector__code", "category__code", "marking")
+        .annotate(new=Count("pk", filter=created), changed=Count("pk", filter=changed_only))
         .order_by()
     ):
         key = (row["sector__code"], row["category__code"])
-        counts[key] = counts.get(key, 0) + row["n"]
-        markings.add(row["marking"])
+        for kind in ("new", "changed"):
+            if row[kind]:
+                counts[kind][key] = counts[kind].get(key, 0) + row[kind]
+                markings.add(row["marking"])
+    return _listed(counts["new"]), _listed(counts["changed"])
+
+
+def _listed(counts: dict[tuple[str, str], int]) -> list[dict[str, Any]]:
     return [{"sector": s, "category": c, "count": n} for (s, c), n in sorted(counts.items())]
 
 
@@ -80,10 +92,7 @@ def digest_content(
     actions = counted(FollowUpAction)
 
     markings: set[str] = set()
-    new_threats = _by_sector_and_code(threats.filter(created_at__gte=since), markings)
-    changed_threats = _by_sector_and_code(
-        threats.filter(created_at__lt=since, updated_at__gte=since), markings
-    )
+    new_threats, changed_threats = _threat_counts(threats, since, markings)
     new_chokepoints = chokepoints.filter(created_at__gte=since)
     markings.update(new_chokepoints.values_list("marking", flat=True).distinct().order_by())
 
