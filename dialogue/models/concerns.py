@@ -77,6 +77,13 @@ class Concern(MarkedModel, VersionedModel, TimeStampedModel):
         indexes = [
             models.Index(fields=["sector", "category"]),
             models.Index(fields=["updated_at", "id"], name="concern_updated_id"),
+            # New concerns of a sector, counted and listed oldest first on the dashboard,
+            # from the index alone (see FollowUpAction's covering indexes).
+            models.Index(
+                fields=["sector", "status", "created_at"],
+                include=["marking", "id"],
+                name="concern_sector_status_cover",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

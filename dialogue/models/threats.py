@@ -100,7 +100,12 @@ class Threat(MarkedModel, VersionedModel, TimeStampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["sector", "category"]),
+            # The heat map counts visible threats by sector and code from this index alone.
+            models.Index(
+                fields=["sector", "category"],
+                include=["marking", "id"],
+                name="threat_heat_map_cover",
+            ),
             # The register's and the search's orders, walked by keyset pages and by a
             # frequent word's first page (lists.py, text_search.py).
             models.Index(fields=["updated_at", "id"], name="threat_updated_id"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from functools import partial
 from itertools import groupby
@@ -29,34 +30,39 @@ from dialogue.services.deliveries import (
 OPEN = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
-COLUMNS = "action_id, kind, due_on, recipient_id, created_at, claim_token, attempts, last_error"
+COLUMNS = (
+    "action_id, kind, due_on, recipient_id, created_at, claim_token, claimed_at, attempts,"
+    " last_error"
+)
+
+# Claimed now when written with a token. A CASE rather than a NULL parameter: a bare
+# NULL in a UNION would be typed text on PostgreSQL.
+CLAIMED_AT = "CASE WHEN %(token)s = '' THEN NULL ELSE %(now)s END"
 
 
-def _owners_sql() -> tuple[str, dict[str, Any]]:
-    """One INSERT … SELECT for every owner reminder owed today, to owners who may see the
-    action (a RED action reaches its owner only when the owner is named on it)."""
+def _owners_select() -> tuple[str, dict[str, Any]]:
+    """The SELECT of every owner reminder owed today, to owners who may see the action (a
+    RED action reaches its owner only when the owner is named on it)."""
     # Only table and column names are interpolated (from model metadata); values are parameters.
-    reminder, action = Reminder._meta.db_table, FollowUpAction._meta.db_table
+    action = FollowUpAction._meta.db_table
     owner_sees, params = owner_may_see_action_sql("a")
     sql = f"""
-        INSERT INTO {reminder} ({COLUMNS})
         SELECT a.id,
                CASE WHEN a.due_on = %(in_7)s THEN %(due_7d)s
                     WHEN a.due_on = %(in_1)s THEN %(due_1d)s
                     ELSE %(overdue)s END,
-               a.due_on, a.owner_id, %(now)s, '', 0, ''
+               a.due_on, a.owner_id, %(now)s, %(token)s, {CLAIMED_AT}, 0, ''
         FROM {action} a
         WHERE a.status IN (%(open)s, %(in_progress)s)
           AND (a.due_on = %(in_7)s OR a.due_on = %(in_1)s OR a.due_on < %(today)s)
           AND {owner_sees}
-        ON CONFLICT (action_id, kind, due_on) DO NOTHING
     """  # noqa: S608
     return sql, params
 
 
-def _escalations_queue(today: datetime.date, now: datetime.datetime) -> int:
-    """Long-overdue actions to their sector's lead, only those the lead may see: one
-    INSERT … SELECT per lead (a handful), filtered by `visible_to(lead)` itself.
+def _escalation_selects(today: datetime.date) -> tuple[list[str], dict[str, Any]]:
+    """One SELECT per sector lead (a handful) of the long-overdue actions of their sectors
+    that the lead may see, filtered by `visible_to(lead)` itself.
 
     RED actions are for named people only, so they never escalate by e-mail.
     """
@@ -66,7 +72,8 @@ def _escalations_queue(today: datetime.date, now: datetime.datetime) -> int:
         "pk", "lead_id"
     ):
         sectors_by_lead.setdefault(lead_id, []).append(sector_id)
-    queued = 0
+    selects: list[str] = []
+    params: dict[str, Any] = {}
     for lead in User.objects.filter(pk__in=sectors_by_lead, is_active=True):
         visible = (
             FollowUpAction.objects.visible_to(lead)
@@ -77,52 +84,76 @@ def _escalations_queue(today: datetime.date, now: datetime.datetime) -> int:
             .values("pk")
         )
         subquery, sub_params = visible.query.sql_with_params()
-        sql = f"""
-            INSERT INTO {Reminder._meta.db_table} ({COLUMNS})
-            SELECT a.id, %s, a.due_on, %s, %s, '', 0, ''
+        subquery, named = _named_params(subquery, sub_params, prefix=f"lead{lead.pk}_")
+        params |= named | {f"lead{lead.pk}": lead.pk}
+        selects.append(f"""
+            SELECT a.id, %(escalation)s, a.due_on, %(lead{lead.pk})s, %(now)s, %(token)s,
+                   {CLAIMED_AT}, 0, ''
             FROM {FollowUpAction._meta.db_table} a
             WHERE a.id IN ({subquery})
-            ON CONFLICT (action_id, kind, due_on) DO NOTHING
-        """  # noqa: S608
-        params = [
-            ReminderKind.ESCALATION.value,
-            lead.pk,
-            connection.ops.adapt_datetimefield_value(now),
-            *sub_params,
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            queued += max(cursor.rowcount, 0)
-    return queued
+        """)  # noqa: S608
+    return selects, params
 
 
-def reminders_queue(today: datetime.date) -> int:
-    """Write the ledger rows owed today in set-based INSERT … SELECT statements: one for
-    the owners, one per sector lead for escalations.
+def _named_params(sql: str, params: Any, prefix: str) -> tuple[str, dict[str, Any]]:
+    """A compiled query's positional parameters (`%s`) as named ones (`%(prefix0)s` …), so
+    that it can join a statement written with named parameters (`%%` stays a literal)."""
+    values = iter(params)
+    named: dict[str, Any] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        if match.group() == "%%":
+            return "%%"
+        name = f"{prefix}{len(named)}"
+        named[name] = next(values)
+        return f"%({name})s"
+
+    return re.sub(r"%%|%s", rename, sql), named
+
+
+def reminders_queue(today: datetime.date, token: str = "") -> int:
+    """Write the ledger rows owed today in one INSERT … SELECT: the owners' reminders and
+    every sector lead's escalations, claimed by `token` as they are written (so the sweep
+    needs no second pass over them to claim them).
 
     The unique (action, kind, due date) constraint makes a second sweep add nothing;
     a changed due date is a new key, so it earns new reminders.
     """
     ops = connection.ops
     now = timezone.now()
-    owners_sql, owners_params = _owners_sql()
+    owners, owners_params = _owners_select()
+    escalations, escalation_params = _escalation_selects(today)
     params = {
         **owners_params,
+        **escalation_params,
         "today": ops.adapt_datefield_value(today),
         "in_1": ops.adapt_datefield_value(today + datetime.timedelta(days=1)),
         "in_7": ops.adapt_datefield_value(today + datetime.timedelta(days=7)),
         "now": ops.adapt_datetimefield_value(now),
+        "token": token,
         "open": ActionStatus.OPEN.value,
         "in_progress": ActionStatus.IN_PROGRESS.value,
         "due_7d": ReminderKind.DUE_IN_7_DAYS.value,
         "due_1d": ReminderKind.DUE_TOMORROW.value,
         "overdue": ReminderKind.OVERDUE.value,
+        "escalation": ReminderKind.ESCALATION.value,
     }
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(owners_sql, params)
-            queued: int = max(cursor.rowcount, 0)
-        queued += _escalations_queue(today, now)
+    selects = " UNION ALL ".join([owners, *escalations])
+    sql = f"""
+        INSERT INTO {Reminder._meta.db_table} ({COLUMNS})
+        {selects}
+        ON CONFLICT (action_id, kind, due_on) DO NOTHING
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+
+
+def queue_and_claim(today: datetime.date, token: str) -> int:
+    """Today's ledger rows written as ours, then what earlier runs left unsent (a failed
+    e-mail, a worker that died) claimed too; returns the rows written today."""
+    queued = reminders_queue(today, token)
+    claim(Reminder.objects.exclude(claim_token=token), token)
     return queued
 
 
@@ -185,7 +216,6 @@ def reminder_sweep(*, token: str | None = None, today: datetime.date | None = No
     """
     token = token or new_token()
     run = start_run(JobKind.REMINDERS, token)
-    run.queued = reminders_queue(today or timezone.localdate())
-    claim(Reminder.objects.all(), token)
+    run.queued = queue_and_claim(today or timezone.localdate(), token)
     deliver(_reminder_groups(token), Reminder, run)
     return finish_run(run)

@@ -12,10 +12,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from dialogue.enums import Marking, SeverityLevel
 from dialogue.models.threats import severity_level
@@ -67,6 +71,37 @@ def workspace_nav(context):
             }
         )
     return {"items": items}
+
+
+@register.simple_tag
+def heat_cell(row, cell, threat_list_url: str) -> SafeString:
+    """One cell of the dashboard's heat map: its count, linked to the register filtered by
+    the row's sector and the cell's threat code. Built in Python because the map has
+    hundreds of cells, and the same markup in the template language took most of the
+    page's rendering time."""
+    if not cell.count:
+        return format_html(
+            '<td class="heat heat-{}"><span class="heat__zero">0</span></td>', cell.level
+        )
+    sector, category = row.sector, cell.category
+    label = ngettext(
+        "%(sector)s, %(code)s %(name)s: %(counter)s threat",
+        "%(sector)s, %(code)s %(name)s: %(counter)s threats",
+        cell.count,
+    ) % {
+        "sector": sector.name,
+        "code": category.code,
+        "name": category.name,
+        "counter": cell.count,
+    }
+    href = f"{threat_list_url}?sector={quote(sector.code)}&category={quote(category.code)}"
+    return format_html(
+        '<td class="heat heat-{}"><a href="{}" aria-label="{}">{}</a></td>',
+        cell.level,
+        href,
+        label,
+        cell.count,
+    )
 
 
 @register.simple_tag
