@@ -251,7 +251,7 @@ def test_compiled_catalogue_matches_po(lang):
         ("threat code", "脅威コード"),
         ("threat", "脅威"),
         ("threats", "脅威"),
-        ("marking", "取扱区分（TLP）"),
+        ("marking", "取扱区分"),
         ("created at", "作成日時"),
         ("concern", "懸念・相談"),
         ("follow-up action", "フォローアップアクション"),
@@ -259,10 +259,43 @@ def test_compiled_catalogue_matches_po(lang):
         ("plan revision", "アクションプラン改訂版"),
         ("chokepoint technology", "チョークポイント技術"),
         ("designated critical product", "特定重要物資"),
+        # The plan's own words (its 三本柱 are a different thing from these policy areas).
+        ("policy pillar", "政策領域"),
+        ("Upstream", "上流"),
+        ("Midstream", "中流"),
+        ("Downstream", "下流"),
+        ("Investment rule", "投資審査"),
+        ("Technology domain", "先端技術分野"),
+        ("Issue identified in the hearings", "ヒアリングで明らかになった課題"),
     ],
 )
 def test_japanese_glossary_terms(msgid, expected):
     assert _compiled("ja").gettext(msgid) == expected
+
+
+@pytest.mark.parametrize(
+    ("context", "msgid", "expected"),
+    [
+        ("session", "Format", "開催形式"),  # not a file format
+        ("person", "name", "氏名"),  # people have 氏名, things 名称
+        ("person", "Name", "氏名"),
+        ("value before the change", "Previous", "変更前"),  # not the pager's 前へ
+        ("relate records", "Link", "関連付ける"),
+    ],
+)
+def test_japanese_terms_that_depend_on_what_they_name(context, msgid, expected):
+    assert _compiled("ja").pgettext(context, msgid) == expected
+
+
+def test_no_english_words_in_brackets_in_japanese_labels():
+    """A Japanese label does not explain itself with English in brackets; names of file
+    formats and established abbreviations are the exceptions."""
+    allowed = {"（XLSX）", "（BCP）"}
+    found = set()
+    for entry in _entries("ja"):
+        for text in entry.msgstr.values():
+            found |= set(re.findall(r"（[A-Za-z][A-Za-z .-]*）", text))
+    assert found <= allowed, sorted(found - allowed)
 
 
 @pytest.mark.parametrize(

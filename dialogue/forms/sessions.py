@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dialogue.enums import AgendaTopic, Marking, PolicyPillar, SessionFormat, SessionStatus
 from dialogue.forms.choices import (
@@ -143,7 +144,7 @@ class SessionForm(forms.Form):
 
 
 class ParticipantForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=100)
     organization = OrganizationChoiceField(
         label=_("organization"), queryset=Organization.objects.none(), required=False
     )

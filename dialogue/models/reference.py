@@ -9,6 +9,12 @@ from dialogue.models.base import BilingualNameMixin, TimeStampedModel
 from dialogue.querysets import ForeignMeasureQuerySet, ReferenceQuerySet
 
 
+# The families of issues the plan reports from METI's concentrated hearing of 56 companies
+# (2023): "ヒアリングで明らかになった課題". Family 3 gathers threats the plan names elsewhere
+# in its text, grouped by this product.
+HEARING_FAMILIES = ("1", "2")
+
+
 class ThreatCategory(BilingualNameMixin, models.Model):
     """A stable threat code such as "1-2" (people: retirees and former employees)."""
 
@@ -45,6 +51,17 @@ class ThreatCategory(BilingualNameMixin, models.Model):
     @property
     def description(self) -> str:
         return self._localized("description")
+
+    @property
+    def family_code(self) -> str:
+        return self.code.split("-", 1)[0]
+
+    @property
+    def origin(self) -> str:
+        """Where the code comes from, as the plan labels it."""
+        if self.family_code in HEARING_FAMILIES:
+            return str(_("Issue identified in the hearings"))
+        return str(_("Added by this product from the plan's text"))
 
 
 class BestPractice(BilingualNameMixin, models.Model):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from dialogue.enums import AgendaTopic, SessionFormat, SessionStatus
@@ -60,7 +61,7 @@ class Participant(models.Model):
     session = models.ForeignKey(
         DialogueSession, on_delete=models.CASCADE, related_name="participants"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     organization = models.ForeignKey(
         "dialogue.Organization",
         on_delete=models.PROTECT,

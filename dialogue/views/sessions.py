@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dialogue.enums import Marking, SessionFormat, SessionStatus
@@ -75,7 +75,7 @@ class SessionListFilter(RegisterFilterMixin, SessionFilter):
         choices=SessionStatus.choices, label=gettext_lazy("Status"), empty_label=ALL
     )
     format = df.ChoiceFilter(
-        choices=SessionFormat.choices, label=gettext_lazy("Format"), empty_label=ALL
+        choices=SessionFormat.choices, label=pgettext_lazy("session", "Format"), empty_label=ALL
     )
     marking = df.ChoiceFilter(
         choices=Marking.choices, label=gettext_lazy("Marking"), empty_label=ALL

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from dialogue.models import PlanRevisionItem
 from dialogue.selectors.plan_summary.changes import ChangeLine, change_order
@@ -39,7 +39,7 @@ class ChangeSheet(PlanSheet[ChangeRow]):
         Column("title", gettext_lazy("Title"), 40),
         Column("change", gettext_lazy("Change"), 10),
         Column("field", gettext_lazy("Field"), 18),
-        Column("previous", gettext_lazy("Previous"), 24),
+        Column("previous", pgettext_lazy("value before the change", "Previous"), 24),
         Column("current", gettext_lazy("Current"), 24),
     )
 
