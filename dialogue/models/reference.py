@@ -8,7 +8,6 @@ from dialogue.enums import Marking, MeasureKind
 from dialogue.models.base import BilingualNameMixin, TimeStampedModel
 from dialogue.querysets import ForeignMeasureQuerySet, ReferenceQuerySet
 
-
 # The families of issues the plan reports from METI's concentrated hearing of 56 companies
 # (2023): "ヒアリングで明らかになった課題". Family 3 gathers threats the plan names elsewhere
 # in its text, grouped by this product.
