@@ -22,9 +22,10 @@ vacuumed and analyzed after each, so the database does not change or drift
 between rounds.
 
 Two sweep figures are reported. `sweep_selection` is the sweep's database work —
-writing the ledger rows already claimed (one INSERT … SELECT), claiming what
-earlier runs left unsent (one UPDATE) and reading them grouped by recipient — and
-is what the goal compares with the statement.
+claiming what earlier runs left unsent (one UPDATE, and reading those), writing
+today's ledger rows already claimed and reading them back with what the e-mails show
+(on PostgreSQL one statement: the INSERT's RETURNING joined to the actions), and
+grouping them by recipient — and is what the goal compares with the statement.
 `sweep_full` adds rendering one e-mail per recipient in their language (to Django's
 dummy backend, so SMTP is not measured); on a first sweep after a backlog that is
 over a thousand e-mails, which no single SQL statement does, so it is reported
@@ -48,7 +49,7 @@ from dialogue.models import FollowUpAction, JobRun, Reminder, Sector, User
 from dialogue.services.deliveries import new_token
 from dialogue.services.reminders import (
     _reminder_groups,
-    queue_and_claim,
+    claimed_rows,
     reminder_sweep,
     reminders_queue,
 )
@@ -192,9 +193,8 @@ class ReminderSweepBenchmark(Benchmark):
         today = self.today
 
         def selection():
-            token = new_token()
-            queue_and_claim(today, token)
-            return list(_reminder_groups(token))
+            _, rows = claimed_rows(today, new_token())
+            return list(_reminder_groups(rows))
 
         sides = {
             "sweep_selection": selection,
