@@ -3,13 +3,14 @@
 import datetime
 import re
 
+import icalendar
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from dialogue.enums import Marking
-from dialogue.views.calendar import escape_text, feed_token, fold
+from dialogue.services.calendar_tokens import feed_token
 from tests import factories as f
 
 
@@ -89,15 +90,6 @@ def test_settings_page_shows_my_address_and_anonymous_is_sent_to_sign_in(as_semi
     assert client.get(reverse("workspace:calendar-feed")).status_code == 302
 
 
-def test_escape_and_fold():
-    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    folded = fold("SUMMARY:" + "あ" * 40)
-    parts = folded.split("\r\n")
-    assert all(len(p.encode("utf-8")) <= 75 for p in parts)
-    assert all(p.startswith(" ") for p in parts[1:])
-    assert "".join(p[1:] if i else p for i, p in enumerate(parts)) == "SUMMARY:" + "あ" * 40
-
-
 @pytest.mark.django_db
 def test_a_red_action_is_in_its_owners_feed_only_when_they_are_named(
     semi_official, batt_official, semiconductors
@@ -117,3 +109,19 @@ def test_a_red_action_is_in_its_owners_feed_only_when_they_are_named(
     text = unfold(feed(Client(), feed_token(batt_official)).content.decode())
     assert f"action-{red.pk}@" in text and "TLP:RED" in text
     assert "極秘" not in text  # the title stays behind the link
+
+
+@pytest.mark.django_db
+def test_a_calendar_client_reads_the_feed_back(semi_official, calendar_data):
+    """Parsed as a calendar client parses it: every event with its date, its link and a
+    summary that is the GREEN title or only the marking and number."""
+    response = feed(Client(), feed_token(semi_official))
+    events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert len(events) == 3
+    by_summary = {str(event["SUMMARY"]): event for event in events}
+    green = by_summary["公開セミナー, 第1回; 半導体\\資料"]
+    assert green.decoded("DTSTART") == datetime.date(2099, 4, 1)
+    assert str(green["CLASS"]) == "PUBLIC"
+    assert str(green["URL"]).startswith("http://testserver/sessions/")
+    hidden = [event for summary, event in by_summary.items() if "TLP:AMBER" in summary]
+    assert hidden and all(str(event["CLASS"]) == "CONFIDENTIAL" for event in hidden)

@@ -50,9 +50,9 @@ from dialogue.models import (
     User,
 )
 from dialogue.selectors.digests import digest_content
+from dialogue.services.calendar_tokens import feed_token
 from dialogue.services.exports import export_job_run
 from dialogue.services.invitations import invitation_create
-from dialogue.views.calendar import feed_token
 from tests import factories as f
 from tests.support.worlds.api import (
     A_IDENTIFYING,
