@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "simple_history",
     "dialogue",
     # Failed sign-ins: lock-out per account and per address (see "Company portal" below).
-    "axes",
+    "config.apps.SignInRecordsConfig",  # django-axes, named in the admin
     "csp",
 ]
 
@@ -126,6 +126,8 @@ LOCALE_PATHS = [BASE_DIR / "dialogue" / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Tokyo")
 USE_I18N = True
 USE_TZ = True
+# One style of dates per language, everywhere (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Files ----------------------------------------------------------------
 STATIC_URL = "static/"

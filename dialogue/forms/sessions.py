@@ -144,6 +144,7 @@ class SessionForm(forms.Form):
 
 
 class ParticipantForm(forms.Form):
+    section = _("Participants")  # names the row in the error summary
     name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=100)
     organization = OrganizationChoiceField(
         label=_("organization"), queryset=Organization.objects.none(), required=False
@@ -159,6 +160,7 @@ class ParticipantForm(forms.Form):
 
 
 class AgendaItemForm(forms.Form):
+    section = _("Agenda items")
     # A blank first choice: an untouched row posts nothing and is ignored.
     topic = forms.ChoiceField(label=_("topic"), choices=BLANK_CHOICE + AgendaTopic.choices)
     note = forms.CharField(
@@ -171,6 +173,8 @@ class AgendaItemForm(forms.Form):
 
 class SessionThreatRowForm(forms.Form):
     """A new threat identified in the session; created with the session as its source."""
+
+    section = _("New threats identified")
 
     title = forms.CharField(label=_("title"), max_length=200)
     code = forms.CharField(label=_("threat code"), max_length=8, help_text=_("e.g. 1-2 or 2-1"))
@@ -200,6 +204,8 @@ class SessionThreatRowForm(forms.Form):
 
 class SessionActionRowForm(forms.Form):
     """A follow-up action agreed in the session."""
+
+    section = _("Follow-up actions agreed")
 
     title = forms.CharField(label=_("title"), max_length=200)
     owner = PersonChoiceField(label=_("owner"), queryset=User.objects.none())

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from dialogue.enums import DigestFrequency, Language, Role
+from dialogue.names import person_name
 from dialogue.querysets import UserQuerySet
 
 if TYPE_CHECKING:
@@ -78,6 +79,14 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def get_full_name(self) -> str:
+        """Family name first (e-mail greetings, the admin): see dialogue.names."""
+        return person_name(self)
+
+    def get_short_name(self) -> str:
+        """The family name, as a Japanese office greets a person; else the full name."""
+        return (self.last_name or "").strip() or person_name(self)
 
     def clean(self) -> None:
         super().clean()

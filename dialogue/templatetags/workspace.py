@@ -18,6 +18,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
@@ -102,6 +103,46 @@ def heat_cell(row, cell, threat_list_url: str) -> SafeString:
         label,
         cell.count,
     )
+
+
+@register.simple_tag
+def error_items(form, formsets=None) -> list[dict[str, str]]:
+    """Every error of `form` and of the row formsets in `formsets` (a dict, as the session
+    form has them), in page order: {"href": "#field-id" or "", "label", "message"}. A row's
+    field is named with its section (the row form's `section`) and its row number."""
+    if form is None or not hasattr(form, "errors"):
+        return []
+    items = [{"href": "", "label": "", "message": str(e)} for e in form.non_field_errors()]
+    items += _field_items(form, label_prefix="")
+    for formset in (formsets or {}).values():
+        section = str(getattr(formset.form, "section", ""))
+        items += [
+            {"href": "", "label": "", "message": f"{section}: {error}"}
+            for error in formset.non_form_errors()
+        ]
+        for number, row in enumerate(formset.forms, start=1):
+            prefix = pgettext("error summary", "%(section)s, row %(number)s: ") % {
+                "section": section,
+                "number": number,
+            }
+            items += [
+                {"href": "", "label": "", "message": f"{prefix}{error}"}
+                for error in row.non_field_errors()
+            ]
+            items += _field_items(row, label_prefix=prefix)
+    return items
+
+
+def _field_items(form, *, label_prefix: str) -> list[dict[str, str]]:
+    return [
+        {
+            "href": f"#{field.id_for_label}",
+            "label": f"{label_prefix}{capfirst(field.label)}",
+            "message": " ".join(str(error) for error in field.errors),
+        }
+        for field in form
+        if field.errors
+    ]
 
 
 @register.simple_tag

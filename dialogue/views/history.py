@@ -9,11 +9,13 @@ out of the diff.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -73,6 +75,10 @@ def _display(model_field, value, fk_labels: dict) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
     return str(value)
 
 

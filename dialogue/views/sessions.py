@@ -281,8 +281,6 @@ def _render_form(request, *, form, formsets, session, conflict=None, status=200)
             "session": session,
             "conflict": conflict,
             "title": title,
-            "has_errors": bool(form.errors)
-            or any(f.errors or f.non_form_errors() for f in formsets.values()),
         },
         status=status,
     )

@@ -337,3 +337,21 @@ def test_list_queries_do_not_grow_with_rows(as_semi, semiconductors, batteries):
     assert len(one.captured_queries) == len(fifty.captured_queries)
     print(f"session list: {len(one)} queries at 1 row, {len(fifty)} at 50")
     assert_within_ceiling("workspace:session-list", len(fifty.captured_queries))
+
+
+@pytest.mark.django_db
+def test_the_error_box_lists_a_bad_row_and_links_to_its_field(
+    as_semi, semi_official, semiconductors
+):
+    """A wrong threat code in the second new-threat row: the box at the top names the
+    section, the row and the field, gives the message and links to the field."""
+    data = session_post(semiconductors, semi_official, **{"threats-1-code": "9-9"})
+    data.update({"threats-1-title": "二件目", "threats-1-likelihood": "2", "threats-1-impact": "2"})
+    page = as_semi.post(reverse("workspace:session-create"), data).content.decode()
+    summary = page.split("data-error-summary>", 1)[1].split("</div>", 1)[0]
+    assert "以下のエラーを修正してください。内容は保存されていません。" in summary
+    link = '<a href="#id_threats-1-code">新たに特定された脅威 2 行目：脅威コード</a>'
+    assert link in summary
+    assert "「9-9」は脅威コードではありません" in summary
+    assert 'id="id_threats-1-code"' in page  # the link's target exists
+    nothing_saved()

@@ -65,7 +65,7 @@ def marking_label(value: str) -> str:
 def local_datetime(value: datetime.datetime | None) -> str:
     if value is None:
         return ""
-    return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def as_date(value: Any) -> Any:
