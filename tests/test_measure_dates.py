@@ -1,0 +1,61 @@
+"""A foreign measure's date reads as the plan gives it, in both languages."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from dialogue.enums import DatePrecision
+from dialogue.measure_dates import measure_date_label
+from dialogue.models import ForeignMeasure
+
+DAY, MONTH, YEAR = DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR
+
+
+@pytest.mark.parametrize(
+    ("value", "precision", "planned", "japanese", "english"),
+    [
+        (date(2023, 12, 1), DAY, False, "2023年12月1日施行", "in force from Dec. 1, 2023"),
+        (date(2023, 7, 1), MONTH, False, "2023年7月施行", "in force from July 2023"),
+        (date(2024, 1, 1), YEAR, False, "2024年施行", "in force from 2024"),
+        (
+            date(2023, 8, 1),
+            MONTH,
+            True,
+            "施行予定（2023年8月公表）",
+            "planned, not yet in force (announced August 2023)",
+        ),
+        (None, DAY, True, "施行予定", "planned, not yet in force"),
+        (None, DAY, False, "", ""),
+    ],
+)
+def test_a_measure_date_reads_as_the_plan_gives_it(value, precision, planned, japanese, english):
+    with translation.override("ja"):
+        assert measure_date_label(value, precision, planned=planned) == japanese
+    with translation.override("en"):
+        assert measure_date_label(value, precision, planned=planned) == english
+
+
+def test_a_month_never_reads_as_its_first_day():
+    with translation.override("ja"):
+        label = measure_date_label(date(2023, 9, 1), MONTH, planned=False)
+    assert "1日" not in label
+
+
+@pytest.mark.parametrize(
+    ("value", "precision"),
+    [(date(2023, 8, 15), MONTH), (date(2023, 8, 1), YEAR)],
+)
+def test_a_partial_date_must_be_stored_as_its_first_day(value, precision):
+    measure = ForeignMeasure(
+        country_code="CN",
+        kind="export_control",
+        title_ja="措置",
+        title_en="measure",
+        effective_on=value,
+        effective_precision=precision,
+    )
+    with pytest.raises(ValidationError) as error:
+        measure.full_clean()
+    assert "effective_on" in error.value.message_dict
