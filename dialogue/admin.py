@@ -193,7 +193,7 @@ class ForeignMeasureAdmin(VisibilityAdmin):
         "kind",
         "country_code",
         "marking",
-        "is_planned",
+        "status",
         "affects_all_sectors",
         "sectors",
     ]
@@ -204,7 +204,7 @@ class ForeignMeasureAdmin(VisibilityAdmin):
     @admin.display(description=_("date"), ordering="effective_on")
     def date_as_given(self, measure: m.ForeignMeasure) -> str:
         return measure_date_label(
-            measure.effective_on, measure.effective_precision, planned=measure.is_planned
+            measure.effective_on, measure.effective_precision, status=measure.status
         )
 
 

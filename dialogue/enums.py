@@ -177,6 +177,16 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("Year")
 
 
+class MeasureStatus(models.TextChoices):
+    """Where a measure stands in the plan: a law or rule in force, one still to come (a bill,
+    a proposal, a rule to be finalised), or a strategy or recommendation that is published
+    but binds no one."""
+
+    IN_FORCE = "in_force", _("In force")
+    PLANNED = "planned", _("Planned, not yet in force")
+    PUBLISHED = "published", _("Published (strategy or recommendation)")
+
+
 class DigestFrequency(models.TextChoices):
     NONE = "none", _("No digest")
     WEEKLY = "weekly", _("Weekly")

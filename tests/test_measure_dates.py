@@ -6,40 +6,47 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from dialogue.enums import DatePrecision
+from dialogue.enums import DatePrecision, MeasureStatus
 from dialogue.measure_dates import measure_date_label
 from dialogue.models import ForeignMeasure
 
 DAY, MONTH, YEAR = DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR
+IN_FORCE, PLANNED, PUBLISHED = (
+    MeasureStatus.IN_FORCE,
+    MeasureStatus.PLANNED,
+    MeasureStatus.PUBLISHED,
+)
 
 
 @pytest.mark.parametrize(
-    ("value", "precision", "planned", "japanese", "english"),
+    ("value", "precision", "status", "japanese", "english"),
     [
-        (date(2023, 12, 1), DAY, False, "2023年12月1日施行", "in force from Dec. 1, 2023"),
-        (date(2023, 7, 1), MONTH, False, "2023年7月施行", "in force from July 2023"),
-        (date(2024, 1, 1), YEAR, False, "2024年施行", "in force from 2024"),
+        (date(2023, 12, 1), DAY, IN_FORCE, "2023年12月1日施行", "in force from Dec. 1, 2023"),
+        (date(2023, 7, 1), MONTH, IN_FORCE, "2023年7月施行", "in force from July 2023"),
+        (date(2024, 1, 1), YEAR, IN_FORCE, "2024年施行", "in force from 2024"),
         (
             date(2023, 8, 1),
             MONTH,
-            True,
+            PLANNED,
             "施行予定（2023年8月公表）",
             "planned, not yet in force (announced August 2023)",
         ),
-        (None, DAY, True, "施行予定", "planned, not yet in force"),
-        (None, DAY, False, "", ""),
+        (None, DAY, PLANNED, "施行予定", "planned, not yet in force"),
+        (date(2023, 6, 20), DAY, PUBLISHED, "2023年6月20日公表", "published June 20, 2023"),
+        (None, DAY, PUBLISHED, "", ""),
+        (None, DAY, IN_FORCE, "", ""),
     ],
 )
-def test_a_measure_date_reads_as_the_plan_gives_it(value, precision, planned, japanese, english):
+def test_a_measure_date_reads_as_the_plan_gives_it(value, precision, status, japanese, english):
     with translation.override("ja"):
-        assert measure_date_label(value, precision, planned=planned) == japanese
+        assert measure_date_label(value, precision, status=status) == japanese
     with translation.override("en"):
-        assert measure_date_label(value, precision, planned=planned) == english
+        assert measure_date_label(value, precision, status=status) == english
 
 
 def test_a_month_never_reads_as_its_first_day():
     with translation.override("ja"):
-        label = measure_date_label(date(2023, 9, 1), MONTH, planned=False)
+        label = measure_date_label(date(2023, 9, 1), MONTH, status=IN_FORCE)
     assert "1日" not in label
 
 

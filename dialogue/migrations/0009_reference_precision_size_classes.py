@@ -1,15 +1,15 @@
-"""Foreign measures carry their date's precision (day, month, year), whether they are still
-planned, and an explicit "affects all sectors"; organizations get the plan's three size
-classes (大企業・中堅企業・中小企業).
+"""Foreign measures carry their date's precision (day, month, year), their status (in
+force, planned, or a published strategy) and an explicit "affects all sectors";
+organizations get the plan's three size classes (大企業・中堅企業・中小企業).
 
 Existing rows need no rewrite, and none is made:
 - Organizations: "large" stays 大企業 and "sme" stays 中小企業 (the same companies: the
   two-class scheme's SME class is the plan's 中小企業). The new "midsize" (中堅企業) cannot
   be told from the stored data: a mid-sized company recorded as "large" stays "large"
   until someone reclassifies it in the admin or the API.
-- Foreign measures: every existing date keeps its value with precision "day", and no
-  measure is planned or affects all sectors until `manage.py load_reference_data` (run on
-  every deployment) sets them from fixtures/foreign_measures.json.
+- Foreign measures: every existing date keeps its value with precision "day" and status
+  "in force", and none affects all sectors, until `manage.py load_reference_data` (run
+  on every deployment) sets them from fixtures/foreign_measures.json.
 """
 
 from django.db import migrations, models
@@ -34,8 +34,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='foreignmeasure',
-            name='is_planned',
-            field=models.BooleanField(default=False, help_text='A bill, a proposal or a rule still to be finalised.', verbose_name='planned, not yet in force'),
+            name='status',
+            field=models.CharField(choices=[('in_force', 'In force'), ('planned', 'Planned, not yet in force'), ('published', 'Published (strategy or recommendation)')], default='in_force', max_length=12, verbose_name='status'),
         ),
         migrations.AddField(
             model_name='historicalforeignmeasure',
@@ -49,18 +49,18 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='historicalforeignmeasure',
-            name='is_planned',
-            field=models.BooleanField(default=False, help_text='A bill, a proposal or a rule still to be finalised.', verbose_name='planned, not yet in force'),
+            name='status',
+            field=models.CharField(choices=[('in_force', 'In force'), ('planned', 'Planned, not yet in force'), ('published', 'Published (strategy or recommendation)')], default='in_force', max_length=12, verbose_name='status'),
         ),
         migrations.AlterField(
             model_name='foreignmeasure',
             name='effective_on',
-            field=models.DateField(blank=True, help_text='In force from; for a planned measure, the date it was announced. A date known only to the month or the year is stored as its first day.', null=True, verbose_name='date'),
+            field=models.DateField(blank=True, help_text='In force from; for a planned measure the date it was announced, for a strategy the date it was published. A date known only to the month or the year is stored as its first day.', null=True, verbose_name='date'),
         ),
         migrations.AlterField(
             model_name='historicalforeignmeasure',
             name='effective_on',
-            field=models.DateField(blank=True, help_text='In force from; for a planned measure, the date it was announced. A date known only to the month or the year is stored as its first day.', null=True, verbose_name='date'),
+            field=models.DateField(blank=True, help_text='In force from; for a planned measure the date it was announced, for a strategy the date it was published. A date known only to the month or the year is stored as its first day.', null=True, verbose_name='date'),
         ),
         migrations.AlterField(
             model_name='historicalorganization',

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from dialogue.enums import DatePrecision, Marking, MeasureKind
+from dialogue.enums import DatePrecision, Marking, MeasureKind, MeasureStatus
 from dialogue.models.base import BilingualNameMixin, TimeStampedModel
 from dialogue.querysets import ForeignMeasureQuerySet, ReferenceQuerySet
 
@@ -97,8 +97,9 @@ class ForeignMeasure(BilingualNameMixin, TimeStampedModel):
         null=True,
         blank=True,
         help_text=_(
-            "In force from; for a planned measure, the date it was announced. A date known "
-            "only to the month or the year is stored as its first day."
+            "In force from; for a planned measure the date it was announced, for a strategy "
+            "the date it was published. A date known only to the month or the year is "
+            "stored as its first day."
         ),
     )
     effective_precision = models.CharField(
@@ -107,10 +108,8 @@ class ForeignMeasure(BilingualNameMixin, TimeStampedModel):
         choices=DatePrecision.choices,
         default=DatePrecision.DAY,
     )
-    is_planned = models.BooleanField(
-        _("planned, not yet in force"),
-        default=False,
-        help_text=_("A bill, a proposal or a rule still to be finalised."),
+    status = models.CharField(
+        _("status"), max_length=12, choices=MeasureStatus.choices, default=MeasureStatus.IN_FORCE
     )
     affects_all_sectors = models.BooleanField(
         _("affects all sectors"),

@@ -159,7 +159,7 @@ def reference_data_load(*, directory: Path = FIXTURES_DIR) -> LoadReport:
                 if row["effective_on"]
                 else None,
                 "effective_precision": row["effective_precision"],
-                "is_planned": row["is_planned"],
+                "status": row["status"],
                 "affects_all_sectors": row["affects_all_sectors"],
                 "marking": Marking.CLEAR,
             },

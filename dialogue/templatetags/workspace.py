@@ -151,5 +151,5 @@ def may_use_workspace(user) -> bool:
 def measure_date(measure) -> str:
     """`{{ measure|measure_date }}`: "2023年8月施行", "施行予定" … as the plan gives the date."""
     return measure_date_label(
-        measure.effective_on, measure.effective_precision, planned=measure.is_planned
+        measure.effective_on, measure.effective_precision, status=measure.status
     )

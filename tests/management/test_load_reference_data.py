@@ -5,7 +5,7 @@ import shutil
 import pytest
 from django.core.management import call_command
 
-from dialogue.enums import DatePrecision
+from dialogue.enums import DatePrecision, MeasureStatus
 from dialogue.models import (
     BestPractice,
     ChokepointTechnology,
@@ -156,10 +156,14 @@ def test_foreign_measure_dates_carry_the_precision_the_plan_gives():
     assert (canada.effective_on.year, canada.effective_precision) == (2023, DatePrecision.YEAR)
     # 「最終的な規制が公表される予定」: signed, but not in force.
     outbound = measures["us-outbound-investment-executive-order"]
-    assert outbound.is_planned and outbound.effective_precision == DatePrecision.MONTH
-    planned = {key for key, m in measures.items() if m.is_planned}
+    assert outbound.status == MeasureStatus.PLANNED
+    assert outbound.effective_precision == DatePrecision.MONTH
+    planned = {key for key, m in measures.items() if m.status == MeasureStatus.PLANNED}
     assert {"eu-anti-coercion-instrument", "eu-net-zero-industry-act", "eu-step"} <= planned
-    assert not measures["cn-export-control-graphite"].is_planned
+    assert measures["cn-export-control-graphite"].status == MeasureStatus.IN_FORCE
+    # A strategy is published, not in force (「2023年6月20日公表」).
+    strategy = measures["eu-economic-security-strategy"]
+    assert strategy.status == MeasureStatus.PUBLISHED
 
 
 @pytest.mark.django_db

@@ -112,8 +112,10 @@ def test_measure_dates_read_as_the_plan_gives_them(world):
     assert "2020年12月施行" in japanese  # export control law: 「20年12月施行」
     assert "2020/12/01" not in japanese and "2020年12月1日" not in japanese
     assert "施行予定（2023年8月公表）" in japanese  # outbound investment order
+    assert "2023年6月20日公表" in japanese  # EU economic security strategy: published
     assert "in force from December 2020" in english
     assert "planned, not yet in force (announced August 2023)" in english
+    assert "published June 20, 2023" in english
 
 
 @pytest.mark.django_db
