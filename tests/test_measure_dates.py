@@ -9,6 +9,8 @@ from django.utils import translation
 from dialogue.enums import DatePrecision, MeasureStatus
 from dialogue.measure_dates import measure_date_label
 from dialogue.models import ForeignMeasure
+from tests import factories as f
+from tests.support.auth import signed_in
 
 DAY, MONTH, YEAR = DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR
 IN_FORCE, PLANNED, PUBLISHED = (
@@ -66,3 +68,14 @@ def test_a_partial_date_must_be_stored_as_its_first_day(value, precision):
     with pytest.raises(ValidationError) as error:
         measure.full_clean()
     assert "effective_on" in error.value.message_dict
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_measure_dates_as_the_plan_gives_them(reference_data):
+    admin = f.UserFactory(username="root", is_staff=True, is_superuser=True)
+    page = signed_in(admin).get(
+        "/admin/dialogue/foreignmeasure/?country_code__exact=CN", HTTP_ACCEPT_LANGUAGE="ja"
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "2020年12月施行" in html and "2020年12月1日" not in html  # export control law

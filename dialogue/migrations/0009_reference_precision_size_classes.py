@@ -22,6 +22,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterModelOptions(
+            name='foreignmeasure',
+            options={'ordering': [models.OrderBy(models.F('effective_on'), descending=True, nulls_last=True), 'country_code'], 'verbose_name': 'foreign measure', 'verbose_name_plural': 'foreign measures'},
+        ),
         migrations.AddField(
             model_name='foreignmeasure',
             name='affects_all_sectors',

@@ -130,7 +130,7 @@ class ForeignMeasure(BilingualNameMixin, TimeStampedModel):
     objects = ForeignMeasureQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-effective_on", "country_code"]
+        ordering = [models.F("effective_on").desc(nulls_last=True), "country_code"]
         verbose_name = _("foreign measure")
         verbose_name_plural = _("foreign measures")
 
