@@ -16,6 +16,7 @@ from dialogue.admin_accounts import InvitationAdmin, deactivate_users
 from dialogue.admin_lookups import VisibleLookupsMixin
 from dialogue.audit import audit_token_revoked
 from dialogue.forms import UsernameLengthMixin
+from dialogue.measure_dates import measure_date_label
 from dialogue.permissions import is_official
 from dialogue.querysets import MarkedQuerySet
 
@@ -180,11 +181,31 @@ class BestPracticeAdmin(VisibilityAdmin):
 
 @admin.register(m.ForeignMeasure)
 class ForeignMeasureAdmin(VisibilityAdmin):
-    list_display = ["title_ja", "country_code", "kind", "effective_on", "marking"]
-    list_filter = ["kind", "country_code", "marking", "sectors"]
+    list_display = [
+        "title_ja",
+        "country_code",
+        "kind",
+        "date_as_given",
+        "affects_all_sectors",
+        "marking",
+    ]
+    list_filter = [
+        "kind",
+        "country_code",
+        "marking",
+        "status",
+        "affects_all_sectors",
+        "sectors",
+    ]
     search_fields = ["title_ja", "title_en", "description_ja", "description_en"]
     filter_horizontal = ["sectors", "threat_categories"]
     date_hierarchy = "effective_on"
+
+    @admin.display(description=_("date"), ordering="effective_on")
+    def date_as_given(self, measure: m.ForeignMeasure) -> str:
+        return measure_date_label(
+            measure.effective_on, measure.effective_precision, status=measure.status
+        )
 
 
 @admin.register(m.Organization)

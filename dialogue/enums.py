@@ -51,8 +51,12 @@ class OrganizationKind(models.TextChoices):
 
 
 class SizeClass(models.TextChoices):
+    """The plan's three classes (大企業・中堅企業・中小企業): its support measures speak of
+    "中堅・中小企業", so mid-sized companies are told apart from large ones."""
+
     LARGE = "large", _("Large enterprise")
-    SME = "sme", _("Small or medium-sized enterprise")
+    MIDSIZE = "midsize", _("Mid-sized enterprise")
+    SME = "sme", _("Small and medium enterprise")
 
 
 class SessionFormat(models.TextChoices):
@@ -163,6 +167,24 @@ class MeasureKind(models.TextChoices):
     ANTI_COERCION = "anti_coercion", _("Anti-coercion instrument")
     INDUSTRIAL_POLICY = "industrial_policy", _("Industrial policy")
     OTHER = "other", _("Other")
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date the source gives: "2023年8月1日", "2023年8月" or "2023年"."""
+
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+class MeasureStatus(models.TextChoices):
+    """Where a measure stands in the plan: a law or rule in force, one still to come (a bill,
+    a proposal, a rule to be finalised), or a strategy or recommendation that is published
+    but binds no one."""
+
+    IN_FORCE = "in_force", _("In force")
+    PLANNED = "planned", _("Planned, not yet in force")
+    PUBLISHED = "published", _("Published (strategy or recommendation)")
 
 
 class DigestFrequency(models.TextChoices):

@@ -218,6 +218,27 @@ class ForeignMeasureQuerySet(MarkedQuerySet[_M]):
     sector_field = "sectors"
     has_named_users = False
 
+    def _in_sectors(self, sector_ids: models.QuerySet[Sector, Any]) -> Q:
+        # A measure that affects all sectors is in every sector: anyone active in at least
+        # one sector is in its audience.
+        return super()._in_sectors(sector_ids) | Q(affects_all_sectors=True) & Q(Exists(sector_ids))
+
+    def affecting(self, sectors: models.QuerySet[Sector, Any]) -> Self:
+        """Measures that affect any of `sectors`: linked to one of them or to its domain,
+        or affecting all sectors."""
+        through, source, target = self._through("sectors")
+        linked = through._default_manager.filter(**{source: OuterRef("pk")}).filter(
+            Q(**{f"{target}__in": sectors.values("pk")})
+            | Q(**{f"{target}__in": sectors.values("parent")})
+        )
+        return self.filter(Q(Exists(linked)) | Q(affects_all_sectors=True) & Q(Exists(sectors)))
+
+    def latest_first(self) -> Self:
+        # Undated measures last on every database (PostgreSQL sorts NULL first when descending).
+        return self.order_by(
+            models.F("effective_on").desc(nulls_last=True), "country_code", "title_ja", "pk"
+        )
+
 
 class SessionPartQuerySet(models.QuerySet[_M]):
     """Agenda items (and participants): visible with their session."""

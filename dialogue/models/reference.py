@@ -1,10 +1,11 @@
 """Reference data: threat codes, best practices, foreign measures (loaded from fixtures/)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from dialogue.enums import Marking, MeasureKind
+from dialogue.enums import DatePrecision, Marking, MeasureKind, MeasureStatus
 from dialogue.models.base import BilingualNameMixin, TimeStampedModel
 from dialogue.querysets import ForeignMeasureQuerySet, ReferenceQuerySet
 
@@ -107,7 +108,30 @@ class ForeignMeasure(BilingualNameMixin, TimeStampedModel):
     title_en = models.CharField(_("title (English)"), max_length=300)
     description_ja = models.TextField(_("description (Japanese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
-    effective_on = models.DateField(_("in force from"), null=True, blank=True)
+    effective_on = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "In force from; for a planned measure the date it was announced, for a strategy "
+            "the date it was published. A date known only to the month or the year is "
+            "stored as its first day."
+        ),
+    )
+    effective_precision = models.CharField(
+        _("date precision"),
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=MeasureStatus.choices, default=MeasureStatus.IN_FORCE
+    )
+    affects_all_sectors = models.BooleanField(
+        _("affects all sectors"),
+        default=False,
+        help_text=_("Reaches every sector's companies, whatever sectors are linked."),
+    )
     sectors = models.ManyToManyField(
         "dialogue.Sector", related_name="foreign_measures", blank=True, verbose_name=_("sectors")
     )
@@ -122,12 +146,28 @@ class ForeignMeasure(BilingualNameMixin, TimeStampedModel):
     objects = ForeignMeasureQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-effective_on", "country_code"]
+        ordering = [models.F("effective_on").desc(nulls_last=True), "country_code"]
         verbose_name = _("foreign measure")
         verbose_name_plural = _("foreign measures")
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        # A month or year is stored as its first day, so that ordering by date still works
+        # and no page can show a day the source never gave.
+        day = self.effective_on
+        if day is None:
+            return
+        if self.effective_precision == DatePrecision.MONTH and day.day != 1:
+            raise ValidationError(
+                {"effective_on": _("A date known to the month is stored as the 1st.")}
+            )
+        if self.effective_precision == DatePrecision.YEAR and (day.month, day.day) != (1, 1):
+            raise ValidationError(
+                {"effective_on": _("A date known to the year is stored as 1 January.")}
+            )
 
     @property
     def title(self) -> str:

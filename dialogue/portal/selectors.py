@@ -145,17 +145,13 @@ def organization_sectors(user: User) -> QuerySet[Sector]:
 
 
 def foreign_measures_for(user: User) -> QuerySet[ForeignMeasure]:
-    """Foreign measures affecting the organization's sectors (or their domains)."""
-    own = organization_sectors(user)
-    through = ForeignMeasure.sectors.through
-    affects = through.objects.filter(foreignmeasure=OuterRef("pk")).filter(
-        Q(sector__in=own.values("pk")) | Q(sector__in=own.values("parent"))
-    )
+    """Foreign measures affecting the organization's sectors (or their domains), and those
+    affecting all sectors."""
     return (
         ForeignMeasure.objects.visible_to(user)
-        .filter(Exists(affects))
+        .affecting(organization_sectors(user))
         .prefetch_related("sectors", "threat_categories")
-        .order_by("-effective_on", "country_code", "id")
+        .latest_first()
     )
 
 

@@ -78,6 +78,15 @@ def _set_m2m(
         report.add(type(instance), "links updated")
 
 
+def _check_measure_scope(row: dict[str, Any]) -> None:
+    """A measure linked to no sector would reach no company: the fixture must name its
+    sectors or say that it affects all of them, never both."""
+    if bool(row["sectors"]) == bool(row["affects_all_sectors"]):
+        raise ValueError(
+            f"foreign measure {row['key']}: give either its sectors or affects_all_sectors"
+        )
+
+
 @transaction.atomic
 def reference_data_load(*, directory: Path = FIXTURES_DIR) -> LoadReport:
     report = LoadReport()
@@ -134,6 +143,7 @@ def reference_data_load(*, directory: Path = FIXTURES_DIR) -> LoadReport:
         )
 
     for row in _read("foreign_measures.json", directory):
+        _check_measure_scope(row)
         measure = _upsert(
             ForeignMeasure,
             report,
@@ -148,6 +158,9 @@ def reference_data_load(*, directory: Path = FIXTURES_DIR) -> LoadReport:
                 "effective_on": date.fromisoformat(row["effective_on"])
                 if row["effective_on"]
                 else None,
+                "effective_precision": row["effective_precision"],
+                "status": row["status"],
+                "affects_all_sectors": row["affects_all_sectors"],
                 "marking": Marking.CLEAR,
             },
         )

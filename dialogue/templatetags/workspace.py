@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
 from dialogue.enums import Marking, SeverityLevel
+from dialogue.measure_dates import measure_date_label
 from dialogue.models.threats import severity_level
 from dialogue.names import person_name
 from dialogue.permissions import is_secretariat
@@ -220,3 +221,11 @@ def severity_band(score) -> SeverityLevel | None:
 @register.filter
 def may_use_workspace(user) -> bool:
     return workspace_allowed(user)
+
+
+@register.filter
+def measure_date(measure) -> str:
+    """`{{ measure|measure_date }}`: "2023年8月施行", "施行予定" … as the plan gives the date."""
+    return measure_date_label(
+        measure.effective_on, measure.effective_precision, status=measure.status
+    )

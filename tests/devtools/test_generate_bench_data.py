@@ -6,8 +6,9 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
 
+from dialogue.devtools.bench.people import size_class
 from dialogue.devtools.bench.vocabulary import TextPool
-from dialogue.enums import Role, SectorKind
+from dialogue.enums import Role, SectorKind, SizeClass
 from dialogue.models import (
     ChokepointTechnology,
     Concern,
@@ -195,3 +196,15 @@ def test_generate_bench_data_if_missing_generates_once(reference_data):
     # and a larger scale appends one more batch
     generate("--scale", "0.002", "--if-missing")
     assert counts()["threats"] == 120 + 240
+
+
+def test_bench_organizations_come_in_the_plan_s_three_size_classes():
+    draws = [0.0, 0.59, 0.6, 0.74, 0.75, 0.99]
+    assert [size_class(draw) for draw in draws] == [
+        SizeClass.SME,
+        SizeClass.SME,
+        SizeClass.MIDSIZE,
+        SizeClass.MIDSIZE,
+        SizeClass.LARGE,
+        SizeClass.LARGE,
+    ]

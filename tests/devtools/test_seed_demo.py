@@ -6,16 +6,18 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.http import HttpRequest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from dialogue.devtools.management.commands.seed_demo import DEFAULT_PASSWORD
-from dialogue.enums import ActionStatus, Marking, Role, SessionFormat, SessionStatus
+from dialogue.enums import ActionStatus, Marking, Role, SessionFormat, SessionStatus, SizeClass
 from dialogue.models import (
     ChokepointTechnology,
     Concern,
     ConcernMessage,
     DialogueSession,
     FollowUpAction,
+    ForeignMeasure,
     Organization,
     PlanRevision,
     Sector,
@@ -166,3 +168,34 @@ def test_seed_demo_sample_covers_the_flows(reference_data):
         "secretariat",
         "semicon_official",
     }
+
+
+@pytest.mark.django_db
+def test_the_demo_battery_maker_is_alerted_to_the_graphite_export_control(reference_data):
+    # given: the demo, whose battery hearing discusses graphite
+    seed()
+    company_b = User.objects.get(username="company_b")
+    battery_session = DialogueSession.objects.get(
+        participating_organizations=company_b.organization
+    )
+    assert "黒鉛" in battery_session.minutes
+    graphite = ForeignMeasure.objects.get(reference_key="cn-export-control-graphite")
+
+    # when: the battery maker signs in to the portal with the demo password
+    browser = Client()
+    assert browser.login(request=HttpRequest(), username="company_b", password=DEFAULT_PASSWORD)
+    home = browser.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    guidance = browser.get(reverse("portal:guidance"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    # then: the graphite measure is among its latest alerts, with the plan's date
+    assert graphite.title_ja in home and "2023年12月1日施行" in home
+    assert graphite.title_en in guidance
+
+
+@pytest.mark.django_db
+def test_demo_organizations_use_the_three_size_classes(reference_data):
+    seed()
+    sizes = dict(Organization.objects.values_list("name_en", "size_class"))
+    assert sizes["Sample Storage Battery Corporation"] == SizeClass.MIDSIZE
+    assert sizes["Kakuu Fine Chemical Industries, Ltd."] == SizeClass.SME
+    assert sizes["Sample Semiconductor Materials Co., Ltd."] == SizeClass.LARGE

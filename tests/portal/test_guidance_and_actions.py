@@ -65,6 +65,70 @@ def test_measures_marked_above_green_or_for_other_sectors_stay_hidden(world, bat
 
 
 @pytest.mark.django_db
+def test_measures_affecting_all_sectors_reach_every_sector(world, batteries):
+    export_control_law = ForeignMeasure.objects.get(reference_key="cn-export-control-law")
+    graphite = ForeignMeasure.objects.get(reference_key="cn-export-control-graphite")
+    gallium = ForeignMeasure.objects.get(reference_key="cn-export-control-gallium-germanium")
+    battery_maker = f.CompanyUserFactory(organization=f.OrganizationFactory(sectors=[batteries]))
+
+    semiconductor_page = signed_in(world["a"]).get(GUIDANCE, HTTP_ACCEPT_LANGUAGE="ja")
+    battery_page = signed_in(battery_maker).get(GUIDANCE, HTTP_ACCEPT_LANGUAGE="ja")
+
+    semiconductor_page, battery_page = (
+        semiconductor_page.content.decode(),
+        battery_page.content.decode(),
+    )
+    assert export_control_law.title_ja in semiconductor_page
+    assert export_control_law.title_ja in battery_page
+    assert "産業分野: 全分野" in battery_page
+    assert graphite.title_ja in battery_page and graphite.title_ja not in semiconductor_page
+    assert gallium.title_ja in semiconductor_page and gallium.title_ja not in battery_page
+
+
+@pytest.mark.django_db
+def test_a_green_measure_for_all_sectors_reaches_companies_active_in_a_sector(world):
+    measure = ForeignMeasure.objects.create(
+        country_code="US",
+        kind="other",
+        title_ja="全分野のGREEN措置",
+        title_en="green for all",
+        marking=Marking.GREEN,
+        affects_all_sectors=True,
+    )
+    no_sector = f.CompanyUserFactory(organization=f.OrganizationFactory(sectors=[]))
+
+    assert measure.title_ja in signed_in(world["a"]).get(GUIDANCE).content.decode()
+    assert measure.title_ja not in signed_in(no_sector).get(GUIDANCE).content.decode()
+
+
+@pytest.mark.django_db
+def test_measure_dates_read_as_the_plan_gives_them(world):
+    client = signed_in(world["a"])
+
+    japanese = client.get(GUIDANCE, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    english = client.get(GUIDANCE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "2023年8月1日施行" in japanese  # gallium and germanium: the day is known
+    assert "2020年12月施行" in japanese  # export control law: 「20年12月施行」
+    assert "2020/12/01" not in japanese and "2020年12月1日" not in japanese
+    assert "施行予定（2023年8月公表）" in japanese  # outbound investment order
+    assert "2023年6月20日公表" in japanese  # EU economic security strategy: published
+    assert "in force from December 2020" in english
+    assert "planned, not yet in force (announced August 2023)" in english
+    assert "published June 20, 2023" in english
+
+
+@pytest.mark.django_db
+def test_the_latest_measures_on_the_home_page_are_dated_ones(world):
+    page = signed_in(world["a"]).get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="ja")
+
+    shown = list(page.context["measures"])
+    assert len(shown) == 3
+    assert all(measure.effective_on for measure in shown)
+    assert shown == sorted(shown, key=lambda m: m.effective_on, reverse=True)
+
+
+@pytest.mark.django_db
 def test_best_practices_follow_the_threat_codes_of_my_concerns(world, code):
     linked = BestPractice.objects.filter(threat_categories__code="2-2").distinct()
     unlinked = BestPractice.objects.exclude(threat_categories__code__startswith="2-").first()

@@ -32,7 +32,7 @@ ORGANIZATIONS = {
         "name_en": "Sample Storage Battery Corporation",
         "base": "801100000002",
         "kind": OrganizationKind.COMPANY,
-        "size_class": SizeClass.LARGE,
+        "size_class": SizeClass.MIDSIZE,
         "sectors": ["batteries"],
     },
     "fine_chemicals": {

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from dialogue.services.reference_data import reference_data_load
 
@@ -10,7 +10,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        report = reference_data_load()
+        try:
+            report = reference_data_load()
+        except ValueError as error:  # a fixture that breaks a rule: nothing was saved
+            raise CommandError(str(error)) from error
         for (model, outcome), count in sorted(report.counts.items()):
             self.stdout.write(f"{model:24} {outcome:14} {count}")
         if report.changed:
