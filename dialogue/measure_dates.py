@@ -15,7 +15,7 @@ from dialogue.enums import DatePrecision, MeasureStatus
 
 
 def partial_date(value: date, precision: str) -> str:
-    """ "2023年8月1日" / "Aug. 1, 2023", "2023年8月" / "August 2023", "2023年" / "2023"."""
+    """ "2023年8月1日" / "1 August 2023", "2023年8月" / "August 2023", "2023年" / "2023"."""
     if precision == DatePrecision.YEAR:
         return pgettext("a date known to the year", "%(year)s") % {"year": value.year}
     if precision == DatePrecision.MONTH:

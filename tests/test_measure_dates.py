@@ -23,7 +23,7 @@ IN_FORCE, PLANNED, PUBLISHED = (
 @pytest.mark.parametrize(
     ("value", "precision", "status", "japanese", "english"),
     [
-        (date(2023, 12, 1), DAY, IN_FORCE, "2023年12月1日施行", "in force from Dec. 1, 2023"),
+        (date(2023, 12, 1), DAY, IN_FORCE, "2023年12月1日施行", "in force from 1 December 2023"),
         (date(2023, 7, 1), MONTH, IN_FORCE, "2023年7月施行", "in force from July 2023"),
         (date(2024, 1, 1), YEAR, IN_FORCE, "2024年施行", "in force from 2024"),
         (
@@ -34,7 +34,7 @@ IN_FORCE, PLANNED, PUBLISHED = (
             "planned, not yet in force (announced August 2023)",
         ),
         (None, DAY, PLANNED, "施行予定", "planned, not yet in force"),
-        (date(2023, 6, 20), DAY, PUBLISHED, "2023年6月20日公表", "published June 20, 2023"),
+        (date(2023, 6, 20), DAY, PUBLISHED, "2023年6月20日公表", "published 20 June 2023"),
         (None, DAY, PUBLISHED, "", ""),
         (None, DAY, IN_FORCE, "", ""),
     ],

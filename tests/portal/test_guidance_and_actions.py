@@ -115,7 +115,7 @@ def test_measure_dates_read_as_the_plan_gives_them(world):
     assert "2023年6月20日公表" in japanese  # EU economic security strategy: published
     assert "in force from December 2020" in english
     assert "planned, not yet in force (announced August 2023)" in english
-    assert "published June 20, 2023" in english
+    assert "published 20 June 2023" in english
 
 
 @pytest.mark.django_db
