@@ -25,7 +25,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from dialogue.enums import ActionStatus, Marking, Role
+from dialogue.enums import ActionStatus, Marking, Role, SessionStatus
 
 if TYPE_CHECKING:
     from django.db.models.fields.related import ManyToManyField
@@ -177,6 +177,14 @@ class ChokepointQuerySet(MarkedQuerySet[_M]):
 class DialogueSessionQuerySet(MarkedQuerySet[_M]):
     sector_field = "sectors"
     organization_field = "participating_organizations"
+
+    def upcoming(self, today: datetime.date) -> Self:
+        """Planned for today or later."""
+        return self.filter(held_on__gte=today, status=SessionStatus.PLANNED)
+
+    def recent(self, today: datetime.date) -> Self:
+        """Held on or before today, except today's sessions still planned (upcoming)."""
+        return self.filter(held_on__lte=today).exclude(held_on=today, status=SessionStatus.PLANNED)
 
     def company_condition(self, user: User) -> Q:
         # Company users see only sessions their organization took part in.

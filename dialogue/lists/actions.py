@@ -20,7 +20,13 @@ from dialogue.lists.columns import (
     marking_column,
     visible_id,
 )
-from dialogue.lists.filters import ALL, RegisterFilterMixin, SearchFilter, SectorFilterMixin
+from dialogue.lists.filters import (
+    ALL,
+    MySectorsScopeMixin,
+    RegisterFilterMixin,
+    SearchFilter,
+    SectorFilterMixin,
+)
 from dialogue.models import FollowUpAction, Threat, User
 from dialogue.names import person_name
 
@@ -67,11 +73,19 @@ def owner_choices(user: User) -> list[tuple[str, str]]:
     return [(MINE, gettext("Mine")), *((str(p.pk), person_name(p)) for p in people)]
 
 
-class ActionListFilter(RegisterFilterMixin, ActionFilter):
+ACTIVE = "active"  # open or in progress: what "open actions" means on the dashboard
+
+
+class ActionListFilter(RegisterFilterMixin, MySectorsScopeMixin, ActionFilter):
     search = SearchFilter(label=_("Words"))
     owner = df.ChoiceFilter(method="filter_owner", label=_("Owner"), empty_label=ALL)
     sector = df.ChoiceFilter(method="filter_sector", label=_("Sector"), empty_label=ALL)
-    status = df.ChoiceFilter(choices=ActionStatus.choices, label=_("Status"), empty_label=ALL)
+    status = df.ChoiceFilter(
+        method="filter_status",
+        choices=[(ACTIVE, _("Open or in progress")), *ActionStatus.choices],
+        label=_("Status"),
+        empty_label=ALL,
+    )
     due_after = df.DateFilter(
         field_name="due_on",
         lookup_expr="gte",
@@ -95,6 +109,7 @@ class ActionListFilter(RegisterFilterMixin, ActionFilter):
 
     class Meta(ActionFilter.Meta):
         fields = [
+            "scope",
             "owner",
             "sector",
             "status",
@@ -116,6 +131,11 @@ class ActionListFilter(RegisterFilterMixin, ActionFilter):
         if value == MINE:
             return queryset.filter(owner=self.user)
         return queryset.filter(owner_id=int(value))
+
+    def filter_status(self, queryset, name, value):
+        if value == ACTIVE:
+            return queryset.open()
+        return queryset.filter(status=value)
 
     def filter_overdue_choice(self, queryset, name, value):
         return self.filter_overdue(queryset, name, value == "true")

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogue.enums import Marking, SectorKind
 from dialogue.models import Sector, ThreatCategory, User
+from dialogue.permissions import is_secretariat
+from dialogue.querysets import official_sector_ids
 from dialogue.text_search import search_words, searched
 
 # As much as the workspace's search page reads (views/search.py). A longer search is
@@ -80,6 +82,27 @@ def category_choices(user) -> list:
         label = _("All of %(code)s") % {"code": family.code}
         groups.append((str(family), [(family.code, label), *children]))
     return groups
+
+
+MY_SECTORS = "mine"
+
+
+class MySectorsScopeMixin(df.FilterSet):
+    """`scope=mine`: only the reader's sectors (an official's assigned sectors and their
+    domains' sectors; every sector for the secretariat), as the dashboard counts them."""
+
+    scope = df.ChoiceFilter(
+        method="filter_scope",
+        choices=[(MY_SECTORS, _("My sectors"))],
+        label=_("Whose"),
+        empty_label=_("All I may see"),
+    )
+    user: User  # set by the page's FilterSet
+
+    def filter_scope(self, queryset, name, value):
+        if value != MY_SECTORS or is_secretariat(self.user):
+            return queryset
+        return queryset.filter(sector__in=official_sector_ids(self.user))
 
 
 class RegisterFilterMixin:

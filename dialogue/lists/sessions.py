@@ -8,6 +8,9 @@ from dialogue.enums import SessionFormat, SessionStatus
 from dialogue.lists.filters import SectorFilterMixin
 from dialogue.models import DialogueSession
 
+# The session list's `when`: the dashboard's panels (DialogueSessionQuerySet.upcoming/recent).
+UPCOMING, RECENT = "upcoming", "recent"
+
 
 class SessionFilter(SectorFilterMixin):
     sector_field = "sectors"

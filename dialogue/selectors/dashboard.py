@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db.models import Count, Model, Prefetch, QuerySet
 from django.utils import timezone
 
-from dialogue.enums import ConcernStatus, SectorKind, SessionStatus
+from dialogue.enums import ConcernStatus, SectorKind
 from dialogue.models import (
     Concern,
     DialogueSession,
@@ -174,26 +174,25 @@ class Dashboard:
 def dashboard_for(user: User) -> Dashboard:
     today = timezone.localdate()
     actions = FollowUpAction.objects.visible_to(user).select_related("sector", "owner")
-    sessions = sessions_with_sectors(DialogueSession.objects.visible_to(user))
+    sessions = DialogueSession.objects.visible_to(user)
     concerns = Concern.objects.visible_to(user).select_related("sector", "category", "organization")
     return Dashboard(
-        my_open_actions=panel(actions.open().filter(owner=user).order_by("due_on", "pk")),
-        overdue_actions=panel(in_my_sectors(actions.overdue(today), user).order_by("due_on", "pk")),
+        # Ties broken as the lists break them (newest first), so a panel's rows are the
+        # first rows of the list its link opens.
+        my_open_actions=panel(actions.open().filter(owner=user).order_by("due_on", "-pk")),
+        overdue_actions=panel(
+            in_my_sectors(actions.overdue(today), user).order_by("due_on", "-pk")
+        ),
         new_concerns=panel(
             in_my_sectors(concerns.filter(status=ConcernStatus.SUBMITTED), user).order_by(
-                "created_at", "pk"
+                "created_at", "-pk"
             )
         ),
-        # Held on or before today, except today's sessions still planned (they are upcoming).
         recent_sessions=panel(
-            sessions.filter(held_on__lte=today)
-            .exclude(held_on=today, status=SessionStatus.PLANNED)
-            .order_by("-held_on", "-pk")
+            sessions_with_sectors(sessions.recent(today)).order_by("-held_on", "-pk")
         ),
         upcoming_sessions=panel(
-            sessions.filter(held_on__gte=today, status=SessionStatus.PLANNED).order_by(
-                "held_on", "pk"
-            )
+            sessions_with_sectors(sessions.upcoming(today)).order_by("held_on", "-pk")
         ),
         heat_map=threat_heat_map(user),
     )

@@ -27,10 +27,15 @@ from dialogue.forms import (
 )
 from dialogue.lists.base import PageList, SortOption
 from dialogue.lists.concerns import ConcernFilter
-from dialogue.lists.filters import ALL, RegisterFilterMixin, SearchFilter
+from dialogue.lists.filters import (
+    ALL,
+    MY_SECTORS,
+    MySectorsScopeMixin,
+    RegisterFilterMixin,
+    SearchFilter,
+)
 from dialogue.models import Concern, ConcernAttachment, ConcernMessage, FollowUpAction, Threat
-from dialogue.permissions import can_handle_concern, is_secretariat
-from dialogue.querysets import official_sector_ids
+from dialogue.permissions import can_handle_concern
 from dialogue.services.common import PermissionDeniedError, StaleVersionError
 from dialogue.services.concerns import (
     concern_change_status,
@@ -48,20 +53,13 @@ CONCERN_SORTS = [
     SortOption("-updated", gettext_lazy("Recently updated"), ("-updated_at",)),
     SortOption("code", gettext_lazy("Threat code"), ("category__sort_order",)),
 ]
-MY_SECTORS = "mine"
 ASSIGNED_TO_ME = "me"
 UNASSIGNED = "none"
 # The inbox with no filters chosen: the untriaged concerns of my sectors.
 DEFAULT_QUERY = {"status": ConcernStatus.SUBMITTED, "scope": MY_SECTORS}
 
 
-class ConcernInboxFilter(RegisterFilterMixin, ConcernFilter):
-    scope = df.ChoiceFilter(
-        method="filter_scope",
-        choices=[(MY_SECTORS, gettext_lazy("My sectors"))],
-        label=gettext_lazy("Whose"),
-        empty_label=gettext_lazy("All I may see"),
-    )
+class ConcernInboxFilter(RegisterFilterMixin, MySectorsScopeMixin, ConcernFilter):
     status = df.ChoiceFilter(
         choices=ConcernStatus.choices, label=gettext_lazy("Status"), empty_label=ALL
     )
@@ -89,11 +87,6 @@ class ConcernInboxFilter(RegisterFilterMixin, ConcernFilter):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.user = user
-
-    def filter_scope(self, queryset, name, value):
-        if value != MY_SECTORS or is_secretariat(self.user):
-            return queryset
-        return queryset.filter(sector__in=official_sector_ids(self.user))
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(Q(category__code=value) | Q(category__parent__code=value))

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -34,7 +35,7 @@ from dialogue.forms import (
 )
 from dialogue.lists.base import PageList, SortOption
 from dialogue.lists.filters import ALL, RegisterFilterMixin, SearchFilter
-from dialogue.lists.sessions import SessionFilter
+from dialogue.lists.sessions import RECENT, UPCOMING, SessionFilter
 from dialogue.models import (
     AgendaItem,
     ChokepointTechnology,
@@ -70,6 +71,12 @@ SESSION_SORTS = [
 
 class SessionListFilter(RegisterFilterMixin, SessionFilter):
     search = SearchFilter(label=gettext_lazy("Words"))
+    when = df.ChoiceFilter(
+        method="filter_when",
+        choices=[(UPCOMING, gettext_lazy("Upcoming")), (RECENT, gettext_lazy("Held recently"))],
+        label=gettext_lazy("When"),
+        empty_label=ALL,
+    )
     sector = df.ChoiceFilter(method="filter_sector", label=gettext_lazy("Sector"), empty_label=ALL)
     status = df.ChoiceFilter(
         choices=SessionStatus.choices, label=gettext_lazy("Status"), empty_label=ALL
@@ -94,7 +101,20 @@ class SessionListFilter(RegisterFilterMixin, SessionFilter):
     )
 
     class Meta(SessionFilter.Meta):
-        fields = ["search", "sector", "status", "format", "marking", "held_after", "held_before"]
+        fields = [
+            "search",
+            "when",
+            "sector",
+            "status",
+            "format",
+            "marking",
+            "held_after",
+            "held_before",
+        ]
+
+    def filter_when(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.upcoming(today) if value == UPCOMING else queryset.recent(today)
 
 
 def session_url(session: DialogueSession) -> str:

@@ -153,3 +153,46 @@ def test_the_dashboard_costs_the_same_queries_at_1_and_50_rows(request, who, sem
     assert dashboard.my_open_actions.total == 50
     assert dashboard.overdue_actions.total == 50
     assert dashboard.new_concerns.total == 50
+
+
+@pytest.mark.django_db
+def test_each_panel_opens_the_list_of_exactly_what_it_counts(
+    as_semi, semi_official, semiconductors, batteries
+):
+    """The "open the list" link of every panel opens the list filtered to the same rows,
+    in the same order: not the unfiltered tracker with completed actions."""
+    other = f.SecretariatFactory()
+    for status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.DONE):
+        f.FollowUpActionFactory(sector=semiconductors, owner=semi_official, status=status)
+    for sector, status in [
+        (semiconductors, ActionStatus.OPEN),
+        (semiconductors, ActionStatus.DONE),
+        (batteries, ActionStatus.OPEN),
+    ]:
+        f.FollowUpActionFactory(
+            sector=sector, owner=other, status=status, due_on=TODAY - DAY, marking=Marking.GREEN
+        )
+    for sector, status in [
+        (semiconductors, ConcernStatus.SUBMITTED),
+        (semiconductors, ConcernStatus.ANSWERED),
+        (batteries, ConcernStatus.SUBMITTED),
+    ]:
+        f.ConcernFactory(sector=sector, status=status, marking=Marking.GREEN)
+    for held_on, status in [
+        (TODAY, SessionStatus.PLANNED),  # upcoming, not recent
+        (TODAY, SessionStatus.HELD),  # recent
+        (TODAY - DAY, SessionStatus.HELD),
+        (TODAY + DAY, SessionStatus.PLANNED),
+    ]:
+        f.DialogueSessionFactory(sectors=[semiconductors], held_on=held_on, status=status)
+
+    response = as_semi.get(reverse("workspace:dashboard"))
+    dashboard, links = response.context["dashboard"], response.context["links"]
+    for name in links:
+        panel = getattr(dashboard, name)
+        assert panel.total, name  # the data above gives every panel rows
+        listing = as_semi.get(links[name]).context["listing"]
+        rows = list(listing.page.object_list)
+        assert listing.page.paginator.count == panel.total, name
+        assert [row.pk for row in rows[: len(panel.items)]] == [r.pk for r in panel.items], name
+        assert links[name] in response.content.decode().replace("&amp;", "&"), name
