@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dialogue.disclosure import concern_count, count_shown_condition
 from dialogue.enums import Marking, PlanRevisionStatus
@@ -206,10 +206,38 @@ def plan_refresh(request, pk: int):
     return redirect("plans:plan-detail", pk=revision.pk)
 
 
+def _confirmation(request, revision: PlanRevision, *, heading: str, question: str, button: str):
+    """The page that asks before an irreversible step (GET); the step itself is the POST."""
+    if not can_manage_plan(request.user):
+        raise PermissionDenied(_("Only the plan team can publish or delete a revision."))
+    return render(
+        request,
+        "dialogue/plans/confirm.html",
+        {
+            "title": heading,
+            "revision": revision,
+            "question": question,
+            "button": button,
+        },
+    )
+
+
 @official_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def plan_publish(request, pk: int):
     revision = _visible_revision(request.user, pk)
+    if request.method == "GET":
+        return _confirmation(
+            request,
+            revision,
+            heading=_("Publish %(label)s") % {"label": revision.label},
+            question=_(
+                "Publish %(label)s? Its contents are fixed from now on: nobody can change or "
+                "delete this edition, and later changes go into the next draft."
+            )
+            % {"label": revision.label},
+            button=_("Publish this edition"),
+        )
     if _plan_action(request, lambda: plan_revision_publish(revision=revision, actor=request.user)):
         messages.success(
             request,
@@ -220,9 +248,21 @@ def plan_publish(request, pk: int):
 
 
 @official_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def plan_delete(request, pk: int):
     revision = _visible_revision(request.user, pk)
+    if request.method == "GET":
+        return _confirmation(
+            request,
+            revision,
+            heading=_("Delete the draft %(label)s") % {"label": revision.label},
+            question=_(
+                "Delete the draft %(label)s? The records it was made from stay as they are; "
+                "the draft and its notes are gone. This cannot be undone."
+            )
+            % {"label": revision.label},
+            button=_("Delete this draft"),
+        )
     label = revision.label
     _plan_action(request, lambda: plan_revision_delete(revision=revision, actor=request.user))
     if PlanRevision.objects.filter(pk=pk).exists():

@@ -9,6 +9,7 @@ from dialogue import plans_urls
 from dialogue.enums import PlanRevisionStatus
 from dialogue.models import ExportJob, PlanRevision
 from dialogue.services.threats import threat_update
+from tests import factories as f
 from tests.exports.conftest import (
     CHOKEPOINT,
     COMPANY_A,
@@ -139,3 +140,32 @@ def test_a_large_export_shows_progress_then_a_download_link(
     response = client.get(download)
     assert response.status_code == 200 and response["X-Marking"] == job.marking
     assert b"".join(response.streaming_content).startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("step", ["plans:plan-publish", "plans:plan-delete"])
+def test_publishing_or_deleting_a_draft_asks_first(step, reference_data):
+    """The draft's buttons open a page that says what will happen; nothing changes until
+    its button is pressed, and Cancel leads back to the draft."""
+    secretariat = signed_in(f.SecretariatFactory())
+    secretariat.post(reverse("plans:plan-start"))
+    draft = PlanRevision.objects.get()
+    detail = secretariat.get(reverse("plans:plan-detail", args=[draft.pk])).content.decode()
+    assert f'href="{reverse(step, args=[draft.pk])}"' in detail  # a link, not a one-click form
+
+    page = secretariat.get(reverse(step, args=[draft.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert (
+        "元に戻せません" if step == "plans:plan-delete" else "変更・削除できなくなります"
+    ) in html
+    assert f'href="{reverse("plans:plan-detail", args=[draft.pk])}"' in html  # Cancel
+    draft.refresh_from_db()
+    assert draft.status == PlanRevisionStatus.DRAFT  # asking changed nothing
+
+    secretariat.post(reverse(step, args=[draft.pk]))
+    if step == "plans:plan-delete":
+        assert not PlanRevision.objects.filter(pk=draft.pk).exists()
+    else:
+        draft.refresh_from_db()
+        assert draft.status == PlanRevisionStatus.PUBLISHED

@@ -159,8 +159,9 @@ PAGES: dict[str, dict[str, dict]] = {
     "plans:plan-detail": rows(officials(200, 200, 200), officials(200, 200, 200)),
     "plans:plan-diff": rows(officials(200, 200, 200), officials(200, 200, 200)),
     "plans:plan-refresh": rows(officials(405, 405, 405), officials(403, 403, DONE)),
-    "plans:plan-publish": rows(officials(405, 405, 405), officials(403, 403, DONE)),
-    "plans:plan-delete": rows(officials(405, 405, 405), officials(403, 403, DONE)),
+    # GET asks first (a confirmation page), POST does it.
+    "plans:plan-publish": rows(officials(403, 403, 200), officials(403, 403, DONE)),
+    "plans:plan-delete": rows(officials(403, 403, 200), officials(403, 403, DONE)),
     "plans:plan-export": rows(officials(200, 200, 200), officials(200, 200, 200)),
     "plans:export-job-list": rows(officials(200, 200, 200), officials(200, 200, 200)),
     "plans:list-export": rows(officials(200, 200, 200), officials(200, 200, 200)),
