@@ -49,6 +49,7 @@ urlpatterns = [
     path("actions/new/", action_views.action_create_view, name="action-create"),
     path("actions/bulk-status/", action_views.action_bulk_status, name="action-bulk-status"),
     path("actions/<int:pk>/", action_views.action_detail, name="action-detail"),
+    path("actions/<int:pk>/edit/", action_views.action_edit, name="action-edit"),
     path("actions/<int:pk>/status/", action_views.action_status, name="action-status"),
     # Concern inbox
     path("concerns/", concern_views.concern_list, name="concern-list"),

@@ -10,7 +10,12 @@ Edits are optimistic: a hidden `version` goes back to the service as
 instead of silently overwriting someone else's change.
 """
 
-from dialogue.forms.actions import ActionBulkStatusForm, ActionForm, ActionStatusForm
+from dialogue.forms.actions import (
+    ActionBulkStatusForm,
+    ActionEditForm,
+    ActionForm,
+    ActionStatusForm,
+)
 from dialogue.forms.auth import SignInForm, UsernameLengthMixin
 from dialogue.forms.choices import (
     BLANK_CHOICE,
@@ -56,6 +61,7 @@ __all__ = [
     "EMPTY_ROWS",
     "ONE_TO_FIVE_CHOICES",
     "ActionBulkStatusForm",
+    "ActionEditForm",
     "ActionForm",
     "ActionStatusForm",
     "AgendaItemForm",

@@ -1,15 +1,23 @@
-"""The action tracker's forms: a new action, its status, and a status for many at once."""
+"""The action tracker's forms: a new action, an edit, its status, and a status for many."""
 
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.enums import ActionStatus, Marking, PolicyPillar, Priority
 from dialogue.forms.choices import manageable_sectors, official_choices
-from dialogue.forms.fields import DateInput, PersonChoiceField, SectorChoiceField
+from dialogue.forms.fields import (
+    DateInput,
+    PersonChoiceField,
+    PersonMultipleChoiceField,
+    SectorChoiceField,
+)
+from dialogue.forms.registers import RegisterForm
 from dialogue.forms.status import WorkflowStatusForm
-from dialogue.models import Concern, DialogueSession, Sector, Threat, User
+from dialogue.models import Concern, DialogueSession, FollowUpAction, Sector, Threat, User
+from dialogue.services.actions import ACTION_UPDATABLE
 from dialogue.workflows import ACTION_TRANSITIONS
 
 
@@ -118,3 +126,62 @@ class ActionForm(forms.Form):
         if cleaned.get("marking") == Marking.RED:
             cleaned["named_users"] = [self.user]
         return cleaned
+
+
+class ActionEditForm(RegisterForm):
+    """An existing action: what was agreed, who carries it out and by when (its status has
+    its own form). Sources the editor cannot see stay as they are."""
+
+    updatable = ACTION_UPDATABLE
+
+    class Meta:
+        model = FollowUpAction
+        fields = [
+            "title",
+            "description",
+            "sector",
+            "owner",
+            "due_on",
+            "pillar",
+            "priority",
+            "marking",
+            "session",
+            "threat",
+            "concern",
+            "named_users",
+        ]
+        field_classes = {
+            "sector": SectorChoiceField,
+            "owner": PersonChoiceField,
+            "named_users": PersonMultipleChoiceField,
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "due_on": DateInput,
+            "named_users": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        sectors = manageable_sectors(user).values("pk")
+        # The officials one may assign, and the current owner (a company user, say) kept
+        # as a choice when the editor may see them.
+        self.fields["owner"].queryset = (
+            User.objects.visible_to(user)
+            .filter(Q(pk__in=official_choices(user).values("pk")) | Q(pk=self.instance.owner_id))
+            .order_by("last_name", "first_name", "username")
+        )
+        self.limit_foreign_key(
+            "session",
+            DialogueSession.objects.visible_to(user)
+            .filter(pk__in=DialogueSession.objects.filter(sectors__in=sectors).values("pk"))
+            .order_by("-held_on", "-pk"),
+        )
+        self.limit_foreign_key(
+            "threat",
+            Threat.objects.visible_to(user).filter(sector__in=sectors).order_by("title"),
+        )
+        self.limit_foreign_key(
+            "concern",
+            Concern.objects.visible_to(user).filter(sector__in=sectors).order_by("-created_at"),
+        )

@@ -18,22 +18,25 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dialogue.enums import ActionStatus, Marking
 from dialogue.forms import (
     ActionBulkStatusForm,
+    ActionEditForm,
     ActionForm,
     ActionStatusForm,
     add_service_errors,
 )
 from dialogue.lists.actions import ACTIONS
 from dialogue.models import Concern, DialogueSession, FollowUpAction, Threat
-from dialogue.permissions import can_update_action_status
+from dialogue.permissions import can_manage_sector, can_update_action_status
 from dialogue.services.actions import (
     action_bulk_status_change,
     action_change_status,
     action_create,
+    action_update,
 )
 from dialogue.services.common import PermissionDeniedError, StaleVersionError
 from dialogue.views.access import official_required
 from dialogue.views.history import change_history
 from dialogue.views.lists import filtered_page
+from dialogue.views.registers import edit_record
 
 
 def action_url(action: FollowUpAction) -> str:
@@ -102,7 +105,26 @@ def action_detail(request, pk: int):
             "source_concern": concern,
             "history": change_history(action, user),
             "status_form": ActionStatusForm(action=action) if may_change else None,
+            "may_edit": can_manage_sector(user, action.sector),
         },
+    )
+
+
+@official_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk: int):
+    action = _visible_action(request.user, pk)
+    return edit_record(
+        request,
+        action,
+        form_class=ActionEditForm,
+        update=lambda record, changes, version: action_update(
+            action=record, actor=request.user, changes=changes, expected_version=version
+        ),
+        template_name="dialogue/actions/form.html",
+        context={"title": _("Edit follow-up action"), "action": action},
+        saved_message=_("The action has been saved."),
+        url_for=action_url,
     )
 
 

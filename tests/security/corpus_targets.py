@@ -265,6 +265,24 @@ FORMS: dict[str, Form] = {
         shows=lambda w: [("secretariat", reverse("workspace:action-list"))],
         exports=("actions",),
     ),
+    "workspace:action-edit": Form(
+        "secretariat",
+        named("workspace:action-edit", pk=lambda w: w.official_action.pk),
+        lambda w: {
+            "title": "取引先への周知（改）",
+            "description": "説明",
+            "sector": str(w.official_action.sector_id),
+            "owner": str(w.official_action.owner_id),
+            "due_on": in_a_week(),
+            "pillar": "protection",
+            "priority": "medium",
+            "marking": w.official_action.marking,
+            "version": str(w.official_action.version),
+        },
+        text=("title", "description"),
+        coded=("due_on", "version"),
+        exports=("actions",),
+    ),
     "workspace:action-bulk-status": Form(
         "secretariat",
         named("workspace:action-bulk-status"),
@@ -551,6 +569,9 @@ PAGES: dict[str, Page] = {
     "workspace:action-create": Page("official", at("workspace:action-create")),
     "workspace:action-detail": Page(
         "official", at("workspace:action-detail", pk=lambda w: w.official_action.pk)
+    ),
+    "workspace:action-edit": Page(
+        "official", at("workspace:action-edit", pk=lambda w: w.official_action.pk)
     ),
     "workspace:action-status": Page(
         "official", at("workspace:action-status", pk=lambda w: w.official_action.pk)

@@ -134,6 +134,7 @@ PAGES: dict[str, dict[str, dict]] = {
     "workspace:action-bulk-status": rows(officials(405, 405, 405), officials(DONE, REDIRECT, DONE)),
     "workspace:action-detail": rows(officials(200, 404, 200), officials(200, 404, 200)),
     # A GET goes back to the action's page.
+    "workspace:action-edit": rows(officials(200, 404, 200), officials(DONE, 404, DONE)),
     "workspace:action-status": rows(officials(REDIRECT, 404, REDIRECT), officials(DONE, 404, DONE)),
     "workspace:concern-list": rows(officials(200, 200, 200), officials(200, 200, 200)),
     "workspace:concern-detail": rows(officials(200, 404, 200), officials(200, 404, 200)),
@@ -552,6 +553,24 @@ def page_body(name: str, world: dict) -> dict:
             "marking": "AMBER",
         },
         "workspace:action-bulk-status": {"selected": [action.pk], "status": "in_progress"},
+        "workspace:action-edit": {
+            name: value
+            for name, value in {
+                "title": "改題したアクション: 掃引",
+                "description": action.description,
+                "sector": action.sector_id,
+                "owner": action.owner_id,
+                "due_on": action.due_on.isoformat(),
+                "pillar": action.pillar,
+                "priority": action.priority,
+                "marking": action.marking,
+                "session": action.session_id,
+                "threat": action.threat_id,
+                "concern": action.concern_id,
+                "version": action.version,
+            }.items()
+            if value is not None
+        },
         "workspace:action-status": {"status": "in_progress", "version": action.version},
         "workspace:concern-assign": {"assigned_to": official.pk, "version": concern.version},
         "workspace:concern-message": {"body": "確認しました。", "visibility": "reply"},

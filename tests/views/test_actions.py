@@ -250,3 +250,43 @@ def test_a_red_action_for_an_unnamed_owner_is_refused_next_to_the_owner(
     assert "閲覧許可者" in error
     assert "閲覧許可者" in response.content.decode()
     assert not FollowUpAction.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_action_can_be_edited_and_the_history_shows_what_changed(
+    as_semi, semi_official, semiconductors
+):
+    action = f.FollowUpActionFactory(
+        title="取引先への周知", sector=semiconductors, owner=semi_official, due_on=TODAY
+    )
+    detail = as_semi.get(reverse("workspace:action-detail", args=[action.pk])).content.decode()
+    edit_url = reverse("workspace:action-edit", args=[action.pk])
+    assert f'href="{edit_url}"' in detail
+    form = as_semi.get(edit_url).context["form"]
+    data = {
+        name: value
+        for name, value in {**form.initial, "title": "取引先と業界団体への周知"}.items()
+        if value is not None and name != "named_users"
+    }
+    data["due_on"] = (TODAY + datetime.timedelta(days=30)).isoformat()
+    data["version"] = form.fields["version"].initial  # the version the page was read at
+    response = as_semi.post(edit_url, data)
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.title == "取引先と業界団体への周知"
+    assert action.due_on == TODAY + datetime.timedelta(days=30)
+    history = as_semi.get(reverse("workspace:action-detail", args=[action.pk])).content.decode()
+    assert "取引先への周知" in history and "取引先と業界団体への周知" in history
+
+    data["title"] = "古い版からの変更"  # the version posted is now stale
+    response = as_semi.post(edit_url, data)
+    assert response.status_code == 409
+    action.refresh_from_db()
+    assert action.title == "取引先と業界団体への周知"
+
+
+@pytest.mark.django_db
+def test_an_official_of_another_sector_cannot_edit(as_batt, semiconductors, semi_official):
+    action = f.FollowUpActionFactory(sector=semiconductors, owner=semi_official)
+    edit_url = reverse("workspace:action-edit", args=[action.pk])
+    assert as_batt.get(edit_url).status_code in (403, 404)
