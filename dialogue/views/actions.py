@@ -236,6 +236,16 @@ def _initial_from_query(request) -> dict:
                 title=_("Follow up on the concern #%(id)s") % {"id": concern.pk},
                 marking=concern.marking,
             )
+            # The threat the concern was linked to (the newest, if several), when visible.
+            linked = (
+                Threat.objects.visible_to(user)
+                .filter(source_concern=concern)
+                .order_by("-updated_at", "-pk")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if linked is not None:
+                initial["threat"] = linked
     threat_id = request.GET.get("threat", "")
     if threat_id.isdigit():
         threat = Threat.objects.visible_to(user).filter(pk=int(threat_id)).first()

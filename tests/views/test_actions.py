@@ -290,3 +290,13 @@ def test_an_official_of_another_sector_cannot_edit(as_batt, semiconductors, semi
     action = f.FollowUpActionFactory(sector=semiconductors, owner=semi_official)
     edit_url = reverse("workspace:action-edit", args=[action.pk])
     assert as_batt.get(edit_url).status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_an_action_from_a_concern_carries_the_threat_it_was_linked_to(as_semi, semiconductors):
+    concern = f.ConcernFactory(sector=semiconductors, marking=Marking.GREEN)
+    threat = f.ThreatFactory(sector=semiconductors, source_concern=concern, marking=Marking.GREEN)
+    url = reverse("workspace:action-create") + f"?concern={concern.pk}"
+    form = as_semi.get(url).context["form"]
+    assert form.initial["concern"] == concern.pk
+    assert form.initial["threat"] == threat.pk
