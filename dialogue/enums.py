@@ -188,6 +188,7 @@ class JobKind(models.TextChoices):
     REMINDERS = "reminders", _("Reminder sweep")
     DIGESTS = "digests", _("Digest round")
     NOTIFICATIONS = "notifications", _("Notification dispatch")
+    NOTICE_MAILS = "notice_mails", _("Notice e-mails")
 
 
 class NoticeKind(models.TextChoices):

@@ -438,7 +438,8 @@ class NoticeQuerySet(MarkedQuerySet[_M]):
         org_id = user.organization_id
         if org_id is None:
             return NOTHING
-        organization = _model("Organization").objects.filter(pk=org_id).first()
+        # The user's organization, as the request has usually loaded it already.
+        organization = user.organization
         if organization is None:
             return NOTHING
         ThreatCategory = _model("ThreatCategory")

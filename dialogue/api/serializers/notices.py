@@ -1,0 +1,99 @@
+"""Outreach notices: officials write them; company users read those addressed to them."""
+
+from rest_framework import serializers
+
+from dialogue.api.fields import visible_many
+from dialogue.enums import NoticeStatus, SizeClass
+from dialogue.models import (
+    BestPractice,
+    ChokepointTechnology,
+    ForeignMeasure,
+    Notice,
+    Sector,
+    ThreatCategory,
+)
+
+
+class SizeClassesField(serializers.ListField):
+    """Company size codes ("large", "sme" …), checked against SizeClass when used, so a
+    size class added there is accepted at once."""
+
+    child = serializers.CharField(max_length=16)
+
+    def to_internal_value(self, data):
+        codes = super().to_internal_value(data)
+        unknown = sorted(set(codes) - set(SizeClass.values))
+        if unknown:
+            raise serializers.ValidationError(
+                [
+                    f"“{code}” is not a company size ({', '.join(SizeClass.values)})."
+                    for code in unknown
+                ]
+            )
+        return codes
+
+    def get_attribute(self, instance):
+        return instance.size_class_codes
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text='The version you read; an update needs it (or If-Match: "<version>").',
+    )
+    title = serializers.CharField(read_only=True, help_text="In the caller's language.")
+    sectors = serializers.SlugRelatedField(
+        many=True, slug_field="code", queryset=Sector.objects.all()
+    )
+    size_classes = SizeClassesField()
+    threat_categories = serializers.SlugRelatedField(
+        many=True, slug_field="code", queryset=ThreatCategory.objects.all(), required=False
+    )
+    foreign_measures = visible_many(ForeignMeasure)
+    best_practices = visible_many(BestPractice)
+    chokepoints = visible_many(ChokepointTechnology)
+    status = serializers.ChoiceField(choices=NoticeStatus.choices, read_only=True)
+    is_read = serializers.BooleanField(
+        read_only=True, default=None, help_text="For company users: whether you have read it."
+    )
+    read_at = serializers.DateTimeField(read_only=True, default=None)
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "title_ja",
+            "title_en",
+            "body_ja",
+            "body_en",
+            "audience",
+            "sectors",
+            "size_classes",
+            "threat_categories",
+            "foreign_measures",
+            "best_practices",
+            "chokepoints",
+            "marking",
+            "publish_on",
+            "status",
+            "published_at",
+            "withdrawn_at",
+            "is_read",
+            "read_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["published_at", "withdrawn_at", "created_at", "updated_at"]
+
+
+class NoticeTransitionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class NoticeReadSerializer(serializers.Serializer):
+    notice = serializers.IntegerField(source="notice_id")
+    read_at = serializers.DateTimeField()
