@@ -30,7 +30,15 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
-from dialogue.enums import DigestFrequency, JobKind, Marking, NotificationEvent, ReminderKind
+from dialogue.enums import (
+    DigestFrequency,
+    JobKind,
+    Marking,
+    NoticeStatus,
+    NotificationEvent,
+    ReminderKind,
+    SizeClass,
+)
 from dialogue.models import (
     AgendaItem,
     ApiToken,
@@ -42,6 +50,7 @@ from dialogue.models import (
     ForeignMeasure,
     JobRun,
     Notification,
+    Organization,
     Participant,
     PortalSubmission,
     Reminder,
@@ -49,6 +58,7 @@ from dialogue.models import (
     ThreatCategory,
     User,
 )
+from dialogue.models.notices import encode_size_classes
 from dialogue.selectors.digests import digest_content
 from dialogue.services.exports import export_job_run
 from dialogue.services.invitations import invitation_create
@@ -277,6 +287,22 @@ def build_sweep_world() -> dict:
         recipient=official,
     )
     world["job_run"] = JobRun.objects.create(kind=JobKind.REMINDERS, token="sweep-run")
+    # Notices: a published GREEN one to the large semiconductor companies (company A; B is
+    # an SME, so it is not addressed to B), and a semiconductors draft.
+    Organization.objects.filter(pk=world["org_b"].pk).update(size_class=SizeClass.SME)
+    world["notice"] = f.NoticeFactory(
+        title_ja="半導体大企業向け周知: 輸出管理の改正",
+        sectors=[semi],
+        size_classes=encode_size_classes([SizeClass.LARGE]),
+        author=official,
+    )
+    world["notice_draft"] = f.NoticeFactory(
+        title_ja="半導体向け周知の下書き",
+        sectors=[semi],
+        status=NoticeStatus.DRAFT,
+        published_at=None,
+        author=official,
+    )
 
     # Sessions and tokens, issued while everyone is active.
     world["sessions"], world["tokens"], world["feeds"] = {}, {}, {}
