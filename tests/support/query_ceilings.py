@@ -28,6 +28,7 @@ MEASURED = {
     "GET /api/v1/concerns/": 4,
     "GET /api/v1/actions/": 8,
     "GET /api/v1/plan-revisions/": 3,
+    "GET /api/v1/notices/": 6,
     "GET /api/v1/sectors/": 3,
     "GET /api/v1/threat-categories/": 3,
     "GET /api/v1/concerns/{id}/messages/": 4,
