@@ -28,7 +28,6 @@ def grow(world, code, n: int) -> None:
             marking=Marking.AMBER,
         )
 
-
         notice = f.NoticeFactory(sectors=[world["concern"].sector])
         if i % 2:
             NoticeRead.objects.create(notice=notice, user=world["a"])
