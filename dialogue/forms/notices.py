@@ -4,6 +4,7 @@ and, for companies, to what companies may be shown."""
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.enums import Marking, NoticeAudience, NoticeKind, SizeClass
@@ -114,6 +115,8 @@ class NoticeForm(forms.Form):
         )
         if notice is not None:
             self.fields["version"].required = True
+        else:
+            self.fields["publish_on"].initial = timezone.localdate()
 
     def service_values(self) -> dict:
         values = dict(self.cleaned_data)
