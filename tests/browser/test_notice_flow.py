@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from dialogue.enums import SizeClass
-from dialogue.models import ForeignMeasure, Notice, Sector
+from dialogue.models import ForeignMeasure, Notice, Sector, User
 from tests import factories as f
 from tests.support.auth import PASSWORD
 
@@ -77,6 +77,8 @@ def test_a_graphite_notice_reaches_every_battery_company_and_is_read(
     live_server, battery_world, browser, language
 ):
     text, base = TEXT[language], live_server.url
+    # Everyone's chosen language: signing in switches the pages to it.
+    User.objects.update(language=language)
     shots = []
 
     def shot(page, name):
