@@ -444,11 +444,12 @@ class NoticeQuerySet(MarkedQuerySet[_M]):
             return NOTHING
         ThreatCategory = _model("ThreatCategory")
         own_sectors = sectors_and_domains_of(org_id)
-        sectors = self.model.sectors.through.objects.filter(
+        notice_model: Any = self.model  # a Notice: its many-to-many tables
+        sectors = notice_model.sectors.through.objects.filter(
             notice=OuterRef("pk"), sector__in=own_sectors
         )
         relevant = ThreatCategory.objects.filter(sector_threat_code_ids(own_sectors)).values("pk")
-        codes = self.model.threat_categories.through.objects.filter(notice=OuterRef("pk"))
+        codes = notice_model.threat_categories.through.objects.filter(notice=OuterRef("pk"))
         meeting = codes.filter(
             Q(threatcategory__in=relevant) | Q(threatcategory__children__in=relevant)
         )

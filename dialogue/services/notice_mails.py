@@ -4,11 +4,12 @@ them, immediately, daily or weekly as they chose, through a once-only ledger."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from functools import partial
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from dialogue.enums import JobKind, NoticeFrequency, Role
@@ -25,7 +26,7 @@ from dialogue.services.deliveries import (
 )
 
 
-def _subscribers(frequencies: list[str]):
+def _subscribers(frequencies: Sequence[str]) -> QuerySet[User]:
     return (
         User.objects.filter(
             is_active=True,
@@ -38,12 +39,12 @@ def _subscribers(frequencies: list[str]):
     )
 
 
-def _unread_addressed(user: User):
+def _unread_addressed(user: User) -> QuerySet[Notice]:
     read = NoticeRead.objects.filter(notice=OuterRef("pk"), user=user)
     return Notice.objects.addressed_to(user).filter(~Exists(read))
 
 
-def notice_mails_queue(*, frequencies: list[str]) -> int:
+def notice_mails_queue(*, frequencies: Sequence[str]) -> int:
     """A ledger row per (notice, person) owed: published notices addressed to the person,
     unread, from the day they joined on. One query per organization (the audience rule
     depends on the organization only) and one insert."""
@@ -104,7 +105,7 @@ def _send(recipient: User, notice_ids: list[int]) -> bool:
     return True
 
 
-def _due(frequencies: list[str], now: datetime.datetime) -> Q:
+def _due(frequencies: Sequence[str], now: datetime.datetime) -> Q:
     due = Q(recipient__notice_frequency__in=frequencies)
     if NoticeFrequency.DAILY in frequencies:
         # A weekly e-mail missed on its day (the beat was down) goes out a week late at most.
@@ -116,7 +117,7 @@ def _due(frequencies: list[str], now: datetime.datetime) -> Q:
 
 
 def notice_mail_round(
-    *, frequencies: list[str], token: str | None = None, now: datetime.datetime | None = None
+    *, frequencies: Sequence[str], token: str | None = None, now: datetime.datetime | None = None
 ) -> JobRun:
     """Queue and send the notice e-mails owed to people of `frequencies`.
 
@@ -139,7 +140,7 @@ def notice_mail_now(*, token: str | None = None) -> JobRun:
 def notice_digest_round(*, token: str | None = None, today: datetime.date | None = None) -> JobRun:
     """Once a day: the daily e-mails, and on NOTICE_WEEKLY_ON the weekly ones."""
     today = today or timezone.localdate()
-    frequencies = [NoticeFrequency.DAILY]
+    frequencies: list[str] = [NoticeFrequency.DAILY]
     if today.weekday() == settings.NOTICE_WEEKLY_ON:
         frequencies.append(NoticeFrequency.WEEKLY)
     return notice_mail_round(frequencies=frequencies, token=token)
