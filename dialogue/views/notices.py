@@ -62,7 +62,9 @@ def notice_list_view(request: HttpRequest) -> HttpResponse:
 @official_required
 @require_http_methods(["GET", "POST"])
 def notice_create_view(request: HttpRequest) -> HttpResponse:
-    form = NoticeForm(request.POST or None, user=request.user)
+    # Bound on any POST, even an empty one: it then says what is missing.
+    data = request.POST if request.method == "POST" else None
+    form = NoticeForm(data, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             notice = notice_create(actor=request.user, **form.service_values())
@@ -103,7 +105,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     notice = notice_get(request.user, pk)
     _require_change(request.user, notice)
-    form = NoticeForm(request.POST or None, user=request.user, notice=notice)
+    data = request.POST if request.method == "POST" else None
+    form = NoticeForm(data, user=request.user, notice=notice)
     status = 200
     if request.method == "POST" and form.is_valid():
         changes = form.service_changes()
@@ -143,7 +146,10 @@ def _transition(request: HttpRequest, notice: Notice, change, done: str) -> Http
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
-        version = None
+        # The page it came from always sends the version it showed: without one, nothing
+        # is changed (it could be based on an old read).
+        messages.error(request, _("Someone else changed this notice meanwhile. Check it again."))
+        return redirect("workspace:notice-detail", pk=notice.pk)
     try:
         change(notice=notice, actor=request.user, expected_version=version)
     except StaleVersionError:

@@ -1,5 +1,6 @@
 """Outreach notices: officials write them; company users read those addressed to them."""
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from dialogue.api.fields import visible_many
@@ -26,7 +27,8 @@ class SizeClassesField(serializers.ListField):
         if unknown:
             raise serializers.ValidationError(
                 [
-                    f"“{code}” is not a company size ({', '.join(SizeClass.values)})."
+                    _("“%(code)s” is not a company size (%(choices)s).")
+                    % {"code": code, "choices": ", ".join(SizeClass.values)}
                     for code in unknown
                 ]
             )
@@ -91,7 +93,14 @@ class NoticeSerializer(serializers.ModelSerializer):
 
 
 class NoticeTransitionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, min_value=1)
+    version = serializers.IntegerField(
+        min_value=1, help_text='The version you read (or send If-Match: "<version>").'
+    )
+
+    def __init__(self, *args, if_match: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # With If-Match the version is in the header; without, the body must say it.
+        self.fields["version"].required = not if_match
 
 
 class NoticeReadSerializer(serializers.Serializer):

@@ -71,7 +71,9 @@ class NoticeViewSet(ServiceViewSet):
 
     def _transition(self, request, change):
         notice = self.get_object()
-        serializer = NoticeTransitionSerializer(data=request.data)
+        serializer = NoticeTransitionSerializer(
+            data=request.data, if_match=bool(request.headers.get("If-Match"))
+        )
         serializer.is_valid(raise_exception=True)
         expected = self.expected_version(dict(serializer.validated_data))
         notice = change(notice=notice, actor=request.user, expected_version=expected)
