@@ -292,6 +292,11 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "dialogue/digest": AdminModel("read", "digest", {"sector_official"}),
     "dialogue/exportjob": AdminModel("read", "done_export", {"sector_official"}),
     "dialogue/invitation": AdminModel("invite", "invitation", ALL_OFFICIALS),
+    # The GREEN notice every official may read, and company A's receipt of it; its e-mail
+    # ledger row is for the secretariat.
+    "dialogue/notice": AdminModel("read", "notice", ALL_OFFICIALS),
+    "dialogue/noticeread": AdminModel("read", "notice_read", ALL_OFFICIALS),
+    "dialogue/noticemail": AdminModel("read", "notice_mail", {"secretariat"}),
     # Portal form keys: the admin's list holds none for officials.
     "dialogue/portalsubmission": AdminModel("none", None, set()),
     **{

@@ -49,6 +49,8 @@ from dialogue.models import (
     ExportJob,
     ForeignMeasure,
     JobRun,
+    NoticeMail,
+    NoticeRead,
     Notification,
     Organization,
     Participant,
@@ -295,6 +297,12 @@ def build_sweep_world() -> dict:
         sectors=[semi],
         size_classes=encode_size_classes([SizeClass.LARGE]),
         author=official,
+    )
+    world["notice_read"] = NoticeRead.objects.create(
+        notice=world["notice"], user=users["company_a"]
+    )
+    world["notice_mail"] = NoticeMail.objects.create(
+        notice=world["notice"], recipient=users["company_a"]
     )
     world["notice_draft"] = f.NoticeFactory(
         title_ja="半導体向け周知の下書き",
