@@ -298,8 +298,9 @@ def build_sweep_world() -> dict:
         size_classes=encode_size_classes([SizeClass.LARGE]),
         author=official,
     )
+    # (the deactivated user's receipt: company A's active users have not read it yet)
     world["notice_read"] = NoticeRead.objects.create(
-        notice=world["notice"], user=users["company_a"]
+        notice=world["notice"], user=users["deactivated"]
     )
     world["notice_mail"] = NoticeMail.objects.create(
         notice=world["notice"], recipient=users["company_a"]
