@@ -38,6 +38,16 @@ class SizeClassesField(serializers.ListField):
         return instance.size_class_codes
 
 
+class CodeField(serializers.SlugRelatedField):
+    """A sector or threat code; one holding a NUL is no code (PostgreSQL could not even
+    look it up)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class NoticeSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(
         required=False,
@@ -45,11 +55,9 @@ class NoticeSerializer(serializers.ModelSerializer):
         help_text='The version you read; an update needs it (or If-Match: "<version>").',
     )
     title = serializers.CharField(read_only=True, help_text="In the caller's language.")
-    sectors = serializers.SlugRelatedField(
-        many=True, slug_field="code", queryset=Sector.objects.all()
-    )
+    sectors = CodeField(many=True, slug_field="code", queryset=Sector.objects.all())
     size_classes = SizeClassesField()
-    threat_categories = serializers.SlugRelatedField(
+    threat_categories = CodeField(
         many=True, slug_field="code", queryset=ThreatCategory.objects.all(), required=False
     )
     foreign_measures = visible_many(ForeignMeasure)
