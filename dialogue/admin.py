@@ -500,3 +500,35 @@ class ApiTokenAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
         for token in tokens:
             audit_token_revoked(request, token, actor=request.user, reason="revoked_by_admin")
+
+
+@admin.register(m.Notice)
+class NoticeAdmin(VisibilityAdmin):
+    """Outreach notices: written, published and withdrawn in the workspace (one service per
+    step); here for browsing and their history."""
+
+    list_display = ["title_ja", "kind", "status", "publish_on", "marking", "author"]
+    list_filter = ["kind", "status", "marking", "sectors"]
+    search_fields = ["title_ja", "title_en", "body_ja", "body_en"]
+    list_select_related = ["author"]
+    readonly_fields = ["version", "author", "published_at", "withdrawn_at"]
+    filter_horizontal = ["sectors", "threat_categories", "foreign_measures", "best_practices"]
+
+
+@admin.register(m.NoticeRead)
+class NoticeReadAdmin(DeliveryAdmin):
+    """Read receipts: who opened which notice, when."""
+
+    scoped_by = ("notice",)
+    list_display = ["notice", "user", "read_at"]
+    list_filter = ["read_at"]
+    search_fields = ["notice__title_ja", "user__username"]
+    list_select_related = ["notice", "user"]
+
+
+@admin.register(m.NoticeMail)
+class NoticeMailAdmin(DeliveryAdmin):
+    scoped_by = ("notice",)
+    list_display = ["notice", "recipient", "sent_at", "attempts", "last_error"]
+    search_fields = ["notice__title_ja", "recipient__username"]
+    list_select_related = ["notice", "recipient"]

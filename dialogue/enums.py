@@ -210,3 +210,34 @@ class JobKind(models.TextChoices):
     REMINDERS = "reminders", _("Reminder sweep")
     DIGESTS = "digests", _("Digest round")
     NOTIFICATIONS = "notifications", _("Notification dispatch")
+    NOTICE_MAILS = "notice_mails", _("Notice e-mails")
+
+
+class NoticeKind(models.TextChoices):
+    """What an outreach notice (周知・発信) is about: the plan's compliance rules, best
+    practices, chokepoint awareness and foreign measures."""
+
+    COMPLIANCE_RULE = "compliance_rule", _("Compliance rule")
+    BEST_PRACTICES = "best_practices", _("Best-practice set")
+    CHOKEPOINT_AWARENESS = "chokepoint_awareness", _("Chokepoint awareness")
+    MEASURE_ALERT = "measure_alert", _("Foreign-measure alert")
+
+
+class NoticeAudience(models.TextChoices):
+    COMPANIES = "companies", _("Companies of the sectors")
+    OFFICIALS = "officials", _("Officials only")
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class NoticeFrequency(models.TextChoices):
+    """How often a company user is e-mailed about new notices."""
+
+    IMMEDIATE = "immediate", _("Immediately")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    NEVER = "never", _("Never")

@@ -25,7 +25,14 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from dialogue.enums import ActionStatus, Marking, Role, SessionStatus
+from dialogue.enums import (
+    ActionStatus,
+    Marking,
+    NoticeAudience,
+    NoticeStatus,
+    Role,
+    SessionStatus,
+)
 
 if TYPE_CHECKING:
     from django.db.models.fields.related import ManyToManyField
@@ -418,3 +425,90 @@ class InvitationQuerySet(models.QuerySet[_M]):
         if user.role == Role.COMPANY and user.is_org_admin and user.organization_id:
             return self.filter(organization_id=user.organization_id)
         return self.none()
+
+
+# -- outreach notices ----------------------------------------------------------------------
+
+# What a sector's companies may be shown (DOMAIN.md: CLEAR to all, GREEN to the sector's).
+COMPANY_MARKINGS = (Marking.CLEAR, Marking.GREEN)
+
+
+def sectors_and_domains_of(organization_id: int | None) -> models.QuerySet[Sector, Any]:
+    """The organization's sectors and the domains above them."""
+    Sector = _model("Sector")
+    return Sector.objects.filter(
+        Q(organizations=organization_id) | Q(children__organizations=organization_id)
+    ).values("pk")
+
+
+def sector_threat_code_ids(sector_ids: Any) -> Q:
+    """A condition on ThreatCategory: the codes relevant to these sectors — those of the
+    sectors' CLEAR/GREEN threats and foreign measures, what their companies may see."""
+    Threat, ForeignMeasure = _model("Threat"), _model("ForeignMeasure")
+    threats = Threat.objects.filter(sector__in=sector_ids, marking__in=COMPANY_MARKINGS)
+    measures = ForeignMeasure.threat_categories.through.objects.filter(
+        foreignmeasure__sectors__in=sector_ids, foreignmeasure__marking__in=COMPANY_MARKINGS
+    )
+    return Q(pk__in=threats.values("category")) | Q(pk__in=measures.values("threatcategory"))
+
+
+class NoticeQuerySet(MarkedQuerySet[_M]):
+    """Officials: by marking and sectors, drafts too. Company users: the notices addressed
+    to their organization (`addressed_to`), nothing else."""
+
+    sector_field = "sectors"
+    has_named_users = False
+
+    def company_condition(self, user: User) -> Q:
+        return self.addressed_condition(user)
+
+    def addressed_to(self, user: User) -> Self:
+        """The audience rule, in one place: published, its date reached, for companies,
+        CLEAR/GREEN, and the user's organization matches sectors ∧ size ∧ (no codes, or
+        codes meeting the codes relevant to the organization's sectors)."""
+        if not _is_signed_in(user) or user.role != Role.COMPANY:
+            return self.none()
+        return self.filter(self.addressed_condition(user))
+
+    def addressed_condition(self, user: User) -> Q:
+        org_id = user.organization_id
+        if org_id is None:
+            return NOTHING
+        # The user's organization, as the request has usually loaded it already.
+        organization = user.organization
+        if organization is None:
+            return NOTHING
+        ThreatCategory = _model("ThreatCategory")
+        own_sectors = sectors_and_domains_of(org_id)
+        notice_model: Any = self.model  # a Notice: its many-to-many tables
+        sectors = notice_model.sectors.through.objects.filter(
+            notice=OuterRef("pk"), sector__in=own_sectors
+        )
+        relevant = ThreatCategory.objects.filter(sector_threat_code_ids(own_sectors)).values("pk")
+        codes = notice_model.threat_categories.through.objects.filter(notice=OuterRef("pk"))
+        meeting = codes.filter(
+            Q(threatcategory__in=relevant) | Q(threatcategory__children__in=relevant)
+        )
+        return (
+            Q(status=NoticeStatus.PUBLISHED, audience=NoticeAudience.COMPANIES)
+            & Q(publish_on__lte=timezone.localdate(), marking__in=COMPANY_MARKINGS)
+            & Q(size_classes__contains=f",{organization.size_class},")
+            & Q(Exists(sectors))
+            & (~Q(Exists(codes)) | Q(Exists(meeting)))
+        )
+
+
+class NoticeReadQuerySet(models.QuerySet[_M]):
+    """Read receipts: a person's own; officials those of the notices they may see."""
+
+    def visible_to(self, user: User) -> Self:
+        if not _is_signed_in(user):
+            return self.none()
+        if user.is_official or user.is_superuser:
+            Notice = _model("Notice")
+            return self.filter(notice__in=Notice.objects.visible_to(user).values("pk"))
+        return self.filter(user=user)
+
+
+class NoticeMailQuerySet(OperationsQuerySet[_M]):
+    subject_field = "notice"

@@ -11,6 +11,7 @@ from django.conf import settings
 def default_schedule() -> dict[str, dict]:
     reminder_hour, reminder_minute = settings.REMINDER_SWEEP_AT.split(":")
     digest_hour, digest_minute = settings.DIGEST_ROUND_AT.split(":")
+    notice_hour, notice_minute = settings.NOTICE_DIGEST_AT.split(":")
     return {
         "Reminder sweep (daily)": {
             "task": "dialogue.reminders.sweep",
@@ -23,6 +24,14 @@ def default_schedule() -> dict[str, dict]:
         "Notification dispatch": {
             "task": "dialogue.notifications.dispatch",
             "every_seconds": settings.NOTIFICATION_DISPATCH_EVERY_SECONDS,
+        },
+        "Notice e-mails (immediately)": {
+            "task": "dialogue.notices.mail",
+            "every_seconds": settings.NOTICE_MAIL_EVERY_SECONDS,
+        },
+        "Notice e-mails (daily check; daily or weekly per person)": {
+            "task": "dialogue.notices.digest",
+            "crontab": {"hour": notice_hour, "minute": notice_minute},
         },
         "Expired export files clean-up": {
             "task": "dialogue.exports.expire",

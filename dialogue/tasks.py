@@ -12,6 +12,7 @@ from celery import shared_task
 from kombu.exceptions import OperationalError
 
 from dialogue.services.digests import digest_round
+from dialogue.services.notice_mails import notice_digest_round, notice_mail_now
 from dialogue.services.notifications import notifications_dispatch
 from dialogue.services.reminders import reminder_sweep
 
@@ -39,6 +40,20 @@ def dispatch_notifications(self) -> dict:
 @shared_task(name="dialogue.digests.round", bind=True, **RETRY)
 def send_digests(self) -> dict:
     run = digest_round(token=self.request.id)
+    return {"queued": run.queued, "sent": run.sent, "failed": run.failed}
+
+
+@shared_task(name="dialogue.notices.mail", bind=True, **RETRY)
+def send_notice_mails(self) -> dict:
+    """New notices to those who want them immediately."""
+    run = notice_mail_now(token=self.request.id)
+    return {"queued": run.queued, "sent": run.sent, "failed": run.failed}
+
+
+@shared_task(name="dialogue.notices.digest", bind=True, **RETRY)
+def send_notice_digests(self) -> dict:
+    """New notices to those who want them daily, or weekly on the weekly day."""
+    run = notice_digest_round(token=self.request.id)
     return {"queued": run.queued, "sent": run.sent, "failed": run.failed}
 
 

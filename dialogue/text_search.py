@@ -60,6 +60,7 @@ SEARCH_FIELDS = {
     "dialoguesession": ("title", "minutes"),
     "concern": ("title", "description"),
     "followupaction": ("title", "description"),
+    "notice": ("title_ja", "title_en", "body_ja", "body_en"),
 }
 
 

@@ -10,7 +10,7 @@ action-list, action-detail; concern-list, concern-detail.
 from django.urls import path
 
 from dialogue.views import actions as action_views
-from dialogue.views import auth, chokepoints, dashboard, digests, search, sectors, threats
+from dialogue.views import auth, chokepoints, dashboard, digests, notices, search, sectors, threats
 from dialogue.views import calendar as calendar_views
 from dialogue.views import concerns as concern_views
 from dialogue.views import sessions as session_views
@@ -58,6 +58,14 @@ urlpatterns = [
     path("concerns/<int:pk>/messages/", concern_views.concern_message, name="concern-message"),
     path("concerns/<int:pk>/status/", concern_views.concern_status, name="concern-status"),
     path("concerns/<int:pk>/link-threat/", concern_views.concern_link, name="concern-link-threat"),
+    # Outreach notices to companies
+    path("notices/", notices.notice_list_view, name="notice-list"),
+    path("notices/new/", notices.notice_create_view, name="notice-create"),
+    path("notices/<int:pk>/", notices.notice_detail, name="notice-detail"),
+    path("notices/<int:pk>/edit/", notices.notice_edit, name="notice-edit"),
+    path("notices/<int:pk>/publish/", notices.notice_publish_view, name="notice-publish"),
+    path("notices/<int:pk>/withdraw/", notices.notice_withdraw_view, name="notice-withdraw"),
+    path("notices/<int:pk>/reach/", notices.notice_reach_view, name="notice-reach"),
     # Calendar feed (iCalendar) of my sessions and action due dates
     path("calendar/", calendar_views.calendar_settings, name="calendar"),
     path("calendar.ics", calendar_views.calendar_feed, name="calendar-feed"),

@@ -11,13 +11,17 @@ from dialogue.enums import (
     ActionStatus,
     DesiredSupport,
     Marking,
+    NoticeKind,
+    NoticeStatus,
     OrganizationKind,
     PolicyPillar,
     Role,
     SectorKind,
     SessionFormat,
+    SizeClass,
     SupplyChainStage,
 )
+from dialogue.models.notices import encode_size_classes
 from dialogue.services.concerns import concern_reference_next
 from dialogue.validators import corporate_number_check_digit
 from tests.support.auth import PASSWORD
@@ -245,3 +249,33 @@ def api_key(user: m.User, name: str = "") -> str:
     from dialogue.services.tokens import api_token_issue
 
     return api_token_issue(user=user, name=name)[1]
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    """A published GREEN notice to every large company and SME of `sectors`."""
+
+    class Meta:
+        model = m.Notice
+        skip_postgeneration_save = True
+
+    kind = NoticeKind.MEASURE_ALERT
+    title_ja = factory.Sequence(lambda n: f"周知{n}")
+    title_en = factory.Sequence(lambda n: f"Notice {n}")
+    body_ja = "本文"
+    body_en = "Text"
+    size_classes = factory.LazyFunction(lambda: encode_size_classes(SizeClass.values))
+    marking = Marking.GREEN
+    status = NoticeStatus.PUBLISHED
+    publish_on = factory.LazyFunction(timezone.localdate)
+    published_at = factory.LazyFunction(timezone.now)
+    author = factory.SubFactory(SecretariatFactory)
+
+    @factory.post_generation
+    def sectors(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sectors.set(extracted)
+
+    @factory.post_generation
+    def threat_categories(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.threat_categories.set(extracted)

@@ -289,6 +289,12 @@ DELIVERY_CLAIM_LEASE_SECONDS = env.int("DELIVERY_CLAIM_LEASE_SECONDS", default=6
 REMINDER_SWEEP_AT = env("REMINDER_SWEEP_AT", default="08:00")
 DIGEST_ROUND_AT = env("DIGEST_ROUND_AT", default="07:30")
 NOTIFICATION_DISPATCH_EVERY_SECONDS = env.int("NOTIFICATION_DISPATCH_EVERY_SECONDS", default=60)
+# Notices: "immediately" means at the next of these rounds; daily and weekly e-mails go
+# out at NOTICE_DIGEST_AT, weekly ones on NOTICE_WEEKLY_ON (0 = Monday).
+NOTICE_MAIL_EVERY_SECONDS = env.int("NOTICE_MAIL_EVERY_SECONDS", default=300)
+NOTICE_DIGEST_AT = env("NOTICE_DIGEST_AT", default="07:45")
+NOTICE_WEEKLY_ON = env.int("NOTICE_WEEKLY_ON", default=0)
+NOTICE_MAIL_MAX_LISTED = 20  # notices listed in one e-mail; the rest behind the link
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -15,6 +15,7 @@ from dialogue.api.views.exports import (
     PlanRevisionExportView,
     ThreatExportView,
 )
+from dialogue.api.views.notices import NoticeViewSet
 from dialogue.api.views.plans import PlanRevisionViewSet
 from dialogue.api.views.reference import (
     MeView,
@@ -39,6 +40,7 @@ router.register("concerns", ConcernViewSet, basename="concern")
 router.register("actions", ActionViewSet, basename="action")
 router.register("plan-revisions", PlanRevisionViewSet, basename="plan-revision")
 router.register("export-jobs", ExportJobViewSet, basename="export-job")
+router.register("notices", NoticeViewSet, basename="notice")
 
 concern_messages = ConcernMessageViewSet.as_view({"get": "list", "post": "create"})
 concern_attachments = ConcernAttachmentViewSet.as_view({"get": "list", "post": "create"})

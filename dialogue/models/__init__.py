@@ -3,6 +3,7 @@ from dialogue.models.chokepoints import ChokepointTechnology
 from dialogue.models.concerns import Concern, ConcernAttachment, ConcernMessage
 from dialogue.models.exports import ExportJob
 from dialogue.models.invitations import Invitation
+from dialogue.models.notices import Notice, NoticeMail, NoticeRead
 from dialogue.models.notifications import Digest, JobRun, Notification, Reminder
 from dialogue.models.organizations import Organization
 from dialogue.models.plans import PlanRevision, PlanRevisionItem
@@ -29,6 +30,9 @@ __all__ = [
     "ForeignMeasure",
     "Invitation",
     "JobRun",
+    "Notice",
+    "NoticeMail",
+    "NoticeRead",
     "Notification",
     "Organization",
     "Participant",

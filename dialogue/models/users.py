@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from dialogue.enums import DigestFrequency, Language, Role
+from dialogue.enums import DigestFrequency, Language, NoticeFrequency, Role
 from dialogue.names import person_name
 from dialogue.querysets import UserQuerySet
 
@@ -71,6 +71,13 @@ class User(AbstractUser):
         related_name="+",
         verbose_name=_("digest sectors"),
         help_text=_("Leave empty for every sector you may see."),
+    )
+    notice_frequency = models.CharField(
+        _("e-mails about notices"),
+        max_length=10,
+        choices=NoticeFrequency.choices,
+        default=NoticeFrequency.WEEKLY,
+        help_text=_("How often you are e-mailed about new notices for your organization."),
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["sectors"])
 

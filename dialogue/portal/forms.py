@@ -13,7 +13,15 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from dialogue.enums import ActionStatus, DesiredSupport, Language, Marking, Role, SectorKind
+from dialogue.enums import (
+    ActionStatus,
+    DesiredSupport,
+    Language,
+    Marking,
+    NoticeFrequency,
+    Role,
+    SectorKind,
+)
 from dialogue.forms import SignInForm
 from dialogue.models import FollowUpAction, Sector, ThreatCategory, User
 from dialogue.workflows import ACTION_TRANSITIONS, allowed_next
@@ -261,6 +269,12 @@ class InvitationAcceptForm(forms.Form):
 class AccountForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the portal and of e-mails"), choices=Language.choices
+    )
+    notice_frequency = forms.ChoiceField(
+        label=_("E-mails about new notices"),
+        choices=NoticeFrequency.choices,
+        widget=forms.RadioSelect,
+        required=False,  # left out: unchanged
     )
 
 

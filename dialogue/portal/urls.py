@@ -13,7 +13,7 @@ how many concerns every company has filed.
 from django.urls import path, register_converter
 
 from dialogue.models.concerns import REFERENCE_PATTERN
-from dialogue.portal.views import actions, auth, colleagues, concerns, home
+from dialogue.portal.views import actions, auth, colleagues, concerns, home, notices
 
 
 class ConcernReferenceConverter:
@@ -69,6 +69,9 @@ urlpatterns = [
     path("actions/<int:pk>/status/", actions.action_status, name="action-status"),
     # Alerts and guidance
     path("guidance/", home.guidance, name="guidance"),
+    path("notices/", notices.notice_list, name="notice-list"),
+    path("notices/<int:pk>/", notices.notice_detail, name="notice-detail"),
+    path("best-practices/", notices.best_practice_list, name="best-practice-list"),
     # The organization's portal admin
     path("colleagues/", colleagues.colleague_list, name="colleague-list"),
     path("colleagues/invite/", colleagues.colleague_invite, name="colleague-invite"),

@@ -1,4 +1,4 @@
-"""Search across the workspace: threats, chokepoints, sessions, concerns and actions.
+"""Search across the workspace: threats, chokepoints, sessions, concerns, actions, notices.
 
 Every word must occur in one of the searched fields (text_search.py: one
 implementation for this page and the API's `search` filter, indexed on
@@ -20,6 +20,7 @@ from dialogue.models import (
     Concern,
     DialogueSession,
     FollowUpAction,
+    Notice,
     Threat,
 )
 from dialogue.selectors.dashboard import sessions_with_sectors
@@ -33,7 +34,7 @@ SEARCH_LIMIT = 20
 
 @dataclass(frozen=True)
 class SearchGroup:
-    kind: str  # "threats", "chokepoints", "sessions", "concerns", "actions"
+    kind: str  # "threats", "chokepoints", "sessions", "concerns", "actions", "notices"
     items: list[Any]
     total: int  # counted up to text_search.COUNT_CAP
     more: bool = False  # more than `total` match
@@ -74,6 +75,10 @@ def workspace_search(user: User, query: str, limit: int = SEARCH_LIMIT) -> list[
             FollowUpAction.objects.visible_to(user)
             .select_related("sector", "owner")
             .order_by("due_on", "pk"),
+        ),
+        (
+            "notices",
+            Notice.objects.visible_to(user).order_by("-updated_at", "-pk"),
         ),
     ]
     groups = []

@@ -141,6 +141,17 @@ API: dict[tuple[str, str], dict[str, int | str]] = {
     ("GET", "/api/v1/export-jobs/{id}/download/"): api(404, 404, 404, 200, 404, 404),
     ("GET", "/api/v1/export-jobs/{export_job}/"): api(404, 404, 404, 404, 404, 200),
     ("GET", "/api/v1/export-jobs/{export_job}/download/"): api(404, 404, 404, 404, 404, 409),
+    # Notices: company A (large) is addressed by the semiconductors notice, B (an SME) not;
+    # every official reads GREEN ones; officials write for their own sectors.
+    ("GET", "/api/v1/notices/"): api(200, 200, 200, 200, 200, 200),
+    ("POST", "/api/v1/notices/"): api(403, 403, 403, 201, 403, 201),
+    ("GET", "/api/v1/notices/{id}/"): api(200, 200, 404, 200, 200, 200),
+    ("PATCH", "/api/v1/notices/{id}/"): api(403, 403, 404, 200, 403, 200),
+    # A draft is addressed to no company.
+    ("POST", "/api/v1/notices/{notice_draft}/publish/"): api(404, 404, 404, 200, 403, 200),
+    ("POST", "/api/v1/notices/{id}/withdraw/"): api(403, 403, 404, 200, 403, 200),
+    # Read receipts are company users'.
+    ("POST", "/api/v1/notices/{id}/read/"): api(200, 200, 404, 403, 403, 403),
 }
 
 # -- the requests ------------------------------------------------------------------------
@@ -152,6 +163,7 @@ API_RECORDS = {
     "chokepoints": "chokepoint_a",
     "concerns": "concern_a",
     "export-jobs": "done_export",
+    "notices": "notice",
     "organizations": "org_a",
     "plan-revisions": "draft",
     "sectors": "semi",
@@ -293,6 +305,30 @@ def api_bodies(world: dict, user: User | None) -> dict[tuple[str, str], tuple[di
             "json",
         ),
         ("POST", "/api/v1/plan-revisions/"): ({"notes": "次の版"}, "json"),
+        ("POST", "/api/v1/notices/"): (
+            {
+                "kind": "compliance_rule",
+                "title_ja": "新規の周知",
+                "title_en": "A new notice",
+                "body_ja": "本文",
+                "body_en": "Text",
+                "sectors": ["semiconductors"],
+                "size_classes": ["large"],
+            },
+            "json",
+        ),
+        ("PATCH", "/api/v1/notices/{id}/"): (
+            {"title_en": "Corrected", "version": version_of(world["notice"])},
+            "json",
+        ),
+        ("POST", "/api/v1/notices/{id}/publish/"): (
+            {"version": version_of(world["notice_draft"])},
+            "json",
+        ),
+        ("POST", "/api/v1/notices/{id}/withdraw/"): (
+            {"version": version_of(world["notice"])},
+            "json",
+        ),
     }
 
 

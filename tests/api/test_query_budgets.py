@@ -22,6 +22,7 @@ from dialogue.models import (
     ConcernMessage,
     DialogueSession,
     FollowUpAction,
+    Notice,
     Organization,
     Participant,
     PlanRevision,
@@ -121,6 +122,13 @@ def build_world() -> dict:
         **authored,
     )
     f.PlanRevisionFactory.create_batch(MANY, **authored)
+    notices = f.NoticeFactory.create_batch(MANY, sectors=[semi], author=secretariat)
+    Notice.chokepoints.through.objects.bulk_create(
+        Notice.chokepoints.through(notice=n, chokepointtechnology=chokepoints[0]) for n in notices
+    )
+    Notice.threat_categories.through.objects.bulk_create(
+        Notice.threat_categories.through(notice=n, threatcategory=leaf) for n in notices
+    )
 
     # Threads: one concern with a single message and file, one with many of both.
     thread_one, thread_many = concerns[1], concerns[2]
@@ -202,6 +210,7 @@ PAGINATED = {
     "concerns": Concern,
     "actions": FollowUpAction,
     "plan-revisions": PlanRevision,
+    "notices": Notice,
 }
 # What a company user can never see many of, by rule: other organizations, plan revisions.
 FEW_FOR_COMPANIES = {"organizations", "plan-revisions"}

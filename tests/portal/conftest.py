@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from dialogue.enums import ConcernStatus, Marking
+from dialogue.enums import ConcernStatus, Marking, SizeClass
 from dialogue.services.invitations import invitation_create
 from tests import factories as f
 
@@ -27,7 +27,9 @@ def media_files(settings) -> list:
 def world(semiconductors, batteries, code):
     """Company A (three people) and company B (two), a semiconductor official, and A's records."""
     org_a = f.OrganizationFactory(name="株式会社A", name_en="A Corp.", sectors=[semiconductors])
-    org_b = f.OrganizationFactory(name="株式会社B", name_en="B Corp.", sectors=[semiconductors])
+    org_b = f.OrganizationFactory(
+        name="株式会社B", name_en="B Corp.", sectors=[semiconductors], size_class=SizeClass.SME
+    )
     a = f.CompanyUserFactory(username="company_a", organization=org_a, last_name="田中")
     a_admin = f.CompanyUserFactory(username="admin_a", organization=org_a, is_org_admin=True)
     a_colleague = f.CompanyUserFactory(username="colleague_a", organization=org_a)
@@ -64,6 +66,8 @@ def world(semiconductors, batteries, code):
     official_action = f.FollowUpActionFactory(
         title="官側のアクション", sector=semiconductors, owner=official, marking=Marking.CLEAR
     )
+    # A notice to the large semiconductor companies: company A, not company B.
+    notice = f.NoticeFactory(sectors=[semiconductors], size_classes=",large,")
     pending, _link = invitation_create(
         inviter=a_admin, organization=org_a, email="newcomer@a.example.jp"
     )
@@ -83,6 +87,7 @@ def world(semiconductors, batteries, code):
         "note_file": note_file,
         "action": action,
         "official_action": official_action,
+        "notice": notice,
         "invitation": pending,
         # Company A's user's API token (named, so that a page listing it can be checked).
         "token": a.api_tokens.get(pk=_issue_token(a)),

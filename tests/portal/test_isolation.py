@@ -55,6 +55,10 @@ SPECS = {
     "action-detail": Spec("company", {"GET": 200}, kind="action"),
     "action-status": Spec("company", {"GET": 405, "POST": 400}, kind="action"),
     "guidance": Spec("company", {"GET": 200}),
+    "notice-list": Spec("company", {"GET": 200}),
+    # Addressed to company A (a large company), not to company B (an SME).
+    "notice-detail": Spec("company", {"GET": 200, "POST": 405}, kind="notice"),
+    "best-practice-list": Spec("company", {"GET": 200}),
     "colleague-list": Spec("org_admin", {"GET": 200}),
     "colleague-invite": Spec("org_admin", {"GET": 405, "POST": 400}),
     "colleague-deactivate": Spec("org_admin", {"GET": 405, "POST": 302}, kind="colleague"),
@@ -62,7 +66,7 @@ SPECS = {
     "token-revoke": Spec("company", {"GET": 405, "POST": 302}, kind="token"),
 }
 
-OBJECT_KINDS = {"concern", "attachment", "action", "colleague", "invitation", "token"}
+OBJECT_KINDS = {"concern", "attachment", "action", "colleague", "invitation", "token", "notice"}
 
 
 def pattern_names() -> list[str]:
@@ -95,6 +99,8 @@ def url_for(name: str, world, *, pk=None) -> str:
         kwargs = {"pk": pk or world["attachment"].pk}
     elif kind == "action":
         kwargs = {"pk": pk or world["action"].pk}
+    elif kind == "notice":
+        kwargs = {"pk": pk or world["notice"].pk}
     elif kind == "colleague":
         kwargs = {"pk": pk or world["a_colleague"].pk}
     elif kind == "invitation":

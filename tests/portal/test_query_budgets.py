@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from dialogue.enums import Marking
+from dialogue.models import NoticeRead
 from tests import factories as f
 from tests.support.auth import signed_in
 
@@ -27,24 +28,36 @@ def grow(world, code, n: int) -> None:
             marking=Marking.AMBER,
         )
 
+        notice = f.NoticeFactory(sectors=[world["concern"].sector])
+        if i % 2:
+            NoticeRead.objects.create(notice=notice, user=world["a"])
 
-# page: (URL, most queries allowed: session, user, organization, the page's own reads)
+
+# page: (URL, most queries allowed: session, user, organization, the unread-notice badge
+# of the navigation, the page's own reads)
 PAGES = {
-    "home": (lambda w: reverse("portal:home"), 10),
-    "concern-list": (lambda w: reverse("portal:concern-list"), 7),
+    "home": (lambda w: reverse("portal:home"), 11),
+    "concern-list": (lambda w: reverse("portal:concern-list"), 8),
     "concern-detail": (
         lambda w: reverse("portal:concern-detail", kwargs={"reference": w["concern"].reference}),
-        8,
+        9,
     ),
-    "action-list": (lambda w: reverse("portal:action-list"), 6),
-    "guidance": (lambda w: reverse("portal:guidance"), 12),
-    "colleague-list": (lambda w: reverse("portal:colleague-list"), 7),
+    "action-list": (lambda w: reverse("portal:action-list"), 7),
+    "guidance": (lambda w: reverse("portal:guidance"), 13),
+    "colleague-list": (lambda w: reverse("portal:colleague-list"), 8),
+    "notice-list": (lambda w: reverse("portal:notice-list"), 8),
+    "notice-detail": (
+        lambda w: reverse("portal:notice-detail", kwargs={"pk": w["notice"].pk}),
+        14,
+    ),
+    "best-practice-list": (lambda w: reverse("portal:best-practice-list"), 9),
 }
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", PAGES)
 def test_query_budget_at_one_and_at_many_rows(page, world, code, django_assert_max_num_queries):
+    world["notice"] = f.NoticeFactory(sectors=[world["concern"].sector])
     client = signed_in(world["a_admin"] if page == "colleague-list" else world["a"])
     make_url, budget = PAGES[page]
     url = make_url(world)

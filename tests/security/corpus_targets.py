@@ -23,7 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 from drf_spectacular.generators import SchemaGenerator
 
 from dialogue.enums import ActionStatus, ConcernStatus, Marking
-from dialogue.models import ApiToken, Concern, ThreatCategory
+from dialogue.models import ApiToken, Concern, NoticeRead, ThreatCategory
 from dialogue.services.plans import plan_revision_start
 from tests import factories as f
 from tests.support.auth import PASSWORD
@@ -88,6 +88,13 @@ def start_draft(w: World, client: Client) -> dict:
     return {"draft": plan_revision_start(actor=w.users["secretariat"], notes="次の版").pk}
 
 
+def new_draft_notice(w: World, client: Client) -> dict:
+    notice = f.NoticeFactory(
+        sectors=[w.semi], author=w.users["official"], status="draft", published_at=None
+    )
+    return {"notice": notice.pk}
+
+
 def draft_url(name: str) -> Callable[[World, dict], str]:
     return lambda w, ctx: reverse(name, args=[ctx["draft"]])
 
@@ -147,6 +154,29 @@ def chokepoint_body(w: World) -> dict:
         "like_minded_holders": "some",
         "marking": Marking.GREEN,
     }
+
+
+def notice_body(w: World) -> dict:
+    return {
+        "kind": "measure_alert",
+        "title_ja": "黒鉛の輸出管理に関する周知",
+        "title_en": "Notice on the graphite export control",
+        "body_ja": "## 概要\n輸出管理の対象となりました。",
+        "body_en": "## Summary\nNow under export control.",
+        "audience": "companies",
+        "sectors": [str(w.semi.pk)],
+        "size_classes": ["large", "sme"],
+        "marking": Marking.GREEN,
+        "publish_on": in_a_week(),
+    }
+
+
+NOTICE_TEXT = ("title_ja", "title_en", "body_ja", "body_en")
+NOTICE_CODED = ("kind", "audience", "sectors", "size_classes", "marking", "publish_on")
+
+
+def notice_version(w: World, notice) -> int:
+    return type(notice).objects.values_list("version", flat=True).get(pk=notice.pk)
 
 
 def concern_detail_pages(w: World) -> list:
@@ -343,6 +373,36 @@ FORMS: dict[str, Form] = {
         lambda w: {"digest_frequency": "weekly", "digest_sectors": [str(w.semi.pk)]},
         coded=("digest_frequency", "digest_sectors"),
     ),
+    "workspace:notice-create": Form(
+        "secretariat",
+        named("workspace:notice-create"),
+        notice_body,
+        text=NOTICE_TEXT,
+        coded=NOTICE_CODED,
+        shows=lambda w: [("secretariat", reverse("workspace:notice-list"))],
+    ),
+    "workspace:notice-edit": Form(
+        "secretariat",
+        named("workspace:notice-edit", pk=lambda w: w.notice_draft.pk),
+        lambda w: {**notice_body(w), "version": str(notice_version(w, w.notice_draft))},
+        text=NOTICE_TEXT,
+        coded=(*NOTICE_CODED, "version"),
+        shows=lambda w: [
+            ("secretariat", reverse("workspace:notice-detail", args=[w.notice_draft.pk]))
+        ],
+    ),
+    "workspace:notice-publish": Form(
+        "secretariat",
+        named("workspace:notice-publish", pk=lambda w: w.notice_draft.pk),
+        lambda w: {"version": str(notice_version(w, w.notice_draft))},
+        coded=("version",),
+    ),
+    "workspace:notice-withdraw": Form(
+        "secretariat",
+        named("workspace:notice-withdraw", pk=lambda w: w.notice.pk),
+        lambda w: {"version": str(notice_version(w, w.notice))},
+        coded=("version",),
+    ),
     # --- plans -----------------------------------------------------------------------------
     "plans:plan-start": Form(
         "secretariat",
@@ -369,7 +429,10 @@ FORMS: dict[str, Form] = {
     ),
     "portal:logout": Form("company", named("portal:logout"), lambda w: {}),
     "portal:account": Form(
-        "company", named("portal:account"), lambda w: {"language": "en"}, coded=("language",)
+        "company",
+        named("portal:account"),
+        lambda w: {"language": "en", "notice_frequency": "daily"},
+        coded=("language", "notice_frequency"),
     ),
     "portal:password-change": Form(
         "company",
@@ -491,6 +554,7 @@ class Page:
     role: str | None
     url: Callable[[World], str]
     fixed: dict = field(default_factory=dict)  # parameters that stay valid (e.g. format=csv)
+    records: tuple = ()  # what opening the page records on purpose (a read receipt)
 
 
 def at(name: str, **kwargs) -> Callable[[World], str]:
@@ -528,6 +592,7 @@ PARAMS = (
     "concern",
     "threat",
     "session",
+    "code",
 )
 # Free-text parameters: the only ones a 100,000-character case goes into (a URL with it in
 # every parameter would be tens of megabytes; a server refuses far less).
@@ -637,6 +702,25 @@ PAGES: dict[str, Page] = {
         "company", at("portal:action-detail", pk=lambda w: w.company_action.pk)
     ),
     "portal:guidance": Page("company", at("portal:guidance")),
+    "portal:notice-list": Page("company", at("portal:notice-list")),
+    "portal:notice-detail": Page(
+        "company", at("portal:notice-detail", pk=lambda w: w.notice.pk), records=(NoticeRead,)
+    ),
+    "portal:best-practice-list": Page("company", at("portal:best-practice-list")),
+    "workspace:notice-list": Page("official", at("workspace:notice-list")),
+    "workspace:notice-create": Page("official", at("workspace:notice-create")),
+    "workspace:notice-detail": Page(
+        "official", at("workspace:notice-detail", pk=lambda w: w.notice.pk)
+    ),
+    "workspace:notice-edit": Page(
+        "official", at("workspace:notice-edit", pk=lambda w: w.notice_draft.pk)
+    ),
+    "workspace:notice-publish": Page(
+        "official", at("workspace:notice-publish", pk=lambda w: w.notice_draft.pk)
+    ),
+    "workspace:notice-reach": Page(
+        "official", at("workspace:notice-reach", pk=lambda w: w.notice.pk)
+    ),
     "portal:colleague-list": Page("company", at("portal:colleague-list")),
 }
 
@@ -672,6 +756,7 @@ def fill(path: str, w: World, ctx: dict, role: str | None = None) -> str:
         "plan-revisions": ctx.get("draft", w.edition.pk),
         "export-jobs": w.export_job.pk,
         "sectors": w.semi.pk,
+        "notices": ctx.get("notice", w.notice.pk),
     }
 
     def value(match: re.Match) -> str:
@@ -887,4 +972,30 @@ API_WRITES: dict[tuple[str, str], ApiWrite] = {
     ("POST", "/api/v1/plan-revisions/{id}/publish/"): ApiWrite(
         "secretariat", lambda w: {}, prepare=start_draft
     ),
+    ("POST", "/api/v1/notices/"): ApiWrite(
+        "secretariat",
+        lambda w: {
+            **notice_body(w),
+            "sectors": ["semiconductors"],
+            "threat_categories": ["2-2"],
+        },
+        text=NOTICE_TEXT,
+        coded=("kind", "sectors.0", "size_classes.0", "threat_categories.0", "publish_on"),
+        shows=page_of("secretariat", "workspace:notice-detail"),
+    ),
+    ("PATCH", "/api/v1/notices/{id}/"): ApiWrite(
+        "secretariat",
+        lambda w: {"title_ja": "周知の件名を更新", "body_en": "Corrected text"},
+        text=("title_ja", "body_en"),
+        shows=page_of("secretariat", "workspace:notice-detail"),
+    ),
+    ("POST", "/api/v1/notices/{id}/publish/"): ApiWrite(
+        "secretariat", lambda w: {"version": 1}, coded=("version",), prepare=new_draft_notice
+    ),
+    ("POST", "/api/v1/notices/{id}/withdraw/"): ApiWrite(
+        "secretariat",
+        lambda w: {"version": notice_version(w, w.notice)},
+        coded=("version",),
+    ),
+    ("POST", "/api/v1/notices/{id}/read/"): ApiWrite("company", lambda w: {}),
 }

@@ -142,6 +142,15 @@ PAGES: dict[str, dict[str, dict]] = {
     "workspace:concern-message": rows(officials(405, 405, 405), officials(DONE, 404, DONE)),
     "workspace:concern-status": rows(officials(405, 405, 405), officials(DONE, 404, DONE)),
     "workspace:concern-link-threat": rows(officials(405, 405, 405), officials(DONE, 404, DONE)),
+    # Notices: every official reads the GREEN ones; officials write for their own sectors
+    # (the batteries official's form offers no semiconductors: it comes back, 400).
+    "workspace:notice-list": rows(officials(200, 200, 200), officials(405, 405, 405)),
+    "workspace:notice-create": rows(officials(200, 200, 200), officials(DONE, 400, DONE)),
+    "workspace:notice-detail": rows(officials(200, 200, 200), officials(405, 405, 405)),
+    "workspace:notice-edit": rows(officials(200, 403, 200), officials(DONE, 403, DONE)),
+    "workspace:notice-publish": rows(officials(200, 403, 200), officials(DONE, 403, DONE)),
+    "workspace:notice-withdraw": rows(officials(405, 405, 405), officials(DONE, 403, DONE)),
+    "workspace:notice-reach": rows(officials(200, 200, 200), officials(405, 405, 405)),
     "workspace:calendar": rows(officials(200, 200, 200), officials(200, 200, 200)),
     # The feed is fetched with the caller's own feed token (none for the anonymous visitor):
     # a company user's or a deactivated user's token opens nothing.
@@ -198,6 +207,10 @@ PAGES: dict[str, dict[str, dict]] = {
     # Only the action's owner (the company A user) moves it on.
     "portal:action-status": rows(companies(405, 405, 405), companies(DONE, 403, 404)),
     "portal:guidance": rows(companies(200, 200, 200), companies(405, 405, 405)),
+    # The notice goes to the large semiconductor companies: A, not B (an SME).
+    "portal:notice-list": rows(companies(200, 200, 200), companies(405, 405, 405)),
+    "portal:notice-detail": rows(companies(200, 200, 404), companies(405, 405, 405)),
+    "portal:best-practice-list": rows(companies(200, 200, 200), companies(405, 405, 405)),
     # Only an organization's portal admin manages its colleagues and invitations.
     "portal:colleague-list": rows(companies(403, 200, 403), companies(403, 405, 403)),
     "portal:colleague-invite": rows(companies(403, 405, 403), companies(403, DONE, 403)),
@@ -281,6 +294,11 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "dialogue/digest": AdminModel("read", "digest", {"sector_official"}),
     "dialogue/exportjob": AdminModel("read", "done_export", {"sector_official"}),
     "dialogue/invitation": AdminModel("invite", "invitation", ALL_OFFICIALS),
+    # The GREEN notice every official may read, and company A's receipt of it; its e-mail
+    # ledger row is for the secretariat.
+    "dialogue/notice": AdminModel("read", "notice", ALL_OFFICIALS),
+    "dialogue/noticeread": AdminModel("read", "notice_read", ALL_OFFICIALS),
+    "dialogue/noticemail": AdminModel("read", "notice_mail", {"secretariat"}),
     # Portal form keys: the admin's list holds none for officials.
     "dialogue/portalsubmission": AdminModel("none", None, set()),
     **{
@@ -411,6 +429,10 @@ PAGE_RECORDS = {
     "workspace:action-": "action_a",
     "workspace:concern-": "concern_a",
     "workspace:digest-": "digest",
+    "workspace:notice-": "notice",
+    "workspace:notice-edit": "notice_draft",
+    "workspace:notice-publish": "notice_draft",
+    "portal:notice-": "notice",
     "plans:plan-": "draft",
     "plans:export-job": "done_export",
     "portal:concern-": "concern_a",
@@ -577,6 +599,12 @@ def page_body(name: str, world: dict) -> dict:
         "workspace:concern-status": {"status": "triaged", "version": concern.version},
         "workspace:concern-link-threat": {"threat": world["threat_unlinked"].pk},
         "workspace:digest-preferences": {"digest_frequency": "monthly"},
+        "workspace:notice-create": notice_form(semi, title="新規の周知: 掃引"),
+        "workspace:notice-edit": notice_form(
+            semi, title="下書きの修正: 掃引", version=world["notice_draft"].version
+        ),
+        "workspace:notice-publish": {"version": world["notice_draft"].version},
+        "workspace:notice-withdraw": {"version": world["notice"].version},
         "plans:plan-start": {"notes": "次の版"},
         "portal:login": wrong_password,
         "portal:account": {"language": "en"},
@@ -599,6 +627,22 @@ def page_body(name: str, world: dict) -> dict:
         "admin:login": wrong_password,
     }
     return {key: value for key, value in forms.get(name, {}).items() if value is not None}
+
+
+def notice_form(sector, *, title: str, version: int | None = None) -> dict:
+    form = {
+        "kind": "compliance_rule",
+        "title_ja": title,
+        "title_en": "A notice",
+        "body_ja": "本文",
+        "body_en": "Text",
+        "audience": "companies",
+        "sectors": [sector.pk],
+        "size_classes": ["large", "sme"],
+        "marking": "GREEN",
+        "publish_on": "2030-01-15",
+    }
+    return {**form, "version": version} if version else form
 
 
 # -- completeness ------------------------------------------------------------------------

@@ -20,6 +20,7 @@ MEASURED = {
     "workspace:session-list": 9,
     "workspace:action-list": 9,
     "workspace:concern-list": 9,
+    "workspace:notice-list": 9,
     # API lists, a page of 1 to 200 rows (tests/api/test_query_budgets.py)
     "GET /api/v1/organizations/": 4,
     "GET /api/v1/sessions/": 9,
@@ -28,6 +29,7 @@ MEASURED = {
     "GET /api/v1/concerns/": 4,
     "GET /api/v1/actions/": 8,
     "GET /api/v1/plan-revisions/": 3,
+    "GET /api/v1/notices/": 6,
     "GET /api/v1/sectors/": 3,
     "GET /api/v1/threat-categories/": 3,
     "GET /api/v1/concerns/{id}/messages/": 4,

@@ -29,6 +29,8 @@ from dialogue.models import (
     ExportJob,
     FollowUpAction,
     Invitation,
+    Notice,
+    NoticeRead,
     Notification,
     Organization,
     Participant,
@@ -109,6 +111,8 @@ WATCHED = (
     ApiToken,
     PortalSubmission,
     Notification,
+    Notice,
+    NoticeRead,
 )
 LATEST = {"updated_at", "history_id", "last_login", "revoked_at", "accepted_at", "finished_at"}
 

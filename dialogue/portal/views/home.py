@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from dialogue.portal.forms import AccountForm, add_service_errors
 from dialogue.portal.views.auth import remember_language
 from dialogue.services.accounts import user_set_language
 from dialogue.services.invitations import organization_display_name
+from dialogue.services.notices import user_set_notice_frequency
 from dialogue.services.tokens import api_token_list, api_token_revoke
 
 HOME_LIMIT = 5
@@ -63,10 +65,18 @@ def guidance(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = AccountForm(*bound(request), initial={"language": user.language})
+    form = AccountForm(
+        *bound(request),
+        initial={"language": user.language, "notice_frequency": user.notice_frequency},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            user_set_language(user=user, language=form.cleaned_data["language"])
+            with transaction.atomic():
+                user_set_language(user=user, language=form.cleaned_data["language"])
+                user_set_notice_frequency(
+                    user=user,
+                    frequency=form.cleaned_data["notice_frequency"] or user.notice_frequency,
+                )
         except ValidationError as error:
             add_service_errors(form, error, {})
         else:

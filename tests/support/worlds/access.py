@@ -30,7 +30,15 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
-from dialogue.enums import DigestFrequency, JobKind, Marking, NotificationEvent, ReminderKind
+from dialogue.enums import (
+    DigestFrequency,
+    JobKind,
+    Marking,
+    NoticeStatus,
+    NotificationEvent,
+    ReminderKind,
+    SizeClass,
+)
 from dialogue.models import (
     AgendaItem,
     ApiToken,
@@ -41,7 +49,10 @@ from dialogue.models import (
     ExportJob,
     ForeignMeasure,
     JobRun,
+    NoticeMail,
+    NoticeRead,
     Notification,
+    Organization,
     Participant,
     PortalSubmission,
     Reminder,
@@ -49,6 +60,7 @@ from dialogue.models import (
     ThreatCategory,
     User,
 )
+from dialogue.models.notices import encode_size_classes
 from dialogue.selectors.digests import digest_content
 from dialogue.services.calendar_tokens import feed_token
 from dialogue.services.exports import export_job_run
@@ -277,6 +289,29 @@ def build_sweep_world() -> dict:
         recipient=official,
     )
     world["job_run"] = JobRun.objects.create(kind=JobKind.REMINDERS, token="sweep-run")
+    # Notices: a published GREEN one to the large semiconductor companies (company A; B is
+    # an SME, so it is not addressed to B), and a semiconductors draft.
+    Organization.objects.filter(pk=world["org_b"].pk).update(size_class=SizeClass.SME)
+    world["notice"] = f.NoticeFactory(
+        title_ja="半導体大企業向け周知: 輸出管理の改正",
+        sectors=[semi],
+        size_classes=encode_size_classes([SizeClass.LARGE]),
+        author=official,
+    )
+    # (the deactivated user's receipt: company A's active users have not read it yet)
+    world["notice_read"] = NoticeRead.objects.create(
+        notice=world["notice"], user=users["deactivated"]
+    )
+    world["notice_mail"] = NoticeMail.objects.create(
+        notice=world["notice"], recipient=users["company_a"]
+    )
+    world["notice_draft"] = f.NoticeFactory(
+        title_ja="半導体向け周知の下書き",
+        sectors=[semi],
+        status=NoticeStatus.DRAFT,
+        published_at=None,
+        author=official,
+    )
 
     # Sessions and tokens, issued while everyone is active.
     world["sessions"], world["tokens"], world["feeds"] = {}, {}, {}

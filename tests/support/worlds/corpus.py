@@ -94,6 +94,11 @@ class World:
         self.export_job = ExportJob.objects.create(
             requested_by=secretariat, kind="threats", format="csv"
         )
+        # A published GREEN notice to the semiconductor companies, and a draft.
+        self.notice = f.NoticeFactory(sectors=[semi], author=official)
+        self.notice_draft = f.NoticeFactory(
+            sectors=[semi], author=official, status="draft", published_at=None
+        )
         self.tokens = {role: f.api_key(u) for role, u in self.users.items()}
         self.cookies = {}
         for role, user in self.users.items():

@@ -252,6 +252,14 @@ def build_derived_world() -> dict:
     )
     for user in users.values():
         user.refresh_from_db()
+    # The semiconductors notice links A's AMBER chokepoint and batteries' AMBER one (as an
+    # edit could not: written directly), to show the links are hidden from who may not
+    # see them; a second GREEN notice reaches every semiconductor company.
+    world["notice"].chokepoints.set(
+        ChokepointTechnology.objects.filter(pk=world["chokepoint_a"].pk)
+        | ChokepointTechnology.objects.filter(sector=batt)
+    )
+    world["notice_all"] = f.NoticeFactory(title_ja="半導体全社向け周知: 管理強化", sectors=[semi])
     for key in ("red_action", "semi", "batt"):
         world[key].refresh_from_db()
     return world
