@@ -443,11 +443,13 @@ def sectors_and_domains_of(organization_id: int | None) -> models.QuerySet[Secto
 
 def sector_threat_code_ids(sector_ids: Any) -> Q:
     """A condition on ThreatCategory: the codes relevant to these sectors — those of the
-    sectors' CLEAR/GREEN threats and foreign measures, what their companies may see."""
+    sectors' CLEAR/GREEN threats and foreign measures (those affecting every sector
+    included), what their companies may see."""
     Threat, ForeignMeasure = _model("Threat"), _model("ForeignMeasure")
     threats = Threat.objects.filter(sector__in=sector_ids, marking__in=COMPANY_MARKINGS)
     measures = ForeignMeasure.threat_categories.through.objects.filter(
-        foreignmeasure__sectors__in=sector_ids, foreignmeasure__marking__in=COMPANY_MARKINGS
+        Q(foreignmeasure__sectors__in=sector_ids) | Q(foreignmeasure__affects_all_sectors=True),
+        foreignmeasure__marking__in=COMPANY_MARKINGS,
     )
     return Q(pk__in=threats.values("category")) | Q(pk__in=measures.values("threatcategory"))
 

@@ -4,11 +4,12 @@ the best-practice library and the notice e-mail setting."""
 import datetime
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from dialogue.enums import NoticeFrequency, SizeClass
-from dialogue.models import BestPractice, NoticeRead, User
+from dialogue.enums import Marking, NoticeFrequency, SizeClass
+from dialogue.models import BestPractice, ForeignMeasure, NoticeRead, User
 from tests import factories as f
 from tests.support.auth import signed_in
 
@@ -83,14 +84,25 @@ def test_another_sectors_notice_is_not_found(batteries, semiconductors, battery_
 def test_the_best_practice_library_shows_my_sectors_codes_then_everything(
     batteries, battery_company
 ):
-    # batteries face 2-2 through the reference data's foreign measures
+    # batteries face the codes of the reference data's foreign measures linked to them or
+    # to every sector (graphite's 2-1 and 2-2, coercion's 3-1 …)
     client = signed_in(battery_company["user"])
     mine = client.get(reverse("portal:best-practice-list")).context["practices"]
     everything = client.get(reverse("portal:best-practice-list") + "?scope=all")
     by_code = client.get(reverse("portal:best-practice-list") + "?code=1-1")
 
-    for_2_2 = BestPractice.objects.filter(threat_categories__code__in=["2", "2-2"]).distinct()
-    assert set(mine) == set(for_2_2) and mine
+    faced = {
+        code
+        for code in ForeignMeasure.objects.filter(
+            Q(sectors=batteries) | Q(affects_all_sectors=True),
+            marking__in=[Marking.CLEAR, Marking.GREEN],
+        ).values_list("threat_categories__code", flat=True)
+        if code
+    }
+    families = {code.split("-")[0] for code in faced}
+    expected = BestPractice.objects.filter(threat_categories__code__in=faced | families)
+    assert "2-2" in faced and "3-1" in faced
+    assert set(mine) == set(expected.distinct()) and mine
     assert len(everything.context["practices"]) == BestPractice.objects.count() == 17
     assert set(by_code.context["practices"]) == set(
         BestPractice.objects.filter(threat_categories__code__in=["1-1"]).distinct()
