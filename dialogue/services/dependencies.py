@@ -46,10 +46,15 @@ def _require_sector(actor: User, sector: Sector) -> None:
         raise PermissionDeniedError(_("You can change the register only for your own sectors."))
 
 
-def _require_visible_links(actor: User, links: dict[str, Sequence[Any]]) -> None:
-    """Only records the actor may see can be linked (an id from elsewhere names nothing)."""
+def _require_visible_links(
+    actor: User, links: dict[str, Sequence[Any]], dependency: Dependency | None = None
+) -> None:
+    """Only records the actor may see can be newly linked (an id from elsewhere names
+    nothing); links the figure has already stay, seen or not."""
     for name, records in links.items():
         pks = {getattr(record, "pk", record) for record in records}
+        if dependency is not None:
+            pks -= set(getattr(dependency, name).values_list("pk", flat=True))
         if not pks:
             continue
         seen = visible_rows(LINKS[name], actor).filter(pk__in=pks).count()
@@ -126,14 +131,15 @@ def dependency_update(
     if "country" in changes and isinstance(changes["country"], str):
         changes = {**changes, "country": changes["country"].upper()}
     links = {name: changes[name] for name in LINKS if name in changes}
-    _require_visible_links(actor, links)
+    _require_visible_links(actor, links, dependency)
     for name, records in links.items():
         hidden = (
             getattr(dependency, name)
             .exclude(pk__in=visible_rows(LINKS[name], actor).values("pk"))
             .values_list("pk", flat=True)
         )
-        changes = {**changes, name: [*records, *LINKS[name]._default_manager.filter(pk__in=hidden)]}
+        kept = {getattr(record, "pk", record) for record in records} | set(hidden)
+        changes = {**changes, name: list(LINKS[name]._default_manager.filter(pk__in=kept))}
     return apply_changes(
         dependency,
         actor=actor,

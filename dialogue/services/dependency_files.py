@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import secrets
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -159,3 +162,40 @@ def read_rows(data: bytes, columns: dict[str, tuple[str, ...]]) -> tuple[list[st
     if not header:
         raise FileRefused(_("The file is empty."))
     return [key for key in header if key], rows
+
+
+# --- a checked file kept between the dry run and the confirmation ----------------------
+
+STAGING_DIR = "dependency-imports"
+
+
+def staged_name(token: str) -> str | None:
+    """The storage name of a staged file; None for a token that is not one of ours."""
+    if not (token and len(token) <= 64 and all(c.isalnum() or c in "-_" for c in token)):
+        return None
+    return f"{STAGING_DIR}/{token}.dat"
+
+
+def stage_upload(data: bytes) -> str:
+    """Keep the file of a dry run, outside the web root, under a random name; return the
+    token that names it. The caller keeps the token where only its user can read it."""
+    token = secrets.token_urlsafe(24)
+    name = staged_name(token)
+    assert name is not None
+    default_storage.save(name, ContentFile(data))
+    return token
+
+
+def staged_upload(token: str) -> bytes | None:
+    name = staged_name(token)
+    if name is None or not default_storage.exists(name):
+        return None
+    with default_storage.open(name, "rb") as handle:
+        data: bytes = handle.read()
+    return data
+
+
+def discard_staged(token: str) -> None:
+    name = staged_name(token)
+    if name is not None:
+        default_storage.delete(name)
