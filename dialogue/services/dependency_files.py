@@ -180,9 +180,7 @@ def stage_upload(data: bytes) -> str:
     """Keep the file of a dry run, outside the web root, under a random name; return the
     token that names it. The caller keeps the token where only its user can read it."""
     token = secrets.token_urlsafe(24)
-    name = staged_name(token)
-    assert name is not None
-    default_storage.save(name, ContentFile(data))
+    default_storage.save(f"{STAGING_DIR}/{token}.dat", ContentFile(data))
     return token
 
 
