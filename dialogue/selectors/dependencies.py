@@ -47,6 +47,26 @@ def is_dependent(share: Decimal | None, threshold: Decimal | None = None) -> boo
     )
 
 
+def dependency_chart_labels(threshold: Decimal | None = None) -> dict[str, str]:
+    """The map's title, description and legend, in the active language (pages and PDF)."""
+    threshold = threshold if threshold is not None else dependency_threshold()
+    return {
+        "title": str(_("Dependency map: sector × supplier country")),
+        "description": str(
+            _(
+                "Highest share of each supplier country among each sector's products, "
+                "latest year; a red dot marks a single-country dependency (%(threshold)s %% "
+                "or more)."
+            )
+            % {"threshold": threshold}
+        ),
+        "flag_label": str(
+            _("Single-country dependency: one country's share is %(threshold)s %% or more")
+            % {"threshold": threshold}
+        ),
+    }
+
+
 @dataclass(frozen=True)
 class LinkedRecord:
     pk: int
@@ -130,15 +150,10 @@ class DependencyMap:
         ]
 
     def svg(self, *, font_family: str | None = None) -> str:
+        labels = dependency_chart_labels(self.threshold)
         matrix = Matrix(
-            title=str(_("Dependency map: sector × supplier country")),
-            description=str(
-                _(
-                    "Highest share of each supplier country among each sector's products, "
-                    "latest year; a red dot marks a single-country dependency (%(threshold)s %% or more)."
-                )
-                % {"threshold": self.threshold}
-            ),
+            title=labels["title"],
+            description=labels["description"],
             rows=[name for _code, name in self.sectors],
             columns=[name for _code, name in self.countries],
             cells={
@@ -147,10 +162,7 @@ class DependencyMap:
                 for j, (country, _c) in enumerate(self.countries)
                 if (cell := self.cells.get((sector, country))) is not None
             },
-            flag_label=str(
-                _("Single-country dependency: one country's share is %(threshold)s %% or more")
-                % {"threshold": self.threshold}
-            ),
+            flag_label=labels["flag_label"],
         )
         return matrix_svg(matrix, **({"font_family": font_family} if font_family else {}))
 

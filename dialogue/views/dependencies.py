@@ -4,6 +4,7 @@ each chart also as an SVG download (the page makes the PNG from it in the browse
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -186,7 +187,8 @@ def dependency_import_view(request):
     report = confirm = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read(upload.size + 1) if upload.size else b""
+        # One byte past the limit is enough for the service to refuse a larger file.
+        data = upload.read(settings.DEPENDENCY_IMPORT_MAX_BYTES + 1)
         report = dependency_import(
             actor=request.user, data=data, marking=form.cleaned_data["marking"], dry_run=True
         )
