@@ -398,7 +398,7 @@ def product_chart(
     for dependency in dependencies:
         by_country[dependency.country][dependency.year] = dependency.share_pct
     ranked = sorted(by_country.items(), key=lambda item: -max(item[1].values()))
-    table = [
+    table: list[dict[str, Any]] = [
         {
             "code": code,
             "name": country_name(code),

@@ -38,7 +38,12 @@ DEPENDENCY_UPDATABLE = {
     "chokepoints",
     "named_users",
 }
-LINKS = {"threats": Threat, "concerns": Concern, "chokepoints": ChokepointTechnology}
+# Any: the models share no concrete base that visible_rows could be typed with.
+LINKS: dict[str, Any] = {
+    "threats": Threat,
+    "concerns": Concern,
+    "chokepoints": ChokepointTechnology,
+}
 
 
 def _require_sector(actor: User, sector: Sector) -> None:

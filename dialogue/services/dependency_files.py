@@ -90,7 +90,7 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[list[str], list[int]]]:
     """(texts, indexes of formula cells) per row of the first sheet."""
-    import openpyxl  # only imports read workbooks
+    import openpyxl  # type: ignore[import-untyped]  # only imports read workbooks
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         unpacked = sum(info.file_size for info in archive.infolist())

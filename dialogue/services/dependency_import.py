@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -257,7 +257,14 @@ class _RowChecker:
             share_pct=share.quantize(CENT, ROUND_HALF_UP) if share is not None else None,
         )
 
-    def _choice(self, n: int, cells: dict[str, str], column: str, choices, default: str) -> str:
+    def _choice(
+        self,
+        n: int,
+        cells: dict[str, str],
+        column: str,
+        choices: type[models.TextChoices],
+        default: str,
+    ) -> str:
         value = cells.get(column, "").strip().lower()
         if not value:
             return default
@@ -364,7 +371,10 @@ def _existing(rows: list[_Row]) -> dict[Key, Dependency]:
 
 
 def _plan(
-    rows: Iterable[_Row], existing: dict[Key, Dependency], visible: set[int], errors: list
+    rows: Iterable[_Row],
+    existing: dict[Key, Dependency],
+    visible: set[int],
+    errors: list[RowError],
 ) -> list[PlannedChange]:
     changes = []
     for row in rows:
@@ -432,7 +442,7 @@ def _write(actor: User, rows: list[_Row], existing: dict[Key, Dependency], marki
                     basis=row.basis,
                     marking=marking,
                     created_by=actor,
-                    **_values(row),  # type: ignore[arg-type]
+                    **_values(row),
                 )
             )
             continue

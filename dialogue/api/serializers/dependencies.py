@@ -118,4 +118,6 @@ class DependencyImportReportSerializer(serializers.Serializer):
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
     changes = ImportChangeSerializer(many=True)
-    errors = ImportErrorSerializer(many=True)
+    # The answer's key is "errors", as in every error answer (it shadows Serializer.errors,
+    # which this output-only serializer never uses).
+    errors = ImportErrorSerializer(many=True)  # type: ignore[assignment]

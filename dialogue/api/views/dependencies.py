@@ -102,6 +102,7 @@ class DependencyViewSet(ServiceViewSet):
             marking=serializer.validated_data["marking"],
             dry_run=serializer.validated_data["dry_run"],
         )
+        code: int
         if not report.ok:
             code = status.HTTP_400_BAD_REQUEST
         else:

@@ -71,7 +71,8 @@ class DependencySheet(PlanSheet[DependencyLine]):
         )
         readable: dict[str, set[int]] = {Kind.THREAT: set(), Kind.CHOKEPOINT: set()}
         for kind, object_id in rows:
-            readable[kind].add(object_id)
+            if object_id is not None:
+                readable[kind].add(object_id)
         return readable
 
     def _references(self, kind: str, ids: list[int] | None) -> str:
