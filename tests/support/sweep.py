@@ -24,6 +24,7 @@ from dialogue.models import (
     Concern,
     ConcernAttachment,
     ConcernMessage,
+    Dependency,
     DialogueSession,
     Digest,
     ExportJob,
@@ -92,6 +93,7 @@ def keeps_history(model) -> bool:
 WATCHED = (
     Threat,
     ChokepointTechnology,
+    Dependency,
     DialogueSession,
     Participant,
     AgendaItem,
