@@ -43,11 +43,6 @@ urlpatterns = [
     path("dependencies/", dependency_views.dependency_list, name="dependency-list"),
     path("dependencies/new/", dependency_views.dependency_create_view, name="dependency-create"),
     path("dependencies/import/", dependency_views.dependency_import_view, name="dependency-import"),
-    path(
-        "dependencies/import/confirm/",
-        dependency_views.dependency_import_confirm,
-        name="dependency-import-confirm",
-    ),
     path("dependencies/map/", dependency_views.dependency_map_view, name="dependency-map"),
     path("dependencies/map.svg", dependency_views.dependency_map_svg, name="dependency-map-svg"),
     path("dependencies/chart/", dependency_views.dependency_chart, name="dependency-chart"),

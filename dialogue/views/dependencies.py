@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
 
 from dialogue.enums import ShareBasis
 from dialogue.forms.dependencies import (
@@ -164,6 +165,25 @@ def dependency_edit(request, pk: int):
     )
 
 
+def _errors_on_form(form: DependencyImportForm, report) -> None:
+    """A problem with the whole file under the file field; rows' problems summed up above
+    the form (the table lists them by row)."""
+    for error in report.errors:
+        if error.row == 0:
+            form.add_error("file" if error.column in ("", "file") else None, error.message)
+    rows = sum(1 for error in report.errors if error.row != 0)
+    if rows:
+        form.add_error(
+            None,
+            ngettext(
+                "%(count)d problem in the rows: nothing was saved (see the table).",
+                "%(count)d problems in the rows: nothing was saved (see the table).",
+                rows,
+            )
+            % {"count": rows},
+        )
+
+
 def _remember_token(request: HttpRequest, token: str) -> None:
     tokens = request.session.get(SESSION_KEY, [])
     request.session[SESSION_KEY] = [*tokens[-4:], token]
@@ -183,21 +203,40 @@ def _take_token(request: HttpRequest, token: str) -> bool:
 def dependency_import_view(request):
     """Upload → the dry run's report (nothing saved) → confirm, which checks the same file
     again and saves all of it or none."""
-    form = DependencyImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and "token" in request.POST:
+        return _import_confirmed(request)
+    bound = request.method == "POST"
+    form = DependencyImportForm(request.POST, request.FILES) if bound else DependencyImportForm()
     report = confirm = None
-    if request.method == "POST" and form.is_valid():
+    if bound and form.is_valid():
         upload = form.cleaned_data["file"]
         # One byte past the limit is enough for the service to refuse a larger file.
         data = upload.read(settings.DEPENDENCY_IMPORT_MAX_BYTES + 1)
-        report = dependency_import(
-            actor=request.user, data=data, marking=form.cleaned_data["marking"], dry_run=True
-        )
+        marking = form.cleaned_data["marking"]
+        report = dependency_import(actor=request.user, data=data, marking=marking, dry_run=True)
         if report.ok:
+            # The report is shown by a GET, so reloading it never uploads the file again.
             token = stage_upload(data)
             _remember_token(request, token)
-            confirm = DependencyImportConfirmForm(
-                initial={"token": token, "marking": form.cleaned_data["marking"]}
-            )
+            query = urlencode({"token": token, "marking": marking})
+            return redirect(f"{reverse('workspace:dependency-import')}?{query}")
+        _errors_on_form(form, report)
+    elif request.method == "GET" and "token" in request.GET:
+        confirm = DependencyImportConfirmForm(request.GET)
+        token = request.GET.get("token", "")
+        data = (
+            staged_upload(token)
+            if confirm.is_valid() and token in request.session.get(SESSION_KEY, [])
+            else None
+        )
+        if data is None:
+            messages.error(request, _("This import has expired; upload the file again."))
+            return redirect("workspace:dependency-import")
+        report = dependency_import(
+            actor=request.user, data=data, marking=confirm.cleaned_data["marking"], dry_run=True
+        )
+        if not report.ok:
+            confirm = None
     status = 400 if report is not None and not report.ok else 200
     return render(
         request,
@@ -212,9 +251,8 @@ def dependency_import_view(request):
     )
 
 
-@official_required
-@require_POST
-def dependency_import_confirm(request):
+def _import_confirmed(request: HttpRequest) -> HttpResponse:
+    """The confirmation of a dry run: the same file, checked again, saved all or none."""
     form = DependencyImportConfirmForm(request.POST)
     if not form.is_valid() or not _take_token(request, form.cleaned_data["token"]):
         messages.error(request, _("This import has expired; upload the file again."))

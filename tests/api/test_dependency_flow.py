@@ -126,7 +126,6 @@ def test_an_import_with_errors_answers_400_by_row_and_saves_nothing(semiconducto
 
     assert response.status_code == 400
     body = response.json()
-    assert body["saved"] is False
     assert [(e["row"], e["column"]) for e in body["errors"]] == [(13, "country"), (28, "country")]
     assert not Dependency.objects.filter(reference_key=None).exists()
 

@@ -130,12 +130,8 @@ PAGES: dict[str, dict[str, dict]] = {
     "workspace:dependency-create": rows(officials(200, 200, 200), officials(DONE, 200, DONE)),
     "workspace:dependency-detail": rows(officials(200, 404, 200), officials(200, 404, 200)),
     "workspace:dependency-edit": rows(officials(200, 404, 200), officials(DONE, 404, DONE)),
-    # A dry run changes nothing (no file: the form comes back); confirming needs a token
-    # the caller's own dry run gave them.
+    # A dry run changes nothing (no file: the form comes back).
     "workspace:dependency-import": rows(officials(200, 200, 200), officials(200, 200, 200)),
-    "workspace:dependency-import-confirm": rows(
-        officials(405, 405, 405), officials(REDIRECT, REDIRECT, REDIRECT)
-    ),
     "workspace:dependency-map": rows(officials(200, 200, 200), officials(200, 200, 200)),
     "workspace:dependency-map-svg": rows(officials(200, 200, 200), officials(200, 200, 200)),
     "workspace:dependency-chart": rows(officials(200, 404, 200), officials(200, 404, 200)),

@@ -46,35 +46,36 @@ def test_import_shows_the_dry_run_then_saves_on_confirmation(official):
     dry = client.post(
         reverse("workspace:dependency-import"),
         {"file": upload(FLUORINE), "marking": Marking.AMBER},
+        follow=True,
     )
 
-    assert dry.status_code == 200
+    assert dry.redirect_chain[0][1] == 302 and dry.status_code == 200
     assert "中国" in dry.content.decode()
     assert not imported().exists()
-    token = dry.context["confirm"].initial["token"]
+    token = dry.context["confirm"]["token"].value()
 
-    done = client.post(
-        reverse("workspace:dependency-import-confirm"), {"token": token, "marking": "AMBER"}
-    )
+    done = client.post(reverse("workspace:dependency-import"), {"token": token, "marking": "AMBER"})
 
     assert done.status_code == 302
     assert imported().count() == 10
     # The same token cannot be used twice.
     again = client.post(
-        reverse("workspace:dependency-import-confirm"), {"token": token, "marking": "AMBER"}
+        reverse("workspace:dependency-import"), {"token": token, "marking": "AMBER"}
     )
     assert again.status_code == 302 and imported().count() == 10
 
 
 def test_a_token_from_another_session_imports_nothing(official, semiconductors):
     dry = signed_in(official).post(
-        reverse("workspace:dependency-import"), {"file": upload(FLUORINE), "marking": "AMBER"}
+        reverse("workspace:dependency-import"),
+        {"file": upload(FLUORINE), "marking": "AMBER"},
+        follow=True,
     )
-    token = dry.context["confirm"].initial["token"]
+    token = dry.context["confirm"]["token"].value()
     other = f.OfficialFactory(sectors=[semiconductors])
 
     signed_in(other).post(
-        reverse("workspace:dependency-import-confirm"), {"token": token, "marking": "AMBER"}
+        reverse("workspace:dependency-import"), {"token": token, "marking": "AMBER"}
     )
 
     assert not imported().exists()

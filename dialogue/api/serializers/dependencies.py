@@ -1,5 +1,6 @@
 """Dependency figures, and the answer of an import."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from dialogue.api.fields import VisibleRelatedField, visible_many
@@ -86,7 +87,9 @@ class DependencyImportRequestSerializer(serializers.Serializer):
         help_text="The marking of new figures (existing figures keep theirs).",
     )
     dry_run = serializers.BooleanField(
-        default=True, help_text="true (the default): report what would change, save nothing."
+        default=True,
+        help_text="true (the default): report what would change, save nothing.",
+        error_messages={"invalid": _("Send true or false.")},
     )
 
 
@@ -108,6 +111,14 @@ class ImportChangeSerializer(serializers.Serializer):
     basis = serializers.CharField()
     share_pct = serializers.DecimalField(max_digits=5, decimal_places=2)
     previous_share_pct = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+
+
+class DependencyImportErrorsSerializer(serializers.Serializer):
+    file = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="A problem with the whole file."
+    )
+    # Shadows Serializer.errors, which this output-only serializer never uses.
+    errors = ImportErrorSerializer(many=True, required=False)  # type: ignore[assignment]
 
 
 class DependencyImportReportSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from dialogue.api.querying import Related
 from dialogue.api.serializers.dependencies import (
+    DependencyImportErrorsSerializer,
     DependencyImportReportSerializer,
     DependencyImportRequestSerializer,
     DependencySerializer,
@@ -26,6 +27,19 @@ from dialogue.services.dependency_import import (
     ImportReport,
     dependency_import,
 )
+
+
+def _errors_data(report: ImportReport) -> dict:
+    """Errors in the API's one shape: a problem with the file (or a parameter) under its
+    name, as a field error; problems of rows as a list with their row numbers."""
+    data: dict = {}
+    for error in report.errors:
+        if error.row == 0:
+            data.setdefault(error.column or "file", []).append(error.message)
+    rows = [vars(error) for error in report.errors if error.row != 0]
+    if rows:
+        data["errors"] = rows
+    return data
 
 
 def _report_data(report: ImportReport) -> dict:
@@ -74,12 +88,13 @@ class DependencyViewSet(ServiceViewSet):
         responses={
             200: DependencyImportReportSerializer,
             201: DependencyImportReportSerializer,
-            400: DependencyImportReportSerializer,
+            400: DependencyImportErrorsSerializer,
         },
         description=(
             "Check a CSV or XLSX file of figures. With dry_run=true (the default) the answer "
             "lists what an import would change and nothing is saved; with dry_run=false every "
-            "row is saved (201), or none when any row has an error (400, errors by row)."
+            "row is saved (201), or none when any row has an error (400: `errors` by row, "
+            "or a problem with the whole file under `file`)."
         ),
     )
     @action(
@@ -102,9 +117,7 @@ class DependencyViewSet(ServiceViewSet):
             marking=serializer.validated_data["marking"],
             dry_run=serializer.validated_data["dry_run"],
         )
-        code: int
         if not report.ok:
-            code = status.HTTP_400_BAD_REQUEST
-        else:
-            code = status.HTTP_200_OK if report.dry_run else status.HTTP_201_CREATED
+            return Response(_errors_data(report), status=status.HTTP_400_BAD_REQUEST)
+        code = status.HTTP_200_OK if report.dry_run else status.HTTP_201_CREATED
         return Response(DependencyImportReportSerializer(_report_data(report)).data, status=code)
