@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.test import override_settings
 from django.urls import reverse
 
@@ -12,6 +14,7 @@ from dialogue.enums import Marking
 from dialogue.models import Dependency
 from tests import factories as f
 from tests.support.auth import signed_in
+from tests.support.query_ceilings import assert_within_ceiling
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +175,36 @@ def test_company_users_are_sent_to_the_portal(semiconductors):
     response = signed_in(company).get(reverse("workspace:dependency-map"))
 
     assert response.status_code == 302 and "/portal/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["workspace:dependency-list", "workspace:dependency-map", "workspace:dependency-map-svg"],
+)
+def test_dependency_pages_cost_the_same_for_few_and_many_figures(official, code, name):
+    sector = official.sectors.get()
+    threat = f.ThreatFactory(sector=sector, category=code("2-1"))
+    chokepoint = f.ChokepointFactory(sector=sector)
+    concern = f.ConcernFactory(sector=sector)
+    client = signed_in(official)
+    counts = {}
+    for total in (1, 40):
+        while imported().count() < total:
+            n = imported().count()
+            figure = f.DependencyFactory(
+                sector=sector,
+                product=f"品目{n % 7}",
+                country=("CN", "KR", "TW", "US")[n % 4],
+                year=2000 + n,
+                share_pct=Decimal(n % 90),
+            )
+            figure.threats.set([threat])
+            figure.chokepoints.set([chokepoint])
+            figure.concerns.set([concern])
+        client.get(reverse(name))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name)).status_code == 200
+        counts[total] = len(queries)
+
+    assert counts[1] == counts[40], counts
+    assert_within_ceiling(name, counts[40])
