@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from dialogue.models import Dependency, Sector, ThreatCategory
 from tests import factories as f
@@ -39,10 +40,11 @@ def semiconductor_world(transactional_db):
         category=ThreatCategory.objects.get(code="2-1"),
         created_by=official,
     )
-    concerns = [
-        f.ConcernFactory(sector=semiconductors, title=title)
-        for title in ("フッ化物の調達先が一社に集中", "原料価格の急騰")
-    ]
+    with transaction.atomic():  # a concern's reference number is drawn under a lock
+        concerns = [
+            f.ConcernFactory(sector=semiconductors, title=title)
+            for title in ("フッ化物の調達先が一社に集中", "原料価格の急騰")
+        ]
     return {"official": official, "threat": threat, "concerns": concerns}
 
 

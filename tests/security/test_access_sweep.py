@@ -279,6 +279,7 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     # The GREEN threat every official may read; it links to A's concern and AMBER records.
     "dialogue/threat": AdminModel("read", "threat_green", ALL_OFFICIALS),
     "dialogue/chokepointtechnology": AdminModel("read", "chokepoint_a", SEMI_AND_SECRETARIAT),
+    "dialogue/dependency": AdminModel("read", "dependency_semi", SEMI_AND_SECRETARIAT),
     "dialogue/concern": AdminModel("read", "concern_a", SEMI_AND_SECRETARIAT),
     "dialogue/concernmessage": AdminModel("read", "internal_note", SEMI_AND_SECRETARIAT),
     "dialogue/concernattachment": AdminModel("read", "attachment_a", SEMI_AND_SECRETARIAT),

@@ -42,7 +42,7 @@ class DependencyLine:
 
 class DependencySheet(PlanSheet[DependencyLine]):
     key = "dependencies"
-    title = gettext_lazy("Dependencies (by supplier country)")
+    title = gettext_lazy("Dependencies")
     columns = (
         Column("id", gettext_lazy("ID"), 8),
         Column("sector", gettext_lazy("Sector code"), 18),
