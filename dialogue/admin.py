@@ -308,6 +308,15 @@ class ChokepointAdmin(CreatedByAdmin):
     filter_horizontal = ["holder_organizations", "named_users"]
 
 
+@admin.register(m.Dependency)
+class DependencyAdmin(CreatedByAdmin):
+    list_display = ["product", "sector", "country", "year", "share_pct", "basis", "marking"]
+    list_filter = ["stage", "basis", "precision", "marking", "sector"]
+    search_fields = ["product", "hs_code", "source"]
+    list_select_related = ["sector"]
+    filter_horizontal = ["threats", "concerns", "chokepoints", "named_users"]
+
+
 class ConcernMessageInline(admin.StackedInline):
     model = m.ConcernMessage
     extra = 0

@@ -241,3 +241,18 @@ class NoticeFrequency(models.TextChoices):
     DAILY = "daily", _("Daily")
     WEEKLY = "weekly", _("Weekly")
     NEVER = "never", _("Never")
+
+
+class ShareBasis(models.TextChoices):
+    """What a dependency share is a share of."""
+
+    JAPAN_IMPORTS = "japan_imports", _("Share of Japan's imports")
+    WORLD_SUPPLY = "world_supply", _("Share of world supply")
+
+
+class FigurePrecision(models.TextChoices):
+    """How a dependency figure is known: 定量 (statistics) or 定性 (what companies say)."""
+
+    STATISTICS = "statistics", _("Statistics")
+    HEARING = "hearing", _("Company hearing")
+    ESTIMATE = "estimate", _("Estimate")

@@ -181,6 +181,13 @@ class ChokepointQuerySet(MarkedQuerySet[_M]):
     organization_field = "holder_organizations"
 
 
+class DependencyQuerySet(MarkedQuerySet[_M]):
+    """Dependency figures: by marking and sector; they belong to no organization, so AMBER
+    and AMBER+STRICT figures stay with the officials of their sector."""
+
+    sector_field = "sector"
+
+
 class DialogueSessionQuerySet(MarkedQuerySet[_M]):
     sector_field = "sectors"
     organization_field = "participating_organizations"

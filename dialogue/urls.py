@@ -13,6 +13,7 @@ from dialogue.views import actions as action_views
 from dialogue.views import auth, chokepoints, dashboard, digests, notices, search, sectors, threats
 from dialogue.views import calendar as calendar_views
 from dialogue.views import concerns as concern_views
+from dialogue.views import dependencies as dependency_views
 from dialogue.views import sessions as session_views
 
 app_name = "workspace"
@@ -38,6 +39,18 @@ urlpatterns = [
     path("chokepoints/new/", chokepoints.chokepoint_create_view, name="chokepoint-create"),
     path("chokepoints/<int:pk>/", chokepoints.chokepoint_detail, name="chokepoint-detail"),
     path("chokepoints/<int:pk>/edit/", chokepoints.chokepoint_edit, name="chokepoint-edit"),
+    # Dependency register (特定国依存) and its map
+    path("dependencies/", dependency_views.dependency_list, name="dependency-list"),
+    path("dependencies/new/", dependency_views.dependency_create_view, name="dependency-create"),
+    path("dependencies/import/", dependency_views.dependency_import_view, name="dependency-import"),
+    path("dependencies/map/", dependency_views.dependency_map_view, name="dependency-map"),
+    path("dependencies/map.svg", dependency_views.dependency_map_svg, name="dependency-map-svg"),
+    path("dependencies/chart/", dependency_views.dependency_chart, name="dependency-chart"),
+    path(
+        "dependencies/chart.svg", dependency_views.dependency_chart_svg, name="dependency-chart-svg"
+    ),
+    path("dependencies/<int:pk>/", dependency_views.dependency_detail, name="dependency-detail"),
+    path("dependencies/<int:pk>/edit/", dependency_views.dependency_edit, name="dependency-edit"),
     # Dialogue sessions
     path("sessions/", session_views.session_list, name="session-list"),
     path("sessions/new/", session_views.session_create_view, name="session-create"),

@@ -7,6 +7,8 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from dialogue.countries import COUNTRIES
+
 UNPAIRED_SURROGATE = re.compile("[\ud800-\udfff]")
 UNPAIRED_SURROGATE_MESSAGE = _("Unpaired surrogate characters (U+D800 to U+DFFF) cannot be stored.")
 
@@ -55,3 +57,42 @@ def unstorable_text_errors(instance: models.Model) -> dict[str, list[ValidationE
             except ValidationError as error:
                 errors[field.name] = error.error_list
     return errors
+
+
+# HS chapters run from 01 to 97; chapter 77 is reserved and unused.
+HS_CODE_LENGTHS = (4, 6, 9)
+
+
+def normalize_hs_code(value: str) -> str:
+    """An HS code as stored: digits only ("2811.11" → "281111")."""
+    return "".join(ch for ch in str(value or "").strip() if ch not in ".- ")
+
+
+def validate_hs_code(value: str) -> None:
+    """A heading (4 digits), a subheading (6) or Japan's statistical code (9 digits)."""
+    if not (
+        isinstance(value, str)
+        and value.isascii()
+        and value.isdigit()
+        and len(value) in HS_CODE_LENGTHS
+    ):
+        raise ValidationError(
+            _("An HS code is 4, 6 or 9 half-width digits (e.g. 2811.11 or 281111)."),
+            code="hs_format",
+        )
+    chapter = int(value[:2])
+    if not 1 <= chapter <= 97 or chapter == 77:
+        raise ValidationError(
+            _("“%(code)s” is not an HS code: the chapter (first two digits) runs from 01 to 97.")
+            % {"code": value},
+            code="hs_chapter",
+        )
+
+
+def validate_country_code(value: str) -> None:
+    if value not in COUNTRIES:
+        raise ValidationError(
+            _("“%(code)s” is not an ISO 3166-1 alpha-2 country code (e.g. CN, TW, US).")
+            % {"code": value},
+            code="country",
+        )

@@ -6,6 +6,7 @@ from django.utils import translation
 from dialogue.models import (
     BestPractice,
     ChokepointTechnology,
+    Dependency,
     ForeignMeasure,
     Sector,
     ThreatCategory,
@@ -53,6 +54,7 @@ def reference_data(db):
 def without_reference_data(db):
     """A test database without the reference data, as before `load_reference_data` (the
     deletion is rolled back with the test)."""
+    Dependency.objects.all().delete()  # protects its sector
     for model in (BestPractice, ForeignMeasure, ChokepointTechnology, ThreatCategory, Sector):
         if any(field.name == "parent" for field in model._meta.fields):
             model.objects.exclude(parent=None).delete()  # children first: parent is protected

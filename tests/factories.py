@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
@@ -170,6 +171,21 @@ class ThreatFactory(MarkedFactory):
     likelihood = 3
     impact = 4
     created_by = factory.SubFactory(SecretariatFactory)
+
+
+class DependencyFactory(MarkedFactory):
+    class Meta:
+        model = m.Dependency
+        skip_postgeneration_save = True
+
+    product = factory.Sequence(lambda n: f"高純度フッ化水素{n}")
+    hs_code = "281111"
+    sector = factory.SubFactory(SectorFactory)
+    stage = SupplyChainStage.UPSTREAM
+    country = "CN"
+    share_pct = Decimal("62.50")
+    year = 2023
+    source = "貿易統計"
 
 
 class ConcernFactory(MarkedFactory):

@@ -279,6 +279,13 @@ if AUDIT_LOG_FILE:
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENT_MAX_PER_CONCERN = env.int("ATTACHMENT_MAX_PER_CONCERN", default=5)
 
+# --- Dependencies (特定国依存) ------------------------------------------------
+# A country whose share of a product reaches this percentage is marked 特定国依存.
+DEPENDENCY_THRESHOLD_PERCENT = env.int("DEPENDENCY_THRESHOLD_PERCENT", default=50)
+# Imports of trade statistics and share tables (CSV or XLSX).
+DEPENDENCY_IMPORT_MAX_BYTES = env.int("DEPENDENCY_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+DEPENDENCY_IMPORT_MAX_ROWS = env.int("DEPENDENCY_IMPORT_MAX_ROWS", default=20000)
+
 # --- Reminders, notifications, digests --------------------------------------
 REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14)
 REMINDER_MAX_LISTED = 50  # actions listed in one reminder e-mail; the rest behind a link

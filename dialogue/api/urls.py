@@ -8,6 +8,7 @@ from dialogue.api.views.concerns import (
     ConcernMessageViewSet,
     ConcernViewSet,
 )
+from dialogue.api.views.dependencies import DependencyViewSet
 from dialogue.api.views.exports import (
     ActionExportView,
     ChokepointExportView,
@@ -36,6 +37,7 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("threats", ThreatViewSet, basename="threat")
 router.register("chokepoints", ChokepointViewSet, basename="chokepoint")
+router.register("dependencies", DependencyViewSet, basename="dependency")
 router.register("concerns", ConcernViewSet, basename="concern")
 router.register("actions", ActionViewSet, basename="action")
 router.register("plan-revisions", PlanRevisionViewSet, basename="plan-revision")

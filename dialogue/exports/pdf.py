@@ -17,6 +17,7 @@ after each table; the rendering that follows the last table is not counted.
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
+from dialogue.exports.charts import Matrix, MatrixCell, matrix_svg
 from dialogue.exports.document import PROGRESS_EVERY, ExportDocument, ProgressCallback, Sheet
 from dialogue.exports.xlsx import TLP_COLORS
 
@@ -132,6 +134,50 @@ def heatmap(sheet: Sheet, read: _RowsRead | None = None) -> dict:
     }
 
 
+def dependency_matrix(sheet: Sheet, labels: dict, font_family: str) -> str:
+    """The dependency lines as the sector × supplier-country chart (SVG as a data URI): per
+    product its latest year, per cell the highest share, flagged as the line says."""
+    lines = [dict(zip(sheet.keys, row, strict=False)) for row in sheet.iter_rows()]
+    if not lines:
+        return ""
+    latest: dict[tuple, int] = {}
+    for line in lines:
+        product = (line["sector"], line["product"], line["hs_code"], line["basis"])
+        latest[product] = max(latest.get(product, 0), line["year"] or 0)
+    sectors: dict[str, str] = {}
+    countries: dict[str, float] = {}
+    cells: dict[tuple[str, str], MatrixCell] = {}
+    for line in lines:
+        product = (line["sector"], line["product"], line["hs_code"], line["basis"])
+        if line["year"] != latest[product] or line["share_pct"] is None:
+            continue
+        sectors.setdefault(line["sector"], line["sector_name"])
+        country = line["country_name"]
+        countries[country] = max(countries.get(country, 0.0), float(line["share_pct"]))
+        cell = cells.get((line["sector"], country))
+        if cell is None or (cell.share or 0) < line["share_pct"]:
+            cells[(line["sector"], country)] = MatrixCell(line["share_pct"], bool(line["flag"]))
+    columns = sorted(countries, key=lambda c: (-countries[c], c))[:16]
+    codes = list(sectors)
+    svg = matrix_svg(
+        Matrix(
+            title=labels.get("title", sheet.title),
+            description=labels.get("description", ""),
+            rows=[sectors[code] for code in codes],
+            columns=columns,
+            cells={
+                (i, j): cells[(code, country)]
+                for i, code in enumerate(codes)
+                for j, country in enumerate(columns)
+                if (code, country) in cells
+            },
+            flag_label=labels.get("flag_label", ""),
+        ),
+        font_family=f"'{font_family}'",
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
 def write_pdf(
     document: ExportDocument,
     target,
@@ -139,6 +185,7 @@ def write_pdf(
     max_rows: int = 200,
     matrix_sheets: tuple[str, ...] = ("heatmap",),
     pairs_sheets: tuple[str, ...] = ("summary",),
+    chart_sheets: tuple[str, ...] = ("dependencies",),
     progress: ProgressCallback | None = None,
 ) -> int:
     """Render `document` to PDF at `target` (a path or binary file); return the table rows shown.
@@ -161,6 +208,10 @@ def write_pdf(
             continue
         table = _table(sheet, max_rows, read)
         shown += len(table["rows"])
+        if sheet.key in chart_sheets:
+            labels = document.extra.get("charts", {}).get(sheet.key, {})
+            table["chart"] = dependency_matrix(sheet, labels, FONT_FAMILY)
+            table["chart_alt"] = labels.get("description", "")
         sections.append({"kind": "pairs" if sheet.key in pairs_sheets else "table", **table})
     html = render_to_string(
         TEMPLATE,

@@ -1,6 +1,7 @@
 from dialogue.models.actions import FollowUpAction
 from dialogue.models.chokepoints import ChokepointTechnology
 from dialogue.models.concerns import Concern, ConcernAttachment, ConcernMessage
+from dialogue.models.dependencies import Dependency
 from dialogue.models.exports import ExportJob
 from dialogue.models.invitations import Invitation
 from dialogue.models.notices import Notice, NoticeMail, NoticeRead
@@ -23,6 +24,7 @@ __all__ = [
     "Concern",
     "ConcernAttachment",
     "ConcernMessage",
+    "Dependency",
     "DialogueSession",
     "Digest",
     "ExportJob",

@@ -34,6 +34,7 @@ from dialogue.enums import Marking
 from dialogue.models import (
     ChokepointTechnology,
     Concern,
+    Dependency,
     DialogueSession,
     FollowUpAction,
     PlanRevision,
@@ -52,6 +53,7 @@ SNAPSHOT_MODELS = {
     Kind.THREAT: Threat,
     Kind.CHOKEPOINT: ChokepointTechnology,
     Kind.ACTION: FollowUpAction,
+    Kind.DEPENDENCY: Dependency,
 }
 # Snapshot fields that name other records: shown only to readers who may see them now.
 REFERENCE_FIELDS = {
@@ -59,8 +61,9 @@ REFERENCE_FIELDS = {
     "source_concern": Concern,
     "source_threat": Threat,
     "chokepoints": ChokepointTechnology,
+    "threats": Threat,
 }
-LIST_REFERENCE_FIELDS = {"chokepoints"}
+LIST_REFERENCE_FIELDS = {"chokepoints", "threats"}
 
 
 @dataclass

@@ -12,6 +12,7 @@ from dialogue.enums import Marking, PlanRevisionStatus
 from dialogue.models import (
     ChokepointTechnology,
     Concern,
+    Dependency,
     FollowUpAction,
     PlanRevision,
     PlanRevisionItem,
@@ -116,6 +117,37 @@ def _snapshot_rows(revision: PlanRevision) -> list[PlanRevisionItem]:
                     "source_session": a.session_id,
                     "source_threat": a.threat_id,
                     "source_concern": a.concern_id,
+                },
+            )
+        )
+    for d in (
+        Dependency.objects.exclude(marking=Marking.RED)
+        .select_related("sector")
+        .prefetch_related("threats", "chokepoints")
+        .order_by("pk")
+    ):
+        rows.append(
+            PlanRevisionItem(
+                revision=revision,
+                kind=Kind.DEPENDENCY,
+                object_id=d.pk,
+                sector=d.sector,
+                marking=d.marking,
+                # Linked concerns are not copied: a plan line never says that a company
+                # raised something; the map counts them for officials (k ≥ 3).
+                data={
+                    "product": d.product,
+                    "sector": d.sector.code,
+                    "hs_code": d.hs_code,
+                    "stage": d.stage,
+                    "country": d.country,
+                    "share_pct": str(d.share_pct),
+                    "basis": d.basis,
+                    "year": d.year,
+                    "precision": d.precision,
+                    "source": d.source,
+                    "threats": sorted(t.pk for t in d.threats.all()),
+                    "chokepoints": sorted(c.pk for c in d.chokepoints.all()),
                 },
             )
         )

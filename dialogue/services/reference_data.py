@@ -17,6 +17,7 @@ from dialogue.enums import Marking
 from dialogue.models import (
     BestPractice,
     ChokepointTechnology,
+    Dependency,
     ForeignMeasure,
     Sector,
     ThreatCategory,
@@ -189,4 +190,36 @@ def reference_data_load(*, directory: Path = FIXTURES_DIR) -> LoadReport:
                 "marking": row.get("marking", Marking.CLEAR),
             },
         )
+    dependency_reference_load(directory=directory, report=report, sectors=sectors)
     return report
+
+
+def dependency_reference_load(
+    *, directory: Path, report: LoadReport, sectors: dict[str, Sector]
+) -> None:
+    """The dependency figures the action plan itself states, each with its source passage.
+
+    They are public (CLEAR): the plan is a published document."""
+    path = directory / "dependencies.json"
+    if not path.exists():
+        return
+    for row in _read("dependencies.json", directory):
+        _upsert(
+            Dependency,
+            report,
+            {"reference_key": row["key"]},
+            {
+                "product": row["product"],
+                "hs_code": row.get("hs_code", ""),
+                "sector": sectors[row["sector"]],
+                "stage": row["stage"],
+                "country": row["country"],
+                "share_pct": Decimal(str(row["share_pct"])).quantize(Decimal("0.01")),
+                "basis": row["basis"],
+                "year": row["year"],
+                "precision": row["precision"],
+                "source": row["source"],
+                "source_passage": row.get("source_passage", ""),
+                "marking": row.get("marking", Marking.CLEAR),
+            },
+        )

@@ -37,6 +37,7 @@ NAV_ITEMS = [
     ("workspace:sector-list", _("Sectors"), "sector"),
     ("workspace:threat-list", _("Threats"), "threat"),
     ("workspace:chokepoint-list", _("Chokepoints"), "chokepoint"),
+    ("workspace:dependency-map", _("Dependencies"), "dependency"),
     ("workspace:session-list", _("Sessions"), "session"),
     ("workspace:action-list", _("Actions"), "action"),
     ("workspace:concern-list", _("Concerns"), "concern"),

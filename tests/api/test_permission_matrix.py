@@ -98,6 +98,14 @@ API: dict[tuple[str, str], dict[str, int | str]] = {
     ("POST", "/api/v1/chokepoints/"): api(403, 403, 403, 201, 403, 201),
     ("GET", "/api/v1/chokepoints/{id}/"): api(200, 200, 404, 200, 404, 200),
     ("PATCH", "/api/v1/chokepoints/{id}/"): api(403, 403, 404, 200, 404, 200),
+    # Dependencies: semiconductors' AMBER figure; it belongs to no organization, so no
+    # company sees it. An import is the officials' (saved: 201; the batteries official's
+    # rows for semiconductors are refused by row, 400, and nothing is saved).
+    ("GET", "/api/v1/dependencies/"): api(200, 200, 200, 200, 200, 200),
+    ("POST", "/api/v1/dependencies/"): api(403, 403, 403, 201, 403, 201),
+    ("GET", "/api/v1/dependencies/{id}/"): api(404, 404, 404, 200, 404, 200),
+    ("PATCH", "/api/v1/dependencies/{id}/"): api(404, 404, 404, 200, 404, 200),
+    ("POST", "/api/v1/dependencies/import/"): api(403, 403, 403, 201, 400, 201),
     # Concerns: company A's AMBER+STRICT concern. Only company users submit; A may
     # withdraw but not triage its own concern.
     ("GET", "/api/v1/concerns/"): api(200, 200, 200, 200, 200, 200),
@@ -162,6 +170,7 @@ API_RECORDS = {
     "auth": "token_a",
     "chokepoints": "chokepoint_a",
     "concerns": "concern_a",
+    "dependencies": "dependency_semi",
     "export-jobs": "done_export",
     "notices": "notice",
     "organizations": "org_a",
@@ -270,6 +279,34 @@ def api_bodies(world: dict, user: User | None) -> dict[tuple[str, str], tuple[di
         ("PATCH", "/api/v1/chokepoints/{id}/"): (
             {"description": "説明を更新", "version": version_of(world["chokepoint_a"])},
             "json",
+        ),
+        ("POST", "/api/v1/dependencies/"): (
+            {
+                "product": "新規の依存",
+                "sector": semi,
+                "stage": "upstream",
+                "country": "TW",
+                "share_pct": "10.00",
+                "year": 2023,
+                "source": "掃引",
+            },
+            "json",
+        ),
+        ("PATCH", "/api/v1/dependencies/{id}/"): (
+            {"share_pct": "55.50", "version": version_of(world["dependency_semi"])},
+            "json",
+        ),
+        ("POST", "/api/v1/dependencies/import/"): (
+            {
+                "file": SimpleUploadedFile(
+                    "shares.csv",
+                    "sector,product,stage,country,year,share_pct,source\n"
+                    "semiconductors,新規の依存,upstream,TW,2023,40,掃引\n".encode(),
+                    "text/csv",
+                ),
+                "dry_run": "false",
+            },
+            "multipart",
         ),
         ("POST", "/api/v1/concerns/"): (
             {

@@ -20,6 +20,7 @@ from dialogue.models import (
     Concern,
     ConcernAttachment,
     ConcernMessage,
+    Dependency,
     DialogueSession,
     FollowUpAction,
     Notice,
@@ -79,6 +80,12 @@ def build_world() -> dict:
     chokepoints = f.ChokepointFactory.create_batch(
         MANY, sector=semi, holder_organizations=[org, other_orgs[0]], **clear
     )
+    dependencies = f.DependencyFactory.create_batch(MANY, sector=semi, **clear)
+    for through, target, value in (
+        (Dependency.chokepoints.through, "chokepointtechnology", chokepoints[0]),
+        (Dependency.concerns.through, "concern", concern),
+    ):
+        through.objects.bulk_create(through(dependency=d, **{target: value}) for d in dependencies)
     sessions = f.DialogueSessionFactory.create_batch(
         MANY,
         sectors=[semi],
@@ -207,6 +214,7 @@ PAGINATED = {
     "sessions": DialogueSession,
     "threats": Threat,
     "chokepoints": ChokepointTechnology,
+    "dependencies": Dependency,
     "concerns": Concern,
     "actions": FollowUpAction,
     "plan-revisions": PlanRevision,

@@ -35,6 +35,7 @@ SHEETS = [
     "Threats by sector × code",
     "Threats",
     "Chokepoint technologies",
+    "Dependencies",
     "Follow-up actions",
     "Changes since the previous revi",
     "Sources",
@@ -119,9 +120,10 @@ def test_csv_is_one_utf8_file_per_sheet_with_the_same_rows_as_the_xlsx(published
         "03-heatmap.csv",
         "04-threats.csv",
         "05-chokepoints.csv",
-        "06-actions.csv",
-        "07-changes.csv",
-        "08-sources.csv",
+        "06-dependencies.csv",
+        "07-actions.csv",
+        "08-changes.csv",
+        "09-sources.csv",
     ]
     sheets = read_xlsx(xlsx)
     for (name, content), sheet in zip(files.items(), sheets.values(), strict=True):

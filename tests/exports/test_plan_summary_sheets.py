@@ -30,6 +30,7 @@ def test_the_sheets_come_in_the_documents_order():
         "heatmap",
         "threats",
         "chokepoints",
+        "dependencies",
         "actions",
         "changes",
         "sources",

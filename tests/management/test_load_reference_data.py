@@ -1,6 +1,7 @@
 import io
 import json
 import shutil
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -9,6 +10,7 @@ from dialogue.enums import DatePrecision, MeasureStatus
 from dialogue.models import (
     BestPractice,
     ChokepointTechnology,
+    Dependency,
     ForeignMeasure,
     Sector,
     ThreatCategory,
@@ -218,3 +220,18 @@ def test_a_changed_fixture_value_is_updated_on_the_next_load():
     graphite.refresh_from_db()
     assert graphite.effective_precision == DatePrecision.DAY and not graphite.affects_all_sectors
     assert graphite.sectors.filter(code="batteries").exists()
+
+
+def test_the_plans_own_dependency_figures_are_loaded_with_their_source_passages(
+    without_reference_data,
+):
+    call_command("load_reference_data", stdout=io.StringIO())
+
+    back_end = Dependency.objects.get(reference_key="semiconductor-back-end-taiwan")
+    assert (back_end.country, back_end.share_pct) == ("TW", Decimal("50.00"))
+    assert "後工程についても、台湾に5割が集中" in back_end.source_passage
+    beta_lactam = Dependency.objects.get(reference_key="beta-lactam-raw-materials-china")
+    assert beta_lactam.sector.code == "antibacterials"
+    assert "ほぼ100％中国に依存" in beta_lactam.source_passage
+    assert Dependency.objects.get(reference_key="advanced-logic-below-9nm-taiwan").share_pct == 60
+    assert set(Dependency.objects.values_list("marking", flat=True)) == {"CLEAR"}

@@ -482,6 +482,8 @@ def check_shown(attempt: Attempt, answers: list) -> None:
 def send_form(world, form: Form, language: str, fields: dict, files: dict):
     client = world.client(form.role, language)
     ctx = form.prepare(world, client) if form.prepare else {}
+    if not files and form.valid_files is not None:
+        files = form.valid_files(world)
     if form.files or files:
         body, content_type = multipart(fields, files)
     else:
@@ -505,7 +507,8 @@ def send_api(world, method, path, write: ApiWrite, language: str, data: dict, fi
     ctx = write.prepare(world, client) if write.prepare else {}
     url = fill(path, world, ctx, write.role)
     if write.upload:
-        body, content_type = multipart(data, files or {"file": ("追加資料.pdf", PDF)})
+        valid = write.valid_files(world) if write.valid_files else {"file": ("追加資料.pdf", PDF)}
+        body, content_type = multipart(data, files or valid)
     else:
         body, content_type = json_body(data), "application/json"
     headers = version_header(client, method, url)

@@ -56,6 +56,25 @@ class Form:
     prepare: Callable[[World, Client], dict] | None = None
     shows: Callable[[World], list[tuple[str | None, str]]] = lambda w: []
     exports: tuple = ()
+    # A valid file for forms that need one (the case goes into other files' names).
+    valid_files: Callable[[World], dict] | None = None
+
+
+def dependency_body(w: World) -> dict:
+    return {
+        "product": "フォトレジスト原料",
+        "hs_code": "2914.39",
+        "sector": w.semi.pk,
+        "stage": "upstream",
+        "country": "CN",
+        "share_pct": "55.5",
+        "basis": "japan_imports",
+        "year": "2023",
+        "source": "財務省貿易統計",
+        "source_passage": "原料の大半を特定国から調達",
+        "precision": "statistics",
+        "marking": Marking.GREEN,
+    }
 
 
 def own_token(w: World, role: str) -> int:
@@ -248,6 +267,35 @@ FORMS: dict[str, Form] = {
         lambda w: {**chokepoint_body(w), "version": str(w.chokepoint.version)},
         text=("name", "description", "holders"),
         exports=("chokepoints",),
+    ),
+    "workspace:dependency-create": Form(
+        "secretariat",
+        named("workspace:dependency-create"),
+        dependency_body,
+        text=("product", "source", "source_passage"),
+        coded=("hs_code", "country", "share_pct", "year"),
+        shows=lambda w: [("secretariat", reverse("workspace:dependency-list"))],
+    ),
+    "workspace:dependency-edit": Form(
+        "secretariat",
+        named("workspace:dependency-edit", pk=lambda w: w.dependency.pk),
+        lambda w: {**dependency_body(w), "version": str(w.dependency.version)},
+        text=("product", "source", "source_passage"),
+    ),
+    # The file is refused by its content (a PDF is no table): the case goes into its name.
+    "workspace:dependency-import": Form(
+        "secretariat",
+        named("workspace:dependency-import"),
+        lambda w: {"marking": "AMBER"},
+        coded=("marking",),
+        files=("file",),
+        valid_files=lambda w: {
+            "file": (
+                "shares.csv",
+                "sector,product,stage,country,year,share_pct,source\n"
+                "semiconductors,後工程,downstream,TW,2023,50,推計\n".encode(),
+            )
+        },
     ),
     "workspace:session-create": Form(
         "secretariat",
@@ -593,6 +641,13 @@ PARAMS = (
     "threat",
     "session",
     "code",
+    "country",
+    "basis",
+    "precision",
+    "year",
+    "min_share",
+    "product",
+    "hs_code",
 )
 # Free-text parameters: the only ones a 100,000-character case goes into (a URL with it in
 # every parameter would be tens of megabytes; a server refuses far less).
@@ -621,6 +676,27 @@ PAGES: dict[str, Page] = {
     ),
     "workspace:chokepoint-edit": Page(
         "official", at("workspace:chokepoint-edit", pk=lambda w: w.chokepoint.pk)
+    ),
+    "workspace:dependency-list": Page("official", at("workspace:dependency-list")),
+    "workspace:dependency-create": Page("official", at("workspace:dependency-create")),
+    "workspace:dependency-detail": Page(
+        "official", at("workspace:dependency-detail", pk=lambda w: w.dependency.pk)
+    ),
+    "workspace:dependency-edit": Page(
+        "official", at("workspace:dependency-edit", pk=lambda w: w.dependency.pk)
+    ),
+    "workspace:dependency-import": Page("official", at("workspace:dependency-import")),
+    "workspace:dependency-map": Page("official", at("workspace:dependency-map")),
+    "workspace:dependency-map-svg": Page("official", at("workspace:dependency-map-svg")),
+    "workspace:dependency-chart": Page(
+        "official",
+        at("workspace:dependency-chart"),
+        fixed={"sector": "semiconductors", "product": "高純度フッ化物", "hs_code": "281111"},
+    ),
+    "workspace:dependency-chart-svg": Page(
+        "official",
+        at("workspace:dependency-chart-svg"),
+        fixed={"sector": "semiconductors", "product": "高純度フッ化物", "hs_code": "281111"},
     ),
     "workspace:session-list": Page("official", at("workspace:session-list")),
     "workspace:session-create": Page("official", at("workspace:session-create")),
@@ -751,6 +827,7 @@ def fill(path: str, w: World, ctx: dict, role: str | None = None) -> str:
         "sessions": w.session.pk,
         "threats": w.threat.pk,
         "chokepoints": w.chokepoint.pk,
+        "dependencies": w.dependency.pk,
         "concerns": concern_key,
         "actions": w.official_action.pk,
         "plan-revisions": ctx.get("draft", w.edition.pk),
@@ -787,6 +864,8 @@ class ApiWrite:
     text: tuple = ()
     coded: tuple = ()
     upload: bool = False  # multipart with a file whose name gets the case
+    # The valid file of an upload (default: a PDF named 追加資料.pdf).
+    valid_files: Callable[[World], dict] | None = None
     prepare: Callable[[World, Client], dict] | None = None
     shows: Callable[[World, dict], list[tuple[str | None, str]]] = lambda w, body: []
     exports: tuple = ()
@@ -904,6 +983,34 @@ API_WRITES: dict[tuple[str, str], ApiWrite] = {
         text=("description", "holders"),
         shows=page_of("secretariat", "workspace:chokepoint-detail"),
         exports=("chokepoints",),
+    ),
+    ("POST", "/api/v1/dependencies/"): ApiWrite(
+        "secretariat",
+        lambda w: {**dependency_body(w), "year": 2023},
+        text=("product", "source", "source_passage"),
+        coded=("hs_code", "country", "share_pct", "year"),
+        shows=page_of("secretariat", "workspace:dependency-detail"),
+    ),
+    ("PATCH", "/api/v1/dependencies/{id}/"): ApiWrite(
+        "secretariat",
+        lambda w: {"source": "出典を更新", "share_pct": "60.00"},
+        text=("source",),
+        coded=("share_pct",),
+        shows=page_of("secretariat", "workspace:dependency-detail"),
+    ),
+    # A PDF is no table: refused by its content, whatever its name.
+    ("POST", "/api/v1/dependencies/import/"): ApiWrite(
+        "secretariat",
+        lambda w: {"dry_run": "false"},
+        coded=("marking", "dry_run"),
+        upload=True,
+        valid_files=lambda w: {
+            "file": (
+                "shares.csv",
+                "sector,product,stage,country,year,share_pct,source\n"
+                "semiconductors,後工程,downstream,TW,2023,50,推計\n".encode(),
+            )
+        },
     ),
     ("POST", "/api/v1/concerns/"): ApiWrite(
         "company",

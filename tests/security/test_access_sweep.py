@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import uuid
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
@@ -63,6 +64,7 @@ from tests.support.worlds.access import (
     STRICT,
     STRICT_SEES,
 )
+from tests.support.worlds.api import SEMI_AMBER
 
 NEW_PASSWORD = "Sweep-kakunin-2030"
 
@@ -123,6 +125,17 @@ PAGES: dict[str, dict[str, dict]] = {
     "workspace:chokepoint-create": rows(officials(200, 200, 200), officials(DONE, 200, DONE)),
     "workspace:chokepoint-detail": rows(officials(200, 404, 200), officials(200, 404, 200)),
     "workspace:chokepoint-edit": rows(officials(200, 404, 200), officials(DONE, 404, DONE)),
+    # Dependencies: semiconductors' AMBER figure (product × China), linked to A's concern.
+    "workspace:dependency-list": rows(officials(200, 200, 200), officials(200, 200, 200)),
+    "workspace:dependency-create": rows(officials(200, 200, 200), officials(DONE, 200, DONE)),
+    "workspace:dependency-detail": rows(officials(200, 404, 200), officials(200, 404, 200)),
+    "workspace:dependency-edit": rows(officials(200, 404, 200), officials(DONE, 404, DONE)),
+    # A dry run changes nothing (no file: the form comes back).
+    "workspace:dependency-import": rows(officials(200, 200, 200), officials(200, 200, 200)),
+    "workspace:dependency-map": rows(officials(200, 200, 200), officials(200, 200, 200)),
+    "workspace:dependency-map-svg": rows(officials(200, 200, 200), officials(200, 200, 200)),
+    "workspace:dependency-chart": rows(officials(200, 404, 200), officials(200, 404, 200)),
+    "workspace:dependency-chart-svg": rows(officials(200, 404, 200), officials(200, 404, 200)),
     "workspace:session-list": rows(officials(200, 200, 200), officials(200, 200, 200)),
     "workspace:session-create": rows(officials(200, 200, 200), officials(DONE, 200, DONE)),
     "workspace:session-detail": rows(officials(200, 404, 200), officials(200, 404, 200)),
@@ -281,6 +294,7 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     # The GREEN threat every official may read; it links to A's concern and AMBER records.
     "dialogue/threat": AdminModel("read", "threat_green", ALL_OFFICIALS),
     "dialogue/chokepointtechnology": AdminModel("read", "chokepoint_a", SEMI_AND_SECRETARIAT),
+    "dialogue/dependency": AdminModel("read", "dependency_semi", SEMI_AND_SECRETARIAT),
     "dialogue/concern": AdminModel("read", "concern_a", SEMI_AND_SECRETARIAT),
     "dialogue/concernmessage": AdminModel("read", "internal_note", SEMI_AND_SECRETARIAT),
     "dialogue/concernattachment": AdminModel("read", "attachment_a", SEMI_AND_SECRETARIAT),
@@ -421,10 +435,16 @@ def world(access_world):
 
 # -- pages: URLs and bodies --------------------------------------------------------------
 
+# The product of semiconductors' AMBER dependency figure.
+SEMI_DEPENDENCY_CHART = "?" + urlencode(
+    {"sector": "semiconductors", "product": SEMI_AMBER["dependency"], "hs_code": "281111"}
+)
+
 # The record a page's <pk> names, by the longest matching URL-name prefix.
 PAGE_RECORDS = {
     "workspace:threat-": "threat_semi",
     "workspace:chokepoint-": "chokepoint_a",
+    "workspace:dependency-": "dependency_semi",
     "workspace:session-": "session_a",
     "workspace:action-": "action_a",
     "workspace:concern-": "concern_a",
@@ -448,6 +468,8 @@ PAGE_QUERIES = {
     "plans:plan-export": "?format=csv",
     "plans:list-export": "?format=csv",
     "set_language": "?next=/sectors/",
+    "workspace:dependency-chart": SEMI_DEPENDENCY_CHART,
+    "workspace:dependency-chart-svg": SEMI_DEPENDENCY_CHART,
 }
 
 
@@ -491,6 +513,7 @@ def page_body(name: str, world: dict) -> dict:
     official = users["sector_official"]
     threat, chokepoint = world["threat_semi"], world["chokepoint_a"]
     session, action, concern = world["session_a"], world["action_a"], world["concern_a"]
+    dependency = world["dependency_semi"]
     no_rows = {
         f"{prefix}-{field}": value
         for prefix in ("participants", "agenda", "threats", "actions")
@@ -544,6 +567,35 @@ def page_body(name: str, world: dict) -> dict:
             "outflow_concern": chokepoint.outflow_concern,
             "marking": chokepoint.marking,
             "version": chokepoint.version,
+        },
+        "workspace:dependency-create": {
+            "product": "新規の依存: 掃引",
+            "sector": semi.pk,
+            "stage": "upstream",
+            "country": "TW",
+            "share_pct": "12.5",
+            "basis": "japan_imports",
+            "year": 2023,
+            "source": "掃引",
+            "precision": "statistics",
+            "marking": "AMBER",
+        },
+        "workspace:dependency-edit": {
+            "product": "改名した依存: 掃引",
+            "hs_code": dependency.hs_code,
+            "sector": semi.pk,
+            "stage": dependency.stage,
+            "country": dependency.country,
+            "share_pct": str(dependency.share_pct),
+            "basis": dependency.basis,
+            "year": dependency.year,
+            "source": dependency.source,
+            "precision": dependency.precision,
+            "threats": list(dependency.threats.values_list("pk", flat=True)),
+            "concerns": list(dependency.concerns.values_list("pk", flat=True)),
+            "chokepoints": list(dependency.chokepoints.values_list("pk", flat=True)),
+            "marking": dependency.marking,
+            "version": dependency.version,
         },
         "workspace:session-create": {
             "title": "新規の対話: 掃引",

@@ -24,6 +24,7 @@ from dialogue.models import (
     Concern,
     ConcernAttachment,
     ConcernMessage,
+    Dependency,
     DialogueSession,
     Digest,
     ExportJob,
@@ -94,6 +95,7 @@ def keeps_history(model) -> bool:
 WATCHED = (
     Threat,
     ChokepointTechnology,
+    Dependency,
     DialogueSession,
     Participant,
     AgendaItem,

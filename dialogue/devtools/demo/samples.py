@@ -16,12 +16,14 @@ from dialogue.enums import (
     ConcernLevel,
     ConcernStatus,
     DesiredSupport,
+    FigurePrecision,
     Marking,
     PlanRevisionStatus,
     PolicyPillar,
     Priority,
     SessionFormat,
     SessionStatus,
+    ShareBasis,
     SupplyChainStage,
     ThreatStatus,
 )
@@ -30,6 +32,7 @@ from dialogue.models import (
     ChokepointTechnology,
     Concern,
     ConcernMessage,
+    Dependency,
     DialogueSession,
     FollowUpAction,
     Organization,
@@ -246,6 +249,31 @@ def create_sample(run: SeedRun, orgs: dict[str, Organization], users: dict[str, 
         },
     )
     add_missing(t_supply.chokepoints, photoresist, mask_blanks)
+
+    # Dependencies: the import dependency behind the supply threat is a dependency (our
+    # exposure), not a chokepoint (our advantage). Five years of an illustrative series.
+    for year, china in zip(range(today.year - 5, today.year), (41, 46, 52, 58, 63), strict=True):
+        for country, share in (("CN", china), ("KR", 90 - china), ("US", 10)):
+            figure = run.get_or_create(
+                Dependency,
+                sector=semi,
+                product="高純度フッ化物（半導体用）",
+                hs_code="281111",
+                country=country,
+                year=year,
+                basis=ShareBasis.JAPAN_IMPORTS,
+                defaults={
+                    "stage": SupplyChainStage.UPSTREAM,
+                    "share_pct": Decimal(share),
+                    "source": "貿易統計（デモ用の例示値）",
+                    "precision": FigurePrecision.STATISTICS,
+                    "marking": Marking.AMBER,
+                    "created_by": semicon_official,
+                },
+            )
+            if country == "CN":
+                add_missing(figure.threats, t_supply)
+                add_missing(figure.chokepoints, photoresist)
     t_graphite = run.get_or_create(
         Threat,
         title="黒鉛の輸出管理強化による負極材の調達難",

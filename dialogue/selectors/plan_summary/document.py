@@ -17,6 +17,7 @@ from dialogue.exports.document import ExportDocument
 from dialogue.models import PlanRevision, PlanRevisionItem, Sector, ThreatCategory, User
 from dialogue.permissions import is_secretariat
 from dialogue.querysets import official_sector_ids
+from dialogue.selectors.dependencies import dependency_chart_labels
 from dialogue.selectors.plan_sources import SourceIndex
 from dialogue.selectors.plan_summary.changes import ChangeLine, plan_revision_changes
 from dialogue.selectors.plan_summary.labels import local_datetime, marking_label
@@ -150,7 +151,11 @@ class PlanSummary:
             marking=self.marking,
             sheets=[sheet(self).sheet() for sheet in SHEETS],
             generated_at=self.generated_at,
-            extra={"revision": self.revision, "previous": self.previous},
+            extra={
+                "revision": self.revision,
+                "previous": self.previous,
+                "charts": {"dependencies": dependency_chart_labels()},
+            },
         )
 
 

@@ -13,9 +13,11 @@ from django.utils.translation import gettext_lazy
 from dialogue.enums import (
     ActionStatus,
     ConcernLevel,
+    FigurePrecision,
     Marking,
     PolicyPillar,
     Priority,
+    ShareBasis,
     SupplyChainStage,
     ThreatStatus,
 )
@@ -31,6 +33,9 @@ CHOICE_FIELDS = {
     (Kind.ACTION, "pillar"): PolicyPillar,
     (Kind.CHOKEPOINT, "stage"): SupplyChainStage,
     (Kind.CHOKEPOINT, "outflow_concern"): ConcernLevel,
+    (Kind.DEPENDENCY, "stage"): SupplyChainStage,
+    (Kind.DEPENDENCY, "basis"): ShareBasis,
+    (Kind.DEPENDENCY, "precision"): FigurePrecision,
 }
 FIELD_LABELS = {
     "title": gettext_lazy("Title"),
@@ -55,6 +60,15 @@ FIELD_LABELS = {
     "concerns": gettext_lazy("Concerns"),
     "organizations": gettext_lazy("Organizations"),
     "marking": gettext_lazy("Marking"),
+    "product": gettext_lazy("Product or material"),
+    "hs_code": gettext_lazy("HS code"),
+    "country": gettext_lazy("Supplier country"),
+    "share_pct": gettext_lazy("Share (%)"),
+    "basis": gettext_lazy("Share of"),
+    "year": gettext_lazy("Year"),
+    "precision": gettext_lazy("Precision"),
+    "source": gettext_lazy("Source"),
+    "threats": gettext_lazy("Related threats"),
 }
 
 
@@ -95,4 +109,6 @@ def choice_label(kind: str, name: str, value: Any) -> Any:
 
 
 def item_title(data: dict[str, Any]) -> str:
+    if "product" in data:
+        return f"{data['product']} — {data.get('country', '')} {data.get('year', '')}"
     return data.get("title") or data.get("name") or ""

@@ -134,6 +134,7 @@ def never_shown() -> dict[str, tuple[str, ...]]:
         *B_IDENTIFYING,
         *OFFICIALS_ONLY,
         SEMI_AMBER["threat"],
+        SEMI_AMBER["dependency"],
         *BATT_AMBER.values(),
     )
     nobody = (RED_TITLE, *RED.values(), *A_SECRETS, *B_IDENTIFYING, *OFFICIALS_ONLY)
@@ -150,6 +151,7 @@ def never_shown() -> dict[str, tuple[str, ...]]:
             SEMI_AMBER["chokepoint"],
             SEMI_AMBER["session"],
             SEMI_AMBER["action"],
+            SEMI_AMBER["dependency"],
             *BATT_AMBER.values(),
             *red_hidden["company_b"],
         ),

@@ -51,6 +51,7 @@ SEMI_AMBER = {
     "session": "半導体AMBER対話: 阿留波社ヒアリング",
     "joint_session": "半導体AMBER対話: 合同ラウンドテーブル",
     "action": "半導体AMBERアクション: 阿留波社の自主点検",
+    "dependency": "半導体AMBER依存: 高純度フッ化物の原料",
 }
 BATT_AMBER = {
     "threat": "電池AMBER脅威: 正極材の供給途絶",
@@ -147,6 +148,14 @@ def build_api_world() -> dict:
         **authored,
     )
     threat_semi.chokepoints.set([chokepoint_a])
+    # An AMBER dependency of semiconductors, linked to the threat, A's concern and A's
+    # chokepoint: no company user sees it, and the concern is only ever counted.
+    dependency_semi = f.DependencyFactory(
+        product=SEMI_AMBER["dependency"], sector=semi, country="CN", created_by=official
+    )
+    dependency_semi.threats.set([threat_semi])
+    dependency_semi.concerns.set([concern_a])
+    dependency_semi.chokepoints.set([chokepoint_a])
     action_a = f.FollowUpActionFactory(
         title=SEMI_AMBER["action"],
         sector=semi,
@@ -240,6 +249,7 @@ def build_api_world() -> dict:
         "internal_attachment": internal_attachment,
         "session_a": session_a,
         "chokepoint_a": chokepoint_a,
+        "dependency_semi": dependency_semi,
         "threat_semi": threat_semi,
         "action_a": action_a,
         "draft": draft,

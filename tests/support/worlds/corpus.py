@@ -57,6 +57,9 @@ class World:
         self.chokepoint = f.ChokepointFactory(
             sector=semi, holder_organizations=[self.org], marking=Marking.GREEN
         )
+        self.dependency = f.DependencyFactory(
+            sector=semi, product="高純度フッ化物", marking=Marking.GREEN
+        )
         self.session = f.DialogueSessionFactory(
             sectors=[semi],
             participating_organizations=[self.org],

@@ -3,6 +3,7 @@
 from dialogue.selectors.plan_summary.sheets.actions import ActionLine, ActionSheet
 from dialogue.selectors.plan_summary.sheets.changes import ChangeRow, ChangeSheet
 from dialogue.selectors.plan_summary.sheets.chokepoints import ChokepointLine, ChokepointSheet
+from dialogue.selectors.plan_summary.sheets.dependencies import DependencyLine, DependencySheet
 from dialogue.selectors.plan_summary.sheets.heatmap import HeatmapCell, HeatmapSheet
 from dialogue.selectors.plan_summary.sheets.sectors import SectorRow, SectorSheet
 from dialogue.selectors.plan_summary.sheets.sources import SourceRow, SourceSheet
@@ -15,6 +16,7 @@ SHEETS = (
     HeatmapSheet,
     ThreatSheet,
     ChokepointSheet,
+    DependencySheet,
     ActionSheet,
     ChangeSheet,
     SourceSheet,
@@ -28,6 +30,8 @@ __all__ = [
     "ChangeSheet",
     "ChokepointLine",
     "ChokepointSheet",
+    "DependencyLine",
+    "DependencySheet",
     "HeatmapCell",
     "HeatmapSheet",
     "OverviewSheet",
