@@ -2,8 +2,15 @@ from dialogue.models.actions import FollowUpAction
 from dialogue.models.chokepoints import ChokepointTechnology
 from dialogue.models.concerns import Concern, ConcernAttachment, ConcernMessage
 from dialogue.models.exports import ExportJob
+from dialogue.models.forums import Forum
 from dialogue.models.invitations import Invitation
-from dialogue.models.notifications import Digest, JobRun, Notification, Reminder
+from dialogue.models.notifications import (
+    ChokepointReviewReminder,
+    Digest,
+    JobRun,
+    Notification,
+    Reminder,
+)
 from dialogue.models.organizations import Organization
 from dialogue.models.plans import PlanRevision, PlanRevisionItem
 from dialogue.models.reference import BestPractice, ForeignMeasure, ThreatCategory
@@ -18,6 +25,7 @@ __all__ = [
     "AgendaItem",
     "ApiToken",
     "BestPractice",
+    "ChokepointReviewReminder",
     "ChokepointTechnology",
     "Concern",
     "ConcernAttachment",
@@ -27,6 +35,7 @@ __all__ = [
     "ExportJob",
     "FollowUpAction",
     "ForeignMeasure",
+    "Forum",
     "Invitation",
     "JobRun",
     "Notification",

@@ -18,6 +18,7 @@ from dialogue.models import (
     BestPractice,
     ChokepointTechnology,
     ForeignMeasure,
+    Forum,
     Sector,
     ThreatCategory,
 )
@@ -176,4 +177,24 @@ def reference_data_load(*, directory: Path = FIXTURES_DIR) -> LoadReport:
                 "marking": row.get("marking", Marking.CLEAR),
             },
         )
+    forums_load(report=report, directory=directory)
     return report
+
+
+def forums_load(*, report: LoadReport, directory: Path = FIXTURES_DIR) -> None:
+    """The plan's international forums, each with its counterparts and standing agenda.
+    The officials responsible for a forum are assigned in the workspace, never here."""
+    for row in _read("forums.json", directory):
+        _upsert(
+            Forum,
+            report,
+            {"code": row["code"]},
+            {
+                "name_ja": row["name_ja"],
+                "name_en": row["name_en"],
+                "counterpart_countries": row["counterpart_countries"],
+                "standing_agenda_ja": row.get("standing_agenda_ja", ""),
+                "standing_agenda_en": row.get("standing_agenda_en", ""),
+                "sort_order": row["sort_order"],
+            },
+        )
