@@ -36,6 +36,7 @@ NAV_ITEMS = [
     ("workspace:threat-list", _("Threats"), "threat"),
     ("workspace:chokepoint-list", _("Chokepoints"), "chokepoint"),
     ("workspace:session-list", _("Sessions"), "session"),
+    ("workspace:forum-list", _("Forums"), "forum"),
     ("workspace:action-list", _("Actions"), "action"),
     ("workspace:concern-list", _("Concerns"), "concern"),
     ("plans:plan-list", _("Plan revisions"), "plan"),

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from dialogue.api.querying import Related
+from dialogue.api.querying import Related, mark_visible_related
 from dialogue.api.serializers.sessions import SessionSerializer
 from dialogue.api.views.base import ServiceViewSet
 from dialogue.lists.sessions import SessionFilter
@@ -10,9 +10,11 @@ from dialogue.models import (
     AgendaItem,
     ChokepointTechnology,
     DialogueSession,
+    Forum,
     Organization,
     Participant,
     Sector,
+    Threat,
     User,
 )
 from dialogue.services.sessions import session_change_status, session_create, session_update
@@ -26,6 +28,7 @@ class SessionViewSet(ServiceViewSet):
 
     related = (
         Related("sectors", Sector),
+        Related("forum", Forum),
         Related("participating_organizations", Organization),
         Related("chokepoints", ChokepointTechnology),
         Related("named_users", User),
@@ -38,6 +41,15 @@ class SessionViewSet(ServiceViewSet):
             Prefetch("agenda_items", queryset=AgendaItem.objects.visible_to(user)),
         )
 
+    # What an agenda item raises: shown only where the caller may see it.
+    agenda_related = (Related("threat", Threat), Related("chokepoint", ChokepointTechnology))
+
+    def mark_related(self, instances):
+        instances = super().mark_related(instances)
+        items = [item for session in instances for item in session.agenda_items.all()]
+        mark_visible_related(items, self.request.user, self.agenda_related)
+        return instances
+
     @staticmethod
     def _nested(data: dict) -> tuple[list | None, list | None]:
         participants = data.pop("participants", None)
@@ -49,6 +61,7 @@ class SessionViewSet(ServiceViewSet):
 
     def service_create(self, data):
         data.pop("status", None)
+        data.setdefault("sectors", [])
         participants, agenda = self._nested(data)
         return session_create(
             actor=self.request.user, participants=participants or [], agenda=agenda or [], **data
