@@ -145,6 +145,7 @@ def chokepoint_body(w: World) -> dict:
         "world_share_pct": "70",
         "outflow_concern": "high",
         "like_minded_holders": "some",
+        "process_stage": "maintenance",
         "marking": Marking.GREEN,
     }
 
@@ -489,6 +490,10 @@ PARAMS = (
     "marking",
     "severity_min",
     "stage",
+    "process_stage",
+    "survey",
+    "review_before",
+    "forum",
     "outflow_concern",
     "held_after",
     "held_before",
