@@ -1,8 +1,8 @@
 """Dialogue sessions."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
-from dialogue.api.querying import Related, mark_visible_related
+from dialogue.api.querying import Related
 from dialogue.api.serializers.sessions import SessionSerializer
 from dialogue.api.views.base import ServiceViewSet
 from dialogue.lists.sessions import SessionFilter
@@ -38,17 +38,22 @@ class SessionViewSet(ServiceViewSet):
         user = self.request.user
         return queryset.prefetch_related(
             Prefetch("participants", queryset=Participant.objects.visible_to(user).order_by("id")),
-            Prefetch("agenda_items", queryset=AgendaItem.objects.visible_to(user)),
+            # What an agenda item raises is shown only where the caller may see it: marked
+            # in the one query of the agenda (a page holds few items per session).
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.visible_to(user).annotate(
+                    threat_visible=Exists(
+                        Threat.objects.visible_to(user).filter(pk=OuterRef("threat_id"))
+                    ),
+                    chokepoint_visible=Exists(
+                        ChokepointTechnology.objects.visible_to(user).filter(
+                            pk=OuterRef("chokepoint_id")
+                        )
+                    ),
+                ),
+            ),
         )
-
-    # What an agenda item raises: shown only where the caller may see it.
-    agenda_related = (Related("threat", Threat), Related("chokepoint", ChokepointTechnology))
-
-    def mark_related(self, instances):
-        instances = super().mark_related(instances)
-        items = [item for session in instances for item in session.agenda_items.all()]
-        mark_visible_related(items, self.request.user, self.agenda_related)
-        return instances
 
     @staticmethod
     def _nested(data: dict) -> tuple[list | None, list | None]:
