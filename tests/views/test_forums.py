@@ -142,9 +142,7 @@ def test_a_company_sees_a_forum_session_only_if_it_took_part(company_user, forum
         title="参加した会合",
         participating_organizations=[company_user.organization],
     )
-    visible = set(
-        DialogueSession.objects.visible_to(company_user).values_list("title", flat=True)
-    )
+    visible = set(DialogueSession.objects.visible_to(company_user).values_list("title", flat=True))
     assert with_it.title in visible
     assert without.title not in visible
 
