@@ -372,13 +372,15 @@ def session_create_view(request):
                 return redirect(session_url(session))
     else:
         initial = {"marking": Marking.AMBER}
-        # From a forum's page: "Record a session" starts an international session there.
+        # From a forum's page: "Record a session" starts an international session there,
+        # with no sector until the official adds one.
         forum_id = request.GET.get("forum", "")
         if forum_id.isdigit():
             initial |= {"forum": int(forum_id), "format": SessionFormat.INTERNATIONAL}
-        sectors = list(SessionForm(user=user).fields["sectors"].queryset[:2])
-        if len(sectors) == 1:
-            initial["sectors"] = sectors
+        else:
+            sectors = list(SessionForm(user=user).fields["sectors"].queryset[:2])
+            if len(sectors) == 1:
+                initial["sectors"] = sectors
         form = SessionForm(user=user, initial=initial)
     return _render_form(request, form=form, formsets=formsets, session=None)
 
