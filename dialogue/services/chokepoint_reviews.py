@@ -65,10 +65,10 @@ def _recipients_by_sector(sector_ids: set[int]) -> dict[int, list[User]]:
 def chokepoint_reviews_queue(today: datetime.date, token: str = "") -> int:
     """Write the ledger rows owed today (claimed by `token`); returns how many were new."""
     horizon = today + datetime.timedelta(days=settings.CHOKEPOINT_REVIEW_NOTICE_DAYS)
-    due = list(
+    due: list[tuple[int, int, datetime.date]] = list(
         ChokepointTechnology.objects.filter(review_on__isnull=False, review_on__lte=horizon)
         .exclude(marking=Marking.RED)
-        .values_list("pk", "sector_id", "review_on")
+        .values_list("pk", "sector_id", "review_on")  # type: ignore[arg-type]
     )
     if not due:
         return 0

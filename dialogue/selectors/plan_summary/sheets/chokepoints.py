@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy
 
@@ -24,7 +25,7 @@ Kind = PlanRevisionItem.Kind
 STAGE_ORDER = {stage: n for n, stage in enumerate(ChokepointProcessStage.values)}
 
 
-def stage_rank(data: dict) -> int:
+def stage_rank(data: dict[str, Any]) -> int:
     return STAGE_ORDER.get(data.get("process_stage") or "", len(STAGE_ORDER))
 
 
