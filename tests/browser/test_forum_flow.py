@@ -35,7 +35,7 @@ def official(transactional_db):
 def test_the_official_puts_the_threat_on_the_next_2plus2_agenda(
     live_server, official, page, screenshot
 ):
-    me, threat = official
+    _me, threat = official
     forum = Forum.objects.get(code="japan-us-economic-2plus2")
 
     page.goto(f"{live_server.url}/accounts/login/")
