@@ -23,7 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 from drf_spectacular.generators import SchemaGenerator
 
 from dialogue.enums import ActionStatus, ConcernStatus, Marking
-from dialogue.models import ApiToken, Concern, ThreatCategory
+from dialogue.models import ApiToken, Concern, Forum, ThreatCategory
 from dialogue.services.plans import plan_revision_start
 from tests import factories as f
 from tests.support.auth import PASSWORD
@@ -528,6 +528,10 @@ PAGES: dict[str, Page] = {
     "workspace:sector-detail": Page(
         "official", at("workspace:sector-detail", code=lambda w: "semiconductors")
     ),
+    "workspace:forum-list": Page("official", at("workspace:forum-list")),
+    "workspace:forum-detail": Page(
+        "official", at("workspace:forum-detail", code=lambda w: "japan-us-economic-2plus2")
+    ),
     "workspace:threat-list": Page("official", at("workspace:threat-list")),
     "workspace:threat-create": Page("official", at("workspace:threat-create")),
     "workspace:threat-detail": Page(
@@ -656,6 +660,7 @@ def fill(path: str, w: World, ctx: dict, role: str | None = None) -> str:
         "plan-revisions": ctx.get("draft", w.edition.pk),
         "export-jobs": w.export_job.pk,
         "sectors": w.semi.pk,
+        "forums": Forum.objects.get(code="japan-us-economic-2plus2").pk,
     }
 
     def value(match: re.Match) -> str:
