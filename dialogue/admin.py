@@ -208,6 +208,16 @@ class ForeignMeasureAdmin(VisibilityAdmin):
         )
 
 
+@admin.register(m.Forum)
+class ForumAdmin(VisibilityAdmin):
+    """The plan's forums come from fixtures/forums.json; the secretariat names the
+    officials responsible for each here."""
+
+    list_display = ["code", "name_ja", "name_en", "sort_order"]
+    search_fields = ["code", "name_ja", "name_en"]
+    filter_horizontal = ["officials"]
+
+
 @admin.register(m.Organization)
 class OrganizationAdmin(VisibilityAdmin):
     list_display = ["name", "corporate_number", "kind", "size_class"]
@@ -272,8 +282,8 @@ class AgendaItemAdmin(ParticipantAdmin):
 
 @admin.register(m.DialogueSession)
 class DialogueSessionAdmin(CreatedByAdmin):
-    list_display = ["title", "held_on", "format", "status", "marking"]
-    list_filter = ["status", "format", "marking", "sectors"]
+    list_display = ["title", "held_on", "format", "forum", "status", "marking"]
+    list_filter = ["status", "format", "forum", "marking", "sectors"]
     search_fields = ["title", "minutes"]
     date_hierarchy = "held_on"
     filter_horizontal = ["sectors", "participating_organizations", "chokepoints", "named_users"]
@@ -301,8 +311,17 @@ class ThreatAdmin(CreatedByAdmin):
 
 @admin.register(m.ChokepointTechnology)
 class ChokepointAdmin(CreatedByAdmin):
-    list_display = ["name", "sector", "stage", "world_share_pct", "outflow_concern", "marking"]
-    list_filter = ["stage", "outflow_concern", "marking", "sector"]
+    list_display = [
+        "name",
+        "sector",
+        "process_stage",
+        "stage",
+        "world_share_pct",
+        "outflow_concern",
+        "review_on",
+        "marking",
+    ]
+    list_filter = ["process_stage", "survey", "stage", "outflow_concern", "marking", "sector"]
     search_fields = ["name", "description", "holders"]
     list_select_related = ["sector"]
     filter_horizontal = ["holder_organizations", "named_users"]
@@ -418,6 +437,14 @@ class ReminderAdmin(DeliveryAdmin):
     list_filter = ["kind", "sent_at", "attempts"]
     search_fields = ["action__title", "recipient__username"]
     list_select_related = ["action", "recipient"]
+
+
+@admin.register(m.ChokepointReviewReminder)
+class ChokepointReviewReminderAdmin(DeliveryAdmin):
+    scoped_by = ("chokepoint",)
+    list_display = ["chokepoint", "review_on", "recipient", "sent_at", "attempts", "last_error"]
+    search_fields = ["chokepoint__name", "recipient__username"]
+    list_select_related = ["chokepoint", "recipient"]
 
 
 @admin.register(m.Notification)

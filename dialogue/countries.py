@@ -1,7 +1,7 @@
 """Countries by ISO 3166-1 alpha-2 code, with their Japanese and English names.
 
-Dependency figures name supplier countries by code; pages, charts and files show the
-name in the reader's language. The names follow the Japanese government's usual short
+Dependency figures name supplier countries by code, forums their counterparts; pages,
+charts and files show the name in the reader's language. The names follow the Japanese government's usual short
 forms (中国, 台湾, 韓国, 米国); the list is ISO 3166-1 as published in Debian's iso-codes.
 """
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.utils import translation
 
 COUNTRIES: dict[str, tuple[str, str]] = {
+    # Not a country: the code ISO reserves for the European Union, a counterpart of forums.
+    "EU": ("欧州連合", "European Union"),
     "AD": ("アンドラ", "Andorra"),
     "AE": ("アラブ首長国連邦", "United Arab Emirates"),
     "AF": ("アフガニスタン", "Afghanistan"),
@@ -266,6 +268,10 @@ COUNTRIES: dict[str, tuple[str, str]] = {
     "ZM": ("ザンビア", "Zambia"),
     "ZW": ("ジンバブエ", "Zimbabwe"),
 }
+
+
+def is_country_code(code: str) -> bool:
+    return code in COUNTRIES
 
 
 def normalize_country(value: str) -> str:

@@ -114,6 +114,26 @@ class SupplyChainStage(models.TextChoices):
     DOWNSTREAM = "downstream", _("Downstream")
 
 
+class ChokepointProcessStage(models.TextChoices):
+    """Where a chokepoint stands in the plan's process: ① extraction → ② maintenance and
+    promotion → ③ institutional and policy response."""
+
+    EXTRACTION = "extraction", _("Extraction of chokepoint technologies")
+    MAINTENANCE = "maintenance", _("Maintenance and promotion")
+    POLICY_RESPONSE = "policy_response", _("Institutional and policy response")
+
+
+class ChokepointSurvey(models.TextChoices):
+    """The survey a chokepoint was extracted from (the two surveys of step ①)."""
+
+    FOREIGN_INTEREST = (
+        "foreign_interest",
+        _("Survey of technologies of interest to other countries"),
+    )
+    COMPANY_SURVEY = "company_survey", _("Comprehensive survey of upstream and midstream companies")
+    OTHER = "other", _("Other source")
+
+
 class ConcernLevel(models.TextChoices):
     LOW = "low", _("Low")
     MEDIUM = "medium", _("Medium")
@@ -211,6 +231,7 @@ class JobKind(models.TextChoices):
     DIGESTS = "digests", _("Digest round")
     NOTIFICATIONS = "notifications", _("Notification dispatch")
     NOTICE_MAILS = "notice_mails", _("Notice e-mails")
+    CHOKEPOINT_REVIEWS = "reviews", _("Chokepoint review reminders")
 
 
 class NoticeKind(models.TextChoices):

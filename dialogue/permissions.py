@@ -13,7 +13,7 @@ from dialogue.enums import Role
 from dialogue.querysets import official_sector_ids
 
 if TYPE_CHECKING:
-    from dialogue.models import Concern, FollowUpAction, Organization, Sector, User
+    from dialogue.models import Concern, FollowUpAction, Forum, Organization, Sector, User
 
 
 # -- who someone is ------------------------------------------------------------
@@ -63,6 +63,26 @@ def can_manage_sector(user: User, sector: Sector) -> bool:
 
 def can_manage_sectors(user: User, sectors) -> bool:
     return bool(sectors) and all(can_manage_sector(user, sector) for sector in sectors)
+
+
+def is_forum_official(user: User, forum: Forum) -> bool:
+    """An official named responsible for this international forum."""
+    return is_official(user) and forum.officials.filter(pk=user.pk).exists()
+
+
+def can_manage_forum(user: User, forum: Forum) -> bool:
+    """Record and change the forum's sessions: the secretariat and the forum's officials."""
+    return is_secretariat(user) or is_forum_official(user, forum)
+
+
+def can_record_session(user: User, sectors, forum: Forum | None) -> bool:
+    """A session under a forum: the forum's officials (and the secretariat); otherwise, or
+    as well, the officials of every sector it names."""
+    if not is_official(user):
+        return False
+    if forum is not None and can_manage_forum(user, forum):
+        return True
+    return can_manage_sectors(user, sectors)
 
 
 def can_submit_concern(user: User) -> bool:

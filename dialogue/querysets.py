@@ -188,7 +188,20 @@ class DependencyQuerySet(MarkedQuerySet[_M]):
     sector_field = "sector"
 
 
+def forum_ids_of(user: User) -> models.QuerySet[Any, Any]:
+    """The international forums an official is responsible for."""
+    return _model("Forum").objects.filter(officials=user).values("pk")
+
+
 class DialogueSessionQuerySet(MarkedQuerySet[_M]):
+    """Sessions: by their sectors, and for international sessions also by their forum.
+
+    An international session may name no sector. Its AMBER and AMBER+STRICT rows are seen
+    by the secretariat, by the officials of any sector it names, and by the officials
+    responsible for its forum (docs/forums.md); company users still see only sessions
+    their organization took part in.
+    """
+
     sector_field = "sectors"
     organization_field = "participating_organizations"
 
@@ -199,6 +212,14 @@ class DialogueSessionQuerySet(MarkedQuerySet[_M]):
     def recent(self, today: datetime.date) -> Self:
         """Held on or before today, except today's sessions still planned (upcoming)."""
         return self.filter(held_on__lte=today).exclude(held_on=today, status=SessionStatus.PLANNED)
+
+    def visibility_condition(self, user: User) -> Q:
+        condition = super().visibility_condition(user)
+        if user.role == Role.OFFICIAL:
+            condition |= Q(marking__in=[Marking.AMBER, Marking.AMBER_STRICT]) & Q(
+                forum__in=forum_ids_of(user)
+            )
+        return condition
 
     def company_condition(self, user: User) -> Q:
         # Company users see only sessions their organization took part in.
@@ -399,6 +420,20 @@ class ReminderQuerySet(OperationsQuerySet[_M]):
 
 class NotificationQuerySet(OperationsQuerySet[_M]):
     subject_field = "concern"
+
+
+class ChokepointReviewReminderQuerySet(OperationsQuerySet[_M]):
+    subject_field = "chokepoint"
+
+
+class ForumQuerySet(models.QuerySet[_M]):
+    """International forums: officials only (the workspace and the API); company users
+    never see the government's negotiating tracks."""
+
+    def visible_to(self, user: User) -> Self:
+        if _is_signed_in(user) and (user.is_official or user.is_superuser):
+            return self.all()
+        return self.none()
 
 
 class OwnQuerySet(models.QuerySet[_M]):

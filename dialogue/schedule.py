@@ -17,6 +17,10 @@ def default_schedule() -> dict[str, dict]:
             "task": "dialogue.reminders.sweep",
             "crontab": {"hour": reminder_hour, "minute": reminder_minute},
         },
+        "Chokepoint review reminders (daily)": {
+            "task": "dialogue.chokepoints.review_reminders",
+            "crontab": {"hour": reminder_hour, "minute": reminder_minute},
+        },
         "Plan-revision digests (daily check; weekly or monthly per person)": {
             "task": "dialogue.digests.round",
             "crontab": {"hour": digest_hour, "minute": digest_minute},

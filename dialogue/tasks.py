@@ -11,6 +11,7 @@ import smtplib
 from celery import shared_task
 from kombu.exceptions import OperationalError
 
+from dialogue.services.chokepoint_reviews import chokepoint_review_sweep
 from dialogue.services.digests import digest_round
 from dialogue.services.notice_mails import notice_digest_round, notice_mail_now
 from dialogue.services.notifications import notifications_dispatch
@@ -28,6 +29,12 @@ RETRY = {
 @shared_task(name="dialogue.reminders.sweep", bind=True, **RETRY)
 def sweep_reminders(self) -> dict:
     run = reminder_sweep(token=self.request.id)
+    return {"queued": run.queued, "sent": run.sent, "failed": run.failed}
+
+
+@shared_task(name="dialogue.chokepoints.review_reminders", bind=True, **RETRY)
+def sweep_chokepoint_reviews(self) -> dict:
+    run = chokepoint_review_sweep(token=self.request.id)
     return {"queued": run.queued, "sent": run.sent, "failed": run.failed}
 
 

@@ -14,6 +14,7 @@ from dialogue.views import auth, chokepoints, dashboard, digests, notices, searc
 from dialogue.views import calendar as calendar_views
 from dialogue.views import concerns as concern_views
 from dialogue.views import dependencies as dependency_views
+from dialogue.views import forums as forum_views
 from dialogue.views import sessions as session_views
 
 app_name = "workspace"
@@ -57,6 +58,9 @@ urlpatterns = [
     path("sessions/<int:pk>/", session_views.session_detail, name="session-detail"),
     path("sessions/<int:pk>/edit/", session_views.session_edit, name="session-edit"),
     path("sessions/<int:pk>/status/", session_views.session_status, name="session-status"),
+    # International forums
+    path("forums/", forum_views.forum_list, name="forum-list"),
+    path("forums/<slug:code>/", forum_views.forum_detail, name="forum-detail"),
     # Follow-up action tracker
     path("actions/", action_views.action_list, name="action-list"),
     path("actions/new/", action_views.action_create_view, name="action-create"),

@@ -136,13 +136,21 @@ class DialogueSessionFactory(MarkedFactory):
 
     @factory.post_generation
     def sectors(self, create, extracted, **kwargs):
+        # `sectors=[]`: a session that names no sector (an international one under a forum).
         if create:
-            self.sectors.set(extracted or [SectorFactory()])
+            self.sectors.set([SectorFactory()] if extracted is None else extracted)
 
     @factory.post_generation
     def participating_organizations(self, create, extracted, **kwargs):
         if create and extracted:
             self.participating_organizations.set(extracted)
+
+
+def forum(code: str = "japan-us-economic-2plus2", officials=()) -> m.Forum:
+    """A forum of the reference data (fixtures/forums.json), with `officials` responsible."""
+    found = m.Forum.objects.get(code=code)
+    found.officials.add(*officials)
+    return found
 
 
 class ChokepointFactory(MarkedFactory):

@@ -16,6 +16,7 @@ from dialogue.api.views.exports import (
     PlanRevisionExportView,
     ThreatExportView,
 )
+from dialogue.api.views.forums import ForumViewSet
 from dialogue.api.views.notices import NoticeViewSet
 from dialogue.api.views.plans import PlanRevisionViewSet
 from dialogue.api.views.reference import (
@@ -34,6 +35,7 @@ router.include_root_view = False
 router.register("sectors", SectorViewSet, basename="sector")
 router.register("threat-categories", ThreatCategoryViewSet, basename="threat-category")
 router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("forums", ForumViewSet, basename="forum")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("threats", ThreatViewSet, basename="threat")
 router.register("chokepoints", ChokepointViewSet, basename="chokepoint")

@@ -50,6 +50,7 @@ from dialogue.forms.sessions import (
     SessionForm,
     SessionStatusForm,
     SessionThreatRowForm,
+    agenda_link_choices,
     formset_rows,
     session_formset,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "UsernameLengthMixin",
     "WorkflowStatusForm",
     "add_service_errors",
+    "agenda_link_choices",
     "formset_rows",
     "manageable_sectors",
     "official_choices",

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q
 
 from dialogue.forms.choices import manageable_sectors
-from dialogue.forms.fields import PersonMultipleChoiceField, SectorChoiceField
+from dialogue.forms.fields import DateInput, PersonMultipleChoiceField, SectorChoiceField
 from dialogue.forms.registers import RegisterForm
 from dialogue.models import ChokepointTechnology, Organization, User
 from dialogue.services.chokepoints import CHOKEPOINT_UPDATABLE
@@ -27,6 +27,10 @@ class ChokepointForm(RegisterForm):
             "world_share_pct",
             "outflow_concern",
             "like_minded_holders",
+            "process_stage",
+            "survey",
+            "support_measures",
+            "review_on",
             "marking",
             "named_users",
         ]
@@ -37,6 +41,8 @@ class ChokepointForm(RegisterForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 5}),
             "holders": forms.Textarea(attrs={"rows": 3}),
+            "support_measures": forms.Textarea(attrs={"rows": 3}),
+            "review_on": DateInput,
             "holder_organizations": forms.CheckboxSelectMultiple,
             "named_users": forms.CheckboxSelectMultiple,
         }

@@ -28,12 +28,14 @@ from dialogue.forms.status import WorkflowStatusForm
 from dialogue.models import (
     ChokepointTechnology,
     DialogueSession,
+    Forum,
     Organization,
     Sector,
     Threat,
     ThreatCategory,
     User,
 )
+from dialogue.templatetags.workspace import in_parens
 from dialogue.workflows import SESSION_TRANSITIONS
 
 # Without JavaScript the session form offers this many empty rows per table; the
@@ -46,7 +48,17 @@ class SessionForm(forms.Form):
 
     title = forms.CharField(label=_("title"), max_length=200)
     sectors = SectorMultipleChoiceField(
-        label=_("sectors"), queryset=Sector.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("sectors"),
+        queryset=Sector.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Optional for an international session under a forum."),
+    )
+    forum = forms.ModelChoiceField(
+        label=_("international forum"),
+        queryset=Forum.objects.none(),
+        required=False,
+        help_text=_("International sessions belong to a forum."),
     )
     held_on = forms.DateField(label=_("date"), widget=DateInput)
     format = forms.ChoiceField(label=_("format"), choices=SessionFormat.choices)
@@ -78,7 +90,7 @@ class SessionForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
-    SCALAR_FIELDS = ("title", "held_on", "format", "marking", "minutes")
+    SCALAR_FIELDS = ("title", "held_on", "format", "forum", "marking", "minutes")
     M2M_FIELDS = ("sectors", "participating_organizations", "chokepoints")
 
     def __init__(self, *args, user: User, session: DialogueSession | None = None, **kwargs):
@@ -98,6 +110,9 @@ class SessionForm(forms.Form):
         self.session = session
         sectors = manageable_sectors(user)
         self.fields["sectors"].queryset = sectors
+        self.fields["forum"].queryset = Forum.objects.visible_to(user).order_by(
+            "sort_order", "code"
+        )
         self.fields["participating_organizations"].queryset = Organization.objects.visible_to(
             user
         ).order_by("name")
@@ -120,6 +135,15 @@ class SessionForm(forms.Form):
         )
         if session is not None:
             self.fields["version"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        forum, sectors = cleaned.get("forum"), cleaned.get("sectors")
+        if cleaned.get("format") == SessionFormat.INTERNATIONAL and forum is None:
+            self.add_error("forum", _("An international session belongs to a forum: choose one."))
+        elif forum is None and "sectors" in cleaned and not sectors:
+            self.add_error("sectors", _("Choose at least one sector."))
+        return cleaned
 
     def changes(self) -> dict:
         """The fields an update service should set (only those that changed)."""
@@ -159,6 +183,26 @@ class ParticipantForm(forms.Form):
         self.fields["organization"].empty_label = _("(none: officials and others)")
 
 
+def agenda_link_choices(user: User) -> dict[str, list]:
+    """The threats and chokepoints an agenda item may link, read once for every row."""
+    threats = (
+        Threat.objects.visible_to(user)
+        .select_related("sector", "category")
+        .order_by("sector__sort_order", "category__sort_order", "title")
+    )
+    chokepoints = (
+        ChokepointTechnology.objects.visible_to(user)
+        .select_related("sector")
+        .order_by("sector__sort_order", "name")
+    )
+    return {
+        "threat": [
+            (t.pk, f"{t.category.code} {t.title}{in_parens(t.sector.name)}") for t in threats
+        ],
+        "chokepoint": [(c.pk, f"{c.name}{in_parens(c.sector.name)}") for c in chokepoints],
+    }
+
+
 class AgendaItemForm(forms.Form):
     section = _("Agenda items")
     # A blank first choice: an untouched row posts nothing and is ignored.
@@ -166,9 +210,19 @@ class AgendaItemForm(forms.Form):
     note = forms.CharField(
         label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # Ids of records the user may see (agenda_link_choices); the view reads the records.
+    threat = forms.TypedChoiceField(
+        label=_("threat raised"), required=False, coerce=int, empty_value=None
+    )
+    chokepoint = forms.TypedChoiceField(
+        label=_("chokepoint raised"), required=False, coerce=int, empty_value=None
+    )
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, links: dict[str, list] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        links = links if links is not None else agenda_link_choices(user)
+        for name in ("threat", "chokepoint"):
+            self.fields[name].choices = BLANK_CHOICE + links[name]
 
 
 class SessionThreatRowForm(forms.Form):
@@ -189,7 +243,7 @@ class SessionThreatRowForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector"].queryset = manageable_sectors(user)
-        self.fields["sector"].empty_label = _("(the session's first sector)")
+        self.fields["sector"].empty_label = _("(the session's first sector; required if none)")
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
@@ -219,13 +273,15 @@ class SessionActionRowForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = official_choices(user)
         self.fields["sector"].queryset = manageable_sectors(user)
-        self.fields["sector"].empty_label = _("(the session's first sector)")
+        self.fields["sector"].empty_label = _("(the session's first sector; required if none)")
 
 
-def session_formset(form_class, *, prefix: str, user: User, data=None, initial=None):
+def session_formset(form_class, *, prefix: str, user: User, data=None, initial=None, **form_kwargs):
     """A formset of optional rows: a row left empty is ignored, a started row must be complete."""
     formset_class = forms.formset_factory(form_class, extra=EMPTY_ROWS if not initial else 2)
-    return formset_class(data, initial=initial, prefix=prefix, form_kwargs={"user": user})
+    return formset_class(
+        data, initial=initial, prefix=prefix, form_kwargs={"user": user, **form_kwargs}
+    )
 
 
 def formset_rows(formset) -> list[dict]:

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import django_filters as df
+from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.enums import ConcernLevel, Marking, SupplyChainStage
+from dialogue.enums import (
+    ChokepointProcessStage,
+    ChokepointSurvey,
+    ConcernLevel,
+    Marking,
+    SupplyChainStage,
+)
 from dialogue.lists.base import ApiList, ListKind, PageList, SortOption
 from dialogue.lists.columns import (
     Column,
@@ -21,9 +28,20 @@ from dialogue.models import ChokepointTechnology
 
 
 class ChokepointFilter(SectorFilterMixin):
+    review_before = df.DateFilter(field_name="review_on", lookup_expr="lte")
+
     class Meta:
         model = ChokepointTechnology
-        fields = ["sector", "stage", "outflow_concern", "marking", "search"]
+        fields = [
+            "sector",
+            "stage",
+            "process_stage",
+            "survey",
+            "outflow_concern",
+            "marking",
+            "search",
+            "review_before",
+        ]
 
 
 class ChokepointRegisterFilter(RegisterFilterMixin, ChokepointFilter):
@@ -32,13 +50,36 @@ class ChokepointRegisterFilter(RegisterFilterMixin, ChokepointFilter):
     stage = df.ChoiceFilter(
         choices=SupplyChainStage.choices, label=_("Supply-chain stage"), empty_label=ALL
     )
+    process_stage = df.ChoiceFilter(
+        choices=ChokepointProcessStage.choices,
+        label=_("Stage in the plan's process"),
+        empty_label=ALL,
+    )
+    survey = df.ChoiceFilter(
+        choices=ChokepointSurvey.choices, label=_("Extracted by"), empty_label=ALL
+    )
     outflow_concern = df.ChoiceFilter(
         choices=ConcernLevel.choices, label=_("Concern of outflow"), empty_label=ALL
     )
     marking = df.ChoiceFilter(choices=Marking.choices, label=_("Marking"), empty_label=ALL)
+    review_before = df.DateFilter(
+        field_name="review_on",
+        lookup_expr="lte",
+        label=_("Review due on or before"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     class Meta(ChokepointFilter.Meta):
-        fields = ["search", "sector", "stage", "outflow_concern", "marking"]
+        fields = [
+            "search",
+            "sector",
+            "process_stage",
+            "survey",
+            "stage",
+            "outflow_concern",
+            "marking",
+            "review_before",
+        ]
 
 
 CHOKEPOINT_SORTS = (
@@ -50,6 +91,12 @@ CHOKEPOINT_SORTS = (
         (F("world_share_pct").desc(nulls_last=True),),
     ),
     SortOption("sector", _("Sector"), ("sector__sort_order", "name")),
+    SortOption(
+        "process_stage",
+        _("Stage in the plan's process"),
+        ("process_stage", "sector__sort_order", "name"),
+    ),
+    SortOption("review", _("Review date, soonest first"), (F("review_on").asc(nulls_last=True),)),
     SortOption("-created", _("Newest first"), ("-created_at",)),
 )
 
@@ -64,6 +111,21 @@ CHOKEPOINT_COLUMNS = (
         lambda u: labelled("stage", SupplyChainStage),
         width=12,
     ),
+    Column(
+        "process_stage",
+        _("Stage in the plan's process"),
+        lambda u: labelled("process_stage", ChokepointProcessStage),
+        width=16,
+    ),
+    Column("survey", _("Extracted by"), lambda u: labelled("survey", ChokepointSurvey), width=16),
+    Column(
+        "support_measures",
+        _("Support measures applied"),
+        field("support_measures"),
+        text=True,
+        width=30,
+    ),
+    Column("review_on", _("Review date"), field("review_on"), width=12),
     Column("world_share", _("World share (%)"), field("world_share_pct"), width=10),
     Column(
         "outflow",

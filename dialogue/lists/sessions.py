@@ -16,9 +16,19 @@ class SessionFilter(SectorFilterMixin):
     sector_field = "sectors"
     status = df.ChoiceFilter(choices=SessionStatus.choices)
     format = df.ChoiceFilter(choices=SessionFormat.choices)
+    forum = df.NumberFilter(field_name="forum", label="Forum id")
     held_after = df.DateFilter(field_name="held_on", lookup_expr="gte")
     held_before = df.DateFilter(field_name="held_on", lookup_expr="lte")
 
     class Meta:
         model = DialogueSession
-        fields = ["sector", "status", "format", "marking", "search", "held_after", "held_before"]
+        fields = [
+            "sector",
+            "forum",
+            "status",
+            "format",
+            "marking",
+            "search",
+            "held_after",
+            "held_before",
+        ]

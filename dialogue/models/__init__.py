@@ -3,9 +3,16 @@ from dialogue.models.chokepoints import ChokepointTechnology
 from dialogue.models.concerns import Concern, ConcernAttachment, ConcernMessage
 from dialogue.models.dependencies import Dependency
 from dialogue.models.exports import ExportJob
+from dialogue.models.forums import Forum
 from dialogue.models.invitations import Invitation
 from dialogue.models.notices import Notice, NoticeMail, NoticeRead
-from dialogue.models.notifications import Digest, JobRun, Notification, Reminder
+from dialogue.models.notifications import (
+    ChokepointReviewReminder,
+    Digest,
+    JobRun,
+    Notification,
+    Reminder,
+)
 from dialogue.models.organizations import Organization
 from dialogue.models.plans import PlanRevision, PlanRevisionItem
 from dialogue.models.reference import BestPractice, ForeignMeasure, ThreatCategory
@@ -20,6 +27,7 @@ __all__ = [
     "AgendaItem",
     "ApiToken",
     "BestPractice",
+    "ChokepointReviewReminder",
     "ChokepointTechnology",
     "Concern",
     "ConcernAttachment",
@@ -30,6 +38,7 @@ __all__ = [
     "ExportJob",
     "FollowUpAction",
     "ForeignMeasure",
+    "Forum",
     "Invitation",
     "JobRun",
     "Notice",

@@ -4,7 +4,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from dialogue.enums import ConcernLevel, SupplyChainStage
+from dialogue.enums import (
+    ChokepointProcessStage,
+    ChokepointSurvey,
+    ConcernLevel,
+    SupplyChainStage,
+)
 from dialogue.models.base import MarkedModel, TimeStampedModel, VersionedModel
 from dialogue.querysets import ChokepointQuerySet
 
@@ -52,6 +57,34 @@ class ChokepointTechnology(MarkedModel, VersionedModel, TimeStampedModel):
         max_length=200,
         blank=True,
         help_text=_("Leave empty when no like-minded country is known to hold it."),
+    )
+    # The plan's process: ① extraction (from which survey) → ② maintenance and promotion
+    # (the support measures applied) → ③ institutional and policy response.
+    process_stage = models.CharField(
+        _("stage in the plan's process"),
+        max_length=16,
+        choices=ChokepointProcessStage.choices,
+        default=ChokepointProcessStage.EXTRACTION,
+        db_index=True,
+    )
+    survey = models.CharField(
+        _("extracted by"),
+        max_length=20,
+        choices=ChokepointSurvey.choices,
+        blank=True,
+        help_text=_("The survey the technology came from."),
+    )
+    # Free text until support measures can be chosen from the support catalogue.
+    support_measures = models.TextField(
+        _("support measures applied"),
+        blank=True,
+        help_text=_("Dialogue between companies, support schemes, supply-chain measures …"),
+    )
+    review_on = models.DateField(
+        _("review date"),
+        null=True,
+        blank=True,
+        help_text=_("The sector lead (or the sector's officials) are reminded before it."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

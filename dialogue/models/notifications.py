@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogue.enums import DigestFrequency, JobKind, NotificationEvent, ReminderKind
 from dialogue.querysets import (
+    ChokepointReviewReminderQuerySet,
     DigestQuerySet,
     NotificationQuerySet,
     OperationsQuerySet,
@@ -56,6 +57,33 @@ class Reminder(DeliveryModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.action_id} {self.due_on}"
+
+
+class ChokepointReviewReminder(DeliveryModel):
+    """One reminder per (chokepoint, review date, recipient): a new review date earns a new one."""
+
+    chokepoint = models.ForeignKey(
+        "dialogue.ChokepointTechnology", on_delete=models.CASCADE, related_name="review_reminders"
+    )
+    review_on = models.DateField(_("review date"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_reminders"
+    )
+
+    objects = ChokepointReviewReminderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chokepoint review reminder")
+        verbose_name_plural = _("chokepoint review reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chokepoint", "review_on", "recipient"],
+                name="review_reminder_once_per_chokepoint_date_recipient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chokepoint_id} {self.review_on} → {self.recipient_id}"
 
 
 class Notification(DeliveryModel):

@@ -14,7 +14,16 @@ class DialogueSession(MarkedModel, VersionedModel, TimeStampedModel):
 
     title = models.CharField(_("title"), max_length=200)
     sectors = models.ManyToManyField(
-        "dialogue.Sector", related_name="sessions", verbose_name=_("sectors")
+        "dialogue.Sector", blank=True, related_name="sessions", verbose_name=_("sectors")
+    )
+    # International sessions belong to a forum and may name no sector (at least one of the two).
+    forum = models.ForeignKey(
+        "dialogue.Forum",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("international forum"),
     )
     held_on = models.DateField(_("date"), db_index=True)
     format = models.CharField(_("format"), max_length=24, choices=SessionFormat.choices)
@@ -95,6 +104,24 @@ class AgendaItem(models.Model):
     topic = models.CharField(_("topic"), max_length=24, choices=AgendaTopic.choices)
     note = models.TextField(_("note"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # What the item raises. Shown only to readers who may see the linked record.
+    # Extension point: a link to a dependency record (our exposure) goes here too.
+    threat = models.ForeignKey(
+        "dialogue.Threat",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("threat"),
+    )
+    chokepoint = models.ForeignKey(
+        "dialogue.ChokepointTechnology",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("chokepoint"),
+    )
     history = HistoricalRecords()
 
     objects = SessionPartQuerySet.as_manager()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dialogue.enums import Marking
+from dialogue.enums import ChokepointProcessStage, Marking
 from dialogue.models import ChokepointTechnology, Organization, Sector, User
 from dialogue.permissions import can_manage_sector
 from dialogue.services.common import PermissionDeniedError, apply_changes, save_validated
@@ -23,6 +24,10 @@ CHOKEPOINT_UPDATABLE = {
     "world_share_pct",
     "outflow_concern",
     "like_minded_holders",
+    "process_stage",
+    "survey",
+    "support_measures",
+    "review_on",
     "marking",
     "holder_organizations",
     "named_users",
@@ -46,6 +51,10 @@ def chokepoint_create(
     world_share_pct: Decimal | None = None,
     outflow_concern: str = "medium",
     like_minded_holders: str = "",
+    process_stage: str = ChokepointProcessStage.EXTRACTION,
+    survey: str = "",
+    support_measures: str = "",
+    review_on: datetime.date | None = None,
     marking: str = Marking.AMBER,
     holder_organizations: Sequence[Organization] = (),
     named_users: Sequence[User] = (),
@@ -60,6 +69,10 @@ def chokepoint_create(
         world_share_pct=world_share_pct,
         outflow_concern=outflow_concern,
         like_minded_holders=like_minded_holders,
+        process_stage=process_stage,
+        survey=survey,
+        support_measures=support_measures,
+        review_on=review_on,
         marking=marking,
         created_by=actor,
     )

@@ -15,7 +15,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from dialogue.enums import JobKind
-from dialogue.models import Digest, JobRun, NoticeMail, Notification, Reminder
+from dialogue.models import (
+    ChokepointReviewReminder,
+    Digest,
+    JobRun,
+    NoticeMail,
+    Notification,
+    Reminder,
+)
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +55,11 @@ def claim(queryset: models.QuerySet[Any], token: str) -> int:
 
 def deliver(
     groups: Iterable[tuple[list[int], Callable[[], bool]]],
-    model: type[Reminder] | type[Notification] | type[Digest] | type[NoticeMail],
+    model: type[Reminder]
+    | type[Notification]
+    | type[Digest]
+    | type[NoticeMail]
+    | type[ChokepointReviewReminder],
     run: JobRun,
 ) -> None:
     """Send each group's e-mail, then mark its rows sent. A transient failure leaves the

@@ -94,6 +94,10 @@ def _snapshot_rows(revision: PlanRevision) -> list[PlanRevisionItem]:
                     else None,
                     "outflow_concern": c.outflow_concern,
                     "like_minded_holders": c.like_minded_holders,
+                    "process_stage": c.process_stage,
+                    "survey": c.survey,
+                    "support_measures": c.support_measures,
+                    "review_on": c.review_on.isoformat() if c.review_on else None,
                 },
             )
         )

@@ -19,6 +19,7 @@ from dialogue.models import (
     ChokepointTechnology,
     Dependency,
     ForeignMeasure,
+    Forum,
     Sector,
     ThreatCategory,
 )
@@ -191,6 +192,7 @@ def reference_data_load(*, directory: Path = FIXTURES_DIR) -> LoadReport:
             },
         )
     dependency_reference_load(directory=directory, report=report, sectors=sectors)
+    forums_load(report=report, directory=directory)
     return report
 
 
@@ -221,5 +223,24 @@ def dependency_reference_load(
                 "source": row["source"],
                 "source_passage": row.get("source_passage", ""),
                 "marking": row.get("marking", Marking.CLEAR),
+            },
+        )
+
+
+def forums_load(*, report: LoadReport, directory: Path = FIXTURES_DIR) -> None:
+    """The plan's international forums, each with its counterparts and standing agenda.
+    The officials responsible for a forum are assigned in the workspace, never here."""
+    for row in _read("forums.json", directory):
+        _upsert(
+            Forum,
+            report,
+            {"code": row["code"]},
+            {
+                "name_ja": row["name_ja"],
+                "name_en": row["name_en"],
+                "counterpart_countries": row["counterpart_countries"],
+                "standing_agenda_ja": row.get("standing_agenda_ja", ""),
+                "standing_agenda_en": row.get("standing_agenda_en", ""),
+                "sort_order": row["sort_order"],
             },
         )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +26,7 @@ from dialogue.enums import Marking
 from dialogue.models import (
     ChokepointTechnology,
     DialogueSession,
+    Forum,
     Organization,
     Sector,
     Threat,
@@ -46,8 +47,13 @@ class ParticipantRow:
 
 @dataclass(frozen=True)
 class AgendaRow:
+    """An agenda item, with the threat and the chokepoint it raises (each optional).
+    Extension point: the dependency it raises, once dependencies are recorded."""
+
     topic: str
     note: str = ""
+    threat: Threat | None = None
+    chokepoint: ChokepointTechnology | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,10 @@ def _participant_values(rows: Sequence[ParticipantRow]) -> list[dict[str, Any]]:
 
 
 def _agenda_values(rows: Sequence[AgendaRow]) -> list[dict[str, Any]]:
-    return [{"topic": row.topic, "note": row.note} for row in rows]
+    return [
+        {"topic": row.topic, "note": row.note, "threat": row.threat, "chokepoint": row.chokepoint}
+        for row in rows
+    ]
 
 
 def _row_marking(session: DialogueSession) -> dict[str, Any]:
@@ -113,20 +122,30 @@ def _threat_error(error: ValidationError) -> ValidationError:
     return error
 
 
+def _no_sector() -> ValidationError:
+    return ValidationError(
+        {"sector": _("Choose a sector: this session names none.")}, code="required"
+    )
+
+
 def _create_threats(
     user: User,
     session: DialogueSession,
     rows: Sequence[ThreatRow],
-    default_sector: Sector,
+    default_sector: Sector | None,
     marking: dict[str, Any],
 ) -> dict[int, ValidationError]:
     refused: dict[int, ValidationError] = {}
     for position, row in enumerate(rows):
+        sector = row.sector or default_sector
+        if sector is None:
+            refused[position] = _no_sector()
+            continue
         try:
             threat_create(
                 actor=user,
                 title=row.title,
-                sector=row.sector or default_sector,
+                sector=sector,
                 category=row.code,
                 likelihood=row.likelihood,
                 impact=row.impact,
@@ -142,16 +161,20 @@ def _create_actions(
     user: User,
     session: DialogueSession,
     rows: Sequence[ActionRow],
-    default_sector: Sector,
+    default_sector: Sector | None,
     marking: dict[str, Any],
 ) -> dict[int, ValidationError]:
     refused: dict[int, ValidationError] = {}
     for position, row in enumerate(rows):
+        sector = row.sector or default_sector
+        if sector is None:
+            refused[position] = _no_sector()
+            continue
         try:
             action_create(
                 actor=user,
                 title=row.title,
-                sector=row.sector or default_sector,
+                sector=sector,
                 owner=row.owner,
                 due_on=row.due_on,
                 pillar=row.pillar,
@@ -204,8 +227,8 @@ def _record_rows(
     """Create the rows and set the links; raise SessionRecordRefused if any was refused."""
     # Links first: the threats created below are this session's too, and stay so.
     link_errors = _link_threats(user, session, linked_threats)
-    # Never None: a session is saved only with at least one sector (_require_sectors).
-    default_sector = cast(Sector, session.sectors.order_by("sort_order", "code").first())
+    # None for an international session that names no sector: each row names its own.
+    default_sector = session.sectors.order_by("sort_order", "code").first()
     marking = _row_marking(session)
     rows = {
         "threats": _create_threats(user, session, threats, default_sector, marking),
@@ -225,6 +248,7 @@ def session_record(
     sectors: Sequence[Sector],
     held_on: datetime.date,
     format: str,
+    forum: Forum | None = None,
     marking: str = Marking.AMBER,
     minutes: str = "",
     participating_organizations: Sequence[Organization] = (),
@@ -243,6 +267,7 @@ def session_record(
         sectors=list(sectors),
         held_on=held_on,
         format=format,
+        forum=forum,
         marking=marking,
         minutes=minutes,
         participating_organizations=list(participating_organizations),

@@ -10,17 +10,19 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from dialogue.enums import Marking, SessionStatus
+from dialogue.enums import Marking, SessionFormat, SessionStatus
 from dialogue.models import (
     AgendaItem,
     ChokepointTechnology,
     DialogueSession,
+    Forum,
     Organization,
     Participant,
     Sector,
+    Threat,
     User,
 )
-from dialogue.permissions import can_manage_sectors
+from dialogue.permissions import can_record_session
 from dialogue.services.common import (
     PermissionDeniedError,
     apply_changes,
@@ -38,17 +40,57 @@ SESSION_UPDATABLE = {
     "marking",
     "minutes",
     "sectors",
+    "forum",
     "participating_organizations",
     "chokepoints",
     "named_users",
 }
 
 
-def _require_sectors(actor: User, sectors: Sequence[Sector]) -> None:
-    if not sectors:
+def _require_scope(
+    actor: User, sectors: Sequence[Sector], forum: Forum | None, format: str
+) -> None:
+    """A session names a forum, sectors or both: an international session a forum (its
+    sectors are then optional), a hearing or a roundtable at least one sector."""
+    if format == SessionFormat.INTERNATIONAL and forum is None:
+        raise ValidationError(
+            {"forum": _("An international session belongs to a forum: choose one.")},
+            code="required",
+        )
+    if forum is not None and format != SessionFormat.INTERNATIONAL:
+        raise ValidationError(
+            {"forum": _("Only international sessions belong to a forum.")}, code="invalid"
+        )
+    if not sectors and forum is None:
         raise ValidationError({"sectors": _("Choose at least one sector.")}, code="required")
-    if not can_manage_sectors(actor, sectors):
-        raise PermissionDeniedError(_("You can record sessions only for your own sectors."))
+    _require_permission(actor, sectors, forum)
+
+
+def _require_permission(actor: User, sectors: Sequence[Sector], forum: Forum | None) -> None:
+    if not can_record_session(actor, sectors, forum):
+        raise PermissionDeniedError(
+            _("You can record sessions only for your own sectors and forums.")
+        )
+
+
+def require_session_manager(actor: User, session: DialogueSession) -> None:
+    """The actor may change this session as it stands (its sectors, its forum)."""
+    _require_permission(actor, list(session.sectors.all()), session.forum)
+
+
+def _check_agenda_links(actor: User, agenda: list[dict[str, Any]]) -> None:
+    """An agenda item links only threats and chokepoints the actor may see."""
+    threat_ids = {row["threat"].pk for row in agenda if row.get("threat") is not None}
+    chokepoint_ids = {row["chokepoint"].pk for row in agenda if row.get("chokepoint") is not None}
+    visible_threats = Threat.objects.visible_to(actor).filter(pk__in=threat_ids).count()
+    visible_chokepoints = (
+        ChokepointTechnology.objects.visible_to(actor).filter(pk__in=chokepoint_ids).count()
+    )
+    if visible_threats != len(threat_ids) or visible_chokepoints != len(chokepoint_ids):
+        raise ValidationError(
+            {"agenda": _("An agenda item links a threat or chokepoint that does not exist.")},
+            code="invalid",
+        )
 
 
 def _replace_children(
@@ -84,6 +126,7 @@ def session_create(
     sectors: Sequence[Sector],
     held_on: datetime.date,
     format: str,
+    forum: Forum | None = None,
     marking: str = Marking.AMBER,
     minutes: str = "",
     participating_organizations: Sequence[Organization] = (),
@@ -92,11 +135,12 @@ def session_create(
     chokepoints: Sequence[ChokepointTechnology] = (),
     named_users: Sequence[User] = (),
 ) -> DialogueSession:
-    _require_sectors(actor, sectors)
+    _require_scope(actor, sectors, forum, format)
     session = DialogueSession(
         title=title,
         held_on=held_on,
         format=format,
+        forum=forum,
         marking=marking,
         minutes=minutes,
         created_by=actor,
@@ -121,9 +165,14 @@ def session_update(
     agenda: Iterable[dict[str, Any]] | None = None,
     expected_version: int | None = None,
 ) -> DialogueSession:
-    _require_sectors(actor, list(session.sectors.all()))
-    if "sectors" in changes:
-        _require_sectors(actor, changes["sectors"])
+    require_session_manager(actor, session)
+    if {"sectors", "forum", "format"} & changes.keys():
+        _require_scope(
+            actor,
+            changes["sectors"] if "sectors" in changes else list(session.sectors.all()),
+            changes.get("forum", session.forum),
+            changes.get("format", session.format),
+        )
     session = apply_changes(
         session,
         actor=actor,
@@ -143,7 +192,7 @@ def session_change_status(
     *, session: DialogueSession, actor: User, status: str, expected_version: int | None = None
 ) -> DialogueSession:
     """planned → held → minutes approved."""
-    _require_sectors(actor, list(session.sectors.all()))
+    require_session_manager(actor, session)
     session = lock_for_update(session, expected_version)
     check_transition(SESSION_TRANSITIONS, SessionStatus, session.status, status)
     session.status = status

@@ -39,6 +39,7 @@ NAV_ITEMS = [
     ("workspace:chokepoint-list", _("Chokepoints"), "chokepoint"),
     ("workspace:dependency-map", _("Dependencies"), "dependency"),
     ("workspace:session-list", _("Sessions"), "session"),
+    ("workspace:forum-list", _("Forums"), "forum"),
     ("workspace:action-list", _("Actions"), "action"),
     ("workspace:concern-list", _("Concerns"), "concern"),
     ("workspace:notice-list", _("Notices"), "notice"),

@@ -30,6 +30,7 @@ from dialogue.forms import (
     SessionStatusForm,
     SessionThreatRowForm,
     add_service_errors,
+    agenda_link_choices,
     formset_rows,
     session_formset,
 )
@@ -41,10 +42,12 @@ from dialogue.models import (
     ChokepointTechnology,
     DialogueSession,
     FollowUpAction,
+    Forum,
     Participant,
     Threat,
 )
-from dialogue.permissions import can_manage_sectors
+from dialogue.permissions import can_record_session
+from dialogue.selectors.forums import agenda_with_links
 from dialogue.services.common import PermissionDeniedError, StaleVersionError
 from dialogue.services.session_record import (
     ActionRow,
@@ -84,6 +87,11 @@ class SessionListFilter(RegisterFilterMixin, SessionFilter):
     format = df.ChoiceFilter(
         choices=SessionFormat.choices, label=pgettext_lazy("session", "Format"), empty_label=ALL
     )
+    forum = df.ModelChoiceFilter(
+        queryset=Forum.objects.order_by("sort_order", "code"),
+        label=gettext_lazy("International forum"),
+        empty_label=ALL,
+    )
     marking = df.ChoiceFilter(
         choices=Marking.choices, label=gettext_lazy("Marking"), empty_label=ALL
     )
@@ -107,6 +115,7 @@ class SessionListFilter(RegisterFilterMixin, SessionFilter):
             "sector",
             "status",
             "format",
+            "forum",
             "marking",
             "held_after",
             "held_before",
@@ -127,16 +136,22 @@ def _visible_session(user, pk: int) -> DialogueSession:
     )
 
 
+def _may_change(user, session: DialogueSession) -> bool:
+    return can_record_session(user, list(session.sectors.all()), session.forum)
+
+
 def _require_manage(user, session: DialogueSession) -> None:
-    if not can_manage_sectors(user, list(session.sectors.all())):
-        raise PermissionDenied(_("You can record sessions only for your own sectors."))
+    if not _may_change(user, session):
+        raise PermissionDenied(_("You can record sessions only for your own sectors and forums."))
 
 
 @official_required
 def session_list(request):
     listing = filtered_page(
         request,
-        DialogueSession.objects.visible_to(request.user).prefetch_related("sectors"),
+        DialogueSession.objects.visible_to(request.user)
+        .select_related("forum")
+        .prefetch_related("sectors"),
         PageList(SessionListFilter, SESSION_SORTS),
     )
     return render(
@@ -151,7 +166,7 @@ def session_detail(request, pk: int):
     user = request.user
     session = get_object_or_404(
         DialogueSession.objects.visible_to(user)
-        .select_related("created_by")
+        .select_related("created_by", "forum")
         .prefetch_related(
             "sectors",
             Prefetch(
@@ -160,7 +175,6 @@ def session_detail(request, pk: int):
                 .select_related("organization")
                 .order_by("id"),
             ),
-            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "id")),
         ),
         pk=pk,
     )
@@ -182,12 +196,15 @@ def session_detail(request, pk: int):
         .select_related("sector", "owner")
         .order_by("due_on", "pk")
     )
-    may_change = can_manage_sectors(user, list(session.sectors.all()))
+    may_change = _may_change(user, session)
     return render(
         request,
         "dialogue/sessions/detail.html",
         {
             "session": session,
+            "agenda": agenda_with_links(
+                AgendaItem.objects.filter(session=session).order_by("position", "id"), user
+            ),
             "title": session.title,
             "organizations": list(session.participating_organizations.order_by("name")),
             "threats": threats,
@@ -210,15 +227,27 @@ def _formsets(request, *, session: DialogueSession | None):
             for p in Participant.objects.visible_to(user).filter(session=session).order_by("id")
         ]
         agenda = [
-            {"topic": a.topic, "note": a.note}
-            for a in session.agenda_items.order_by("position", "id")
+            {
+                "topic": a.topic,
+                "note": a.note,
+                "threat": a.threat_id if a.threat_shown else None,
+                "chokepoint": a.chokepoint_id if a.chokepoint_shown else None,
+            }
+            for a in agenda_with_links(
+                AgendaItem.objects.filter(session=session).order_by("position", "id"), user
+            )
         ]
     return {
         "participants": session_formset(
             ParticipantForm, prefix="participants", user=user, data=data, initial=participants
         ),
         "agenda": session_formset(
-            AgendaItemForm, prefix="agenda", user=user, data=data, initial=agenda
+            AgendaItemForm,
+            prefix="agenda",
+            user=user,
+            data=data,
+            initial=agenda,
+            links=agenda_link_choices(user),
         ),
         "threats": session_formset(SessionThreatRowForm, prefix="threats", user=user, data=data),
         "actions": session_formset(SessionActionRowForm, prefix="actions", user=user, data=data),
@@ -241,9 +270,21 @@ def _participants(formset) -> list[ParticipantRow]:
     ]
 
 
-def _agenda(formset) -> list[AgendaRow]:
+def _agenda(formset, user) -> list[AgendaRow]:
+    rows = formset_rows(formset)
+    # The rows name ids offered from what the user may see; read them in one query each.
+    threats = Threat.objects.visible_to(user).in_bulk({r["threat"] for r in rows} - {None})
+    chokepoints = ChokepointTechnology.objects.visible_to(user).in_bulk(
+        {r["chokepoint"] for r in rows} - {None}
+    )
     return [
-        AgendaRow(topic=row["topic"], note=row.get("note", "")) for row in formset_rows(formset)
+        AgendaRow(
+            topic=row["topic"],
+            note=row.get("note", ""),
+            threat=threats.get(row["threat"]) if row.get("threat") else None,
+            chokepoint=chokepoints.get(row["chokepoint"]) if row.get("chokepoint") else None,
+        )
+        for row in rows
     ]
 
 
@@ -271,7 +312,7 @@ def _rows(form: SessionForm, formsets: dict, row_forms: dict) -> dict:
     """The typed rows the record services take, from valid forms."""
     return {
         "participants": _participants(formsets["participants"]),
-        "agenda": _agenda(formsets["agenda"]),
+        "agenda": _agenda(formsets["agenda"], form.user),
         "threats": [_threat_row(row.cleaned_data) for row in row_forms["threats"]],
         "actions": [_action_row(row.cleaned_data) for row in row_forms["actions"]],
         "linked_threats": list(form.cleaned_data["linked_threats"]),
@@ -323,6 +364,7 @@ def session_create_view(request):
                     sectors=list(data["sectors"]),
                     held_on=data["held_on"],
                     format=data["format"],
+                    forum=data["forum"],
                     marking=data["marking"],
                     minutes=data["minutes"],
                     participating_organizations=list(data["participating_organizations"]),
@@ -340,9 +382,15 @@ def session_create_view(request):
                 return redirect(session_url(session))
     else:
         initial = {"marking": Marking.AMBER}
-        sectors = list(SessionForm(user=user).fields["sectors"].queryset[:2])
-        if len(sectors) == 1:
-            initial["sectors"] = sectors
+        # From a forum's page: "Record a session" starts an international session there,
+        # with no sector until the official adds one.
+        forum_id = request.GET.get("forum", "")
+        if forum_id.isdigit():
+            initial |= {"forum": int(forum_id), "format": SessionFormat.INTERNATIONAL}
+        else:
+            sectors = list(SessionForm(user=user).fields["sectors"].queryset[:2])
+            if len(sectors) == 1:
+                initial["sectors"] = sectors
         form = SessionForm(user=user, initial=initial)
     return _render_form(request, form=form, formsets=formsets, session=None)
 

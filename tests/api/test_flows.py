@@ -39,7 +39,14 @@ def test_flow_1_official_records_a_semiconductor_session(people, semiconductors)
     assert session.status_code == 201, session.content
     session = session.json()
     assert session["participants"][0]["name"] == "山田 太郎"
-    assert session["agenda"] == [{"topic": "chokepoints", "note": "フォトレジストの流出懸念"}]
+    assert session["agenda"] == [
+        {
+            "topic": "chokepoints",
+            "note": "フォトレジストの流出懸念",
+            "threat": None,
+            "chokepoint": None,
+        }
+    ]
 
     threat_ids = []
     for code, title in [("1-2", "退職者を通じた技術流出"), ("2-1", "原料の供給途絶")]:

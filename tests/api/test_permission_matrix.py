@@ -83,11 +83,17 @@ API: dict[tuple[str, str], dict[str, int | str]] = {
     ("POST", "/api/v1/organizations/"): api(403, 403, 403, 403, 403, 201),
     ("GET", "/api/v1/organizations/{id}/"): api(200, 200, 404, 200, 200, 200),
     ("PATCH", "/api/v1/organizations/{id}/"): api(403, 403, 404, 403, 403, 200),
+    # International forums: officials' reference data; company users get an empty list.
+    ("GET", "/api/v1/forums/"): api(200, 200, 200, 200, 200, 200),
+    ("GET", "/api/v1/forums/{id}/"): api(404, 404, 404, 200, 200, 200),
     # Sessions: semiconductors' AMBER session with company A taking part.
     ("GET", "/api/v1/sessions/"): api(200, 200, 200, 200, 200, 200),
     ("POST", "/api/v1/sessions/"): api(403, 403, 403, 201, 403, 201),
     ("GET", "/api/v1/sessions/{id}/"): api(200, 200, 404, 200, 404, 200),
     ("PATCH", "/api/v1/sessions/{id}/"): api(403, 403, 404, 200, 404, 200),
+    # The AMBER 日米経済版「２＋２」 session with no sector: its forum's official (the
+    # semiconductors official) and the secretariat; nobody's organization took part.
+    ("GET", "/api/v1/sessions/{forum_session}/"): api(404, 404, 404, 200, 404, 200),
     # Threats: a threat belongs to no organization, so no company sees an AMBER one.
     ("GET", "/api/v1/threats/"): api(200, 200, 200, 200, 200, 200),
     ("POST", "/api/v1/threats/"): api(403, 403, 403, 201, 403, 201),
@@ -173,6 +179,7 @@ API_RECORDS = {
     "dependencies": "dependency_semi",
     "export-jobs": "done_export",
     "notices": "notice",
+    "forums": "forum",
     "organizations": "org_a",
     "plan-revisions": "draft",
     "sectors": "semi",

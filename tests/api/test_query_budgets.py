@@ -23,6 +23,7 @@ from dialogue.models import (
     Dependency,
     DialogueSession,
     FollowUpAction,
+    Forum,
     Notice,
     Organization,
     Participant,
@@ -30,6 +31,7 @@ from dialogue.models import (
     Sector,
     Threat,
     ThreatCategory,
+    User,
 )
 from tests import factories as f
 from tests.support.auth import signed_in_api as client_for
@@ -118,6 +120,14 @@ def build_world() -> dict:
         for t in threats
         for c in chokepoints[:2]
     )
+    # Each agenda item raises a threat and a chokepoint (shown only where visible).
+    for position, s in enumerate(sessions):
+        s.agenda_items.update(threat=threats[position], chokepoint=chokepoints[position])
+    # International sessions under a forum, with no sector.
+    forum = f.forum(officials=[official])
+    for s in sessions[-50:]:
+        s.forum = forum
+        s.save(update_fields=["forum"])
     f.FollowUpActionFactory.create_batch(
         MANY,
         sector=semi,
@@ -169,7 +179,13 @@ def build_world() -> dict:
     session_many.chokepoints.set(chokepoints[:40])
     session_many.named_users.set([official, secretariat])
     for i in range(20):
-        session_many.agenda_items.create(topic="compliance_rules", note=f"議題{i}", position=i)
+        session_many.agenda_items.create(
+            topic="compliance_rules",
+            note=f"議題{i}",
+            position=i,
+            threat=threats[i],
+            chokepoint=chokepoints[i],
+        )
 
     return {
         "users": {"official": official, "company": company},
@@ -266,12 +282,18 @@ def test_concern_thread_costs_the_same_for_one_and_many_rows(world, child, role)
     assert_same_budget(f"GET /api/v1/concerns/{{id}}/{child}/", counts, queries)
 
 
+# Forums are for officials: a company user's list is always empty.
+REFERENCE_LISTS = [
+    *((resource, role) for resource in ("sectors", "threat-categories") for role in ROLES),
+    ("forums", "official"),
+]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("resource", ["sectors", "threat-categories"])
+@pytest.mark.parametrize(("resource", "role"), REFERENCE_LISTS)
 def test_reference_list_costs_the_same_for_few_and_many_rows(world, resource, role):
     client = client_for(world["users"][role])
-    model = {"sectors": Sector, "threat-categories": ThreatCategory}[resource]
+    model = {"sectors": Sector, "threat-categories": ThreatCategory, "forums": Forum}[resource]
 
     counts, queries = {}, {}
     response, queries["few"] = measure(client, f"/api/v1/{resource}/")
@@ -280,6 +302,13 @@ def test_reference_list_costs_the_same_for_few_and_many_rows(world, resource, ro
     if resource == "sectors":
         parent = Sector.objects.get(code="budget-domain")
         f.SectorFactory.create_batch(MANY, parent=parent)
+    elif resource == "forums":
+        officials = list(User.objects.filter(role="official")[:3])
+        for n in range(MANY):
+            forum = Forum.objects.create(
+                code=f"budget-forum-{n}", name_ja=f"会合{n}", counterpart_countries=["US"]
+            )
+            forum.officials.set(officials)
     else:
         parent = ThreatCategory.objects.get(code="2")
         f.ThreatCategoryFactory.create_batch(

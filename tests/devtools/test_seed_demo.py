@@ -10,7 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dialogue.devtools.management.commands.seed_demo import DEFAULT_PASSWORD
-from dialogue.enums import ActionStatus, Marking, Role, SessionFormat, SessionStatus, SizeClass
+from dialogue.enums import (
+    ActionStatus,
+    ChokepointProcessStage,
+    Marking,
+    Role,
+    SessionFormat,
+    SessionStatus,
+    SizeClass,
+)
 from dialogue.models import (
     ChokepointTechnology,
     Concern,
@@ -120,7 +128,7 @@ def test_seed_demo_sample_covers_the_flows(reference_data):
     today = timezone.localdate()
 
     sessions = DialogueSession.objects.all()
-    assert 3 <= sessions.count() <= 4
+    assert 3 <= sessions.count() <= 5
     assert set(sessions.values_list("format", flat=True)) == set(SessionFormat.values)
     assert set(sessions.values_list("status", flat=True)) == set(SessionStatus.values)
     for session in sessions.exclude(status=SessionStatus.PLANNED):
@@ -135,6 +143,16 @@ def test_seed_demo_sample_covers_the_flows(reference_data):
     assert {"1-2", "2-1"} <= semiconductor_codes
     photoresist = ChokepointTechnology.objects.get(reference_key="photoresist")
     assert photoresist.sessions.exists()  # the fixture's chokepoint is reused, not duplicated
+    # Chokepoints stand at every stage of the plan's process, each with its review date.
+    demo_chokepoints = ChokepointTechnology.objects.exclude(survey="")
+    assert set(demo_chokepoints.values_list("process_stage", flat=True)) == set(
+        ChokepointProcessStage.values
+    )
+    assert not demo_chokepoints.filter(review_on__isnull=True).exists()
+    # The next Economic "2+2" meeting: under its forum, no sector, raising a threat.
+    two_plus_two = DialogueSession.objects.get(forum__code="japan-us-economic-2plus2")
+    assert not two_plus_two.sectors.exists()
+    assert two_plus_two.agenda_items.filter(threat__isnull=False).exists()
 
     concerns = Concern.objects.all()
     assert {c.submitted_by.username for c in concerns} == {"company_a", "company_b"}

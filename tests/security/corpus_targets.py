@@ -23,7 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 from drf_spectacular.generators import SchemaGenerator
 
 from dialogue.enums import ActionStatus, ConcernStatus, Marking
-from dialogue.models import ApiToken, Concern, NoticeRead, ThreatCategory
+from dialogue.models import ApiToken, Concern, Forum, NoticeRead, ThreatCategory
 from dialogue.services.plans import plan_revision_start
 from tests import factories as f
 from tests.support.auth import PASSWORD
@@ -171,6 +171,7 @@ def chokepoint_body(w: World) -> dict:
         "world_share_pct": "70",
         "outflow_concern": "high",
         "like_minded_holders": "some",
+        "process_stage": "maintenance",
         "marking": Marking.GREEN,
     }
 
@@ -619,6 +620,10 @@ PARAMS = (
     "marking",
     "severity_min",
     "stage",
+    "process_stage",
+    "survey",
+    "review_before",
+    "forum",
     "outflow_concern",
     "held_after",
     "held_before",
@@ -660,6 +665,10 @@ PAGES: dict[str, Page] = {
     "workspace:sector-list": Page("official", at("workspace:sector-list")),
     "workspace:sector-detail": Page(
         "official", at("workspace:sector-detail", code=lambda w: "semiconductors")
+    ),
+    "workspace:forum-list": Page("official", at("workspace:forum-list")),
+    "workspace:forum-detail": Page(
+        "official", at("workspace:forum-detail", code=lambda w: "japan-us-economic-2plus2")
     ),
     "workspace:threat-list": Page("official", at("workspace:threat-list")),
     "workspace:threat-create": Page("official", at("workspace:threat-create")),
@@ -834,6 +843,7 @@ def fill(path: str, w: World, ctx: dict, role: str | None = None) -> str:
         "export-jobs": w.export_job.pk,
         "sectors": w.semi.pk,
         "notices": ctx.get("notice", w.notice.pk),
+        "forums": Forum.objects.get(code="japan-us-economic-2plus2").pk,
     }
 
     def value(match: re.Match) -> str:

@@ -58,6 +58,8 @@ from tests.support.sweep import (
     perform,
 )
 from tests.support.worlds.access import (
+    FORUM_SEES,
+    FORUM_SESSION,
     RED,
     RED_NAMED,
     ROLES,
@@ -141,6 +143,9 @@ PAGES: dict[str, dict[str, dict]] = {
     "workspace:session-detail": rows(officials(200, 404, 200), officials(200, 404, 200)),
     "workspace:session-edit": rows(officials(200, 404, 200), officials(DONE, 404, DONE)),
     "workspace:session-status": rows(officials(405, 405, 405), officials(DONE, 404, DONE)),
+    # Forums are reference data for every official; each page lists what its reader may see.
+    "workspace:forum-list": rows(officials(200, 200, 200), officials(200, 200, 200)),
+    "workspace:forum-detail": rows(officials(200, 200, 200), officials(200, 200, 200)),
     "workspace:action-list": rows(officials(200, 200, 200), officials(200, 200, 200)),
     "workspace:action-create": rows(officials(200, 200, 200), officials(DONE, 200, DONE)),
     # The batteries official's selection holds no action they may see: nothing moves.
@@ -287,6 +292,7 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "dialogue/bestpractice": AdminModel("read", "best_practice", ALL_OFFICIALS),
     "dialogue/foreignmeasure": AdminModel("read", "foreign_measure", ALL_OFFICIALS),
     "dialogue/organization": AdminModel("read", "org_a", ALL_OFFICIALS),
+    "dialogue/forum": AdminModel("read", "forum", ALL_OFFICIALS),
     "dialogue/user": AdminModel("read", "company_a", ALL_OFFICIALS),
     "dialogue/participant": AdminModel("read", "participant_a", SEMI_AND_SECRETARIAT),
     "dialogue/agendaitem": AdminModel("read", "agenda_item_a", SEMI_AND_SECRETARIAT),
@@ -304,6 +310,7 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     # Operations ledgers: the secretariat; a digest and an export job: their owner.
     "dialogue/reminder": AdminModel("read", "reminder_a", {"secretariat"}),
     "dialogue/notification": AdminModel("read", "notification_a", {"secretariat"}),
+    "dialogue/chokepointreviewreminder": AdminModel("read", "review_reminder_a", {"secretariat"}),
     "dialogue/jobrun": AdminModel("read", "job_run", {"secretariat"}),
     "dialogue/digest": AdminModel("read", "digest", {"sector_official"}),
     "dialogue/exportjob": AdminModel("read", "done_export", {"sector_official"}),
@@ -487,6 +494,8 @@ def page_url(name: str, world: dict, role: str, *, missing: bool = False) -> str
             kwargs[param] = MISSING_ID if missing else world[record_for(name)].pk
         elif param == "reference":  # a concern in the portal: its organization's number
             kwargs[param] = MISSING_REFERENCE if missing else world[record_for(name)].reference
+        elif param == "code" and name.startswith("workspace:forum-"):
+            kwargs[param] = "no-such-forum" if missing else world["forum"].code
         elif param == "code":
             kwargs[param] = "no-such-sector" if missing else "semiconductors"
         elif param == "kind":
@@ -555,6 +564,7 @@ def page_body(name: str, world: dict) -> dict:
             "sector": semi.pk,
             "stage": "upstream",
             "outflow_concern": ConcernLevel.MEDIUM,
+            "process_stage": "extraction",
             "marking": "AMBER",
         },
         "workspace:chokepoint-edit": {
@@ -565,6 +575,7 @@ def page_body(name: str, world: dict) -> dict:
             "holders": chokepoint.holders,
             "holder_organizations": [world["org_a"].pk],
             "outflow_concern": chokepoint.outflow_concern,
+            "process_stage": chokepoint.process_stage,
             "marking": chokepoint.marking,
             "version": chokepoint.version,
         },
@@ -847,6 +858,7 @@ MARKED = {
     "red_concern": ("concern", RED["concern"], RED_NAMED["concern"]),
     "concern_a": ("concern", STRICT["concern"], STRICT_SEES["concern"]),
     "strict_session": ("session", STRICT["session"], STRICT_SEES["session"]),
+    "forum_session": ("session", FORUM_SESSION, FORUM_SEES),
 }
 DETAIL = {
     "threat": ("workspace:threat-detail", None, "threats", "dialogue_threat"),

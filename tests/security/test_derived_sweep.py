@@ -49,6 +49,7 @@ from django.utils import timezone
 from dialogue.disclosure import K_ANONYMITY
 from dialogue.enums import ConcernStatus, Marking, NoticeFrequency, Role
 from dialogue.models import (
+    ChokepointReviewReminder,
     ChokepointTechnology,
     Concern,
     DialogueSession,
@@ -66,6 +67,7 @@ from dialogue.selectors.dashboard import dashboard_for, threat_heat_map
 from dialogue.selectors.digests import digest_content
 from dialogue.selectors.search import workspace_search
 from dialogue.selectors.sectors import sector_index
+from dialogue.services.chokepoint_reviews import chokepoint_review_sweep
 from dialogue.services.concerns import concern_change_status, concern_message_post
 from dialogue.services.digests import digest_round, digests_create
 from dialogue.services.invitations import invitation_create
@@ -113,6 +115,7 @@ ARTEFACT_KINDS = (
     "search (API filters)",
     "concern references (portal)",
     "notices",
+    "forum pages",
 )
 
 # Named URL patterns outside the API that show derived data → the artefact kinds that
@@ -134,6 +137,9 @@ PAGE_ROWS = {
     "workspace:calendar": ("calendar feed",),
     "workspace:calendar-feed": ("calendar feed",),
     "workspace:search": ("search (page)",),
+    # A forum's meetings, open actions and topics raised across sectors.
+    "workspace:forum-list": ("forum pages",),
+    "workspace:forum-detail": ("forum pages",),
     "portal:home": ("concern references (portal)",),
     "portal:concern-list": ("concern references (portal)",),
     "portal:concern-detail": ("concern references (portal)",),
@@ -191,6 +197,7 @@ EMAIL_ROWS = {
     "notification_concern_reply": "concern_message_post + notifications_dispatch",
     "notification_concern_status": "concern_change_status + notifications_dispatch",
     "reminder": "reminder_sweep (due, overdue, escalation)",
+    "chokepoint_review": "chokepoint_review_sweep (review dates of every chokepoint)",
     "digest": "digest_round",
     "invitation": "invitation_create",
     "password_reset": "the portal's password-reset form",
@@ -399,6 +406,12 @@ def notices(world, role):
     return found
 
 
+def forum_pages(world, role):
+    kind = "forum pages"
+    urls = ("/forums/", f"/forums/{world['forum'].code}/")
+    return [_get(world, role, kind, url) for url in urls]
+
+
 PLAN_EXPORT_ROUTES = ("plans:plan-export", "/api/v1/plan-revisions/{id}/export/")
 PRODUCERS: dict[str, Producer] = {
     "plan diff (API)": Producer(diff_api, ("/api/v1/plan-revisions/{id}/diff/",)),
@@ -439,6 +452,7 @@ PRODUCERS: dict[str, Producer] = {
         portal_concerns, ("portal:home", "portal:concern-list", "portal:concern-detail")
     ),
     "notices": Producer(notices, NOTICE_ROUTES),
+    "forum pages": Producer(forum_pages, ("workspace:forum-list", "workspace:forum-detail")),
 }
 
 # Who must see something in each kind: the sweep would pass on an empty page otherwise.
@@ -460,6 +474,8 @@ POSITIVE = {
     "search (API filters)": ("secretariat", lambda w: w["red_action_batt"].title),
     "concern references (portal)": ("company_a", lambda w: w["concern_a"].title),
     "notices": ("company_a", lambda w: w["chokepoint_a"].name),
+    # The forum's official sees the sector-less session and the threat it raised.
+    "forum pages": ("sector_official", lambda w: w["threat_semi"].title),
 }
 
 # The plan's exports promise no company names (DOMAIN.md, flow 5), whoever reads them.
@@ -891,6 +907,9 @@ def email_scenario(world: dict) -> dict:
         # from before the rule) are not sent; only rows the sweep queues are judged below.
         hand_written = set(Reminder.objects.values_list("pk", flat=True))
         reminder_sweep(today=today)
+        # Every chokepoint of the world is due for review: each lead hears of those they see.
+        ChokepointTechnology.objects.filter(pk__gte=7701).update(review_on=today)
+        chokepoint_review_sweep(today=today)
         digest_round(today=today)
         notice_mail_round(
             frequencies=[NoticeFrequency.IMMEDIATE, NoticeFrequency.DAILY, NoticeFrequency.WEEKLY]
@@ -921,6 +940,12 @@ def email_scenario(world: dict) -> dict:
             for r in Reminder.objects.filter(sent_at__gte=started)
             .exclude(pk__in=hand_written)
             .select_related("recipient", "action")
+        ],
+        "reviews": [
+            ("chokepoint_review", r.recipient, r.chokepoint)
+            for r in ChokepointReviewReminder.objects.filter(sent_at__gte=started).select_related(
+                "recipient", "chokepoint"
+            )
         ],
     }
     return {"sent": sent, "ledgers": ledgers}
@@ -954,7 +979,9 @@ def test_email_tells_each_recipient_only_what_they_may_see(derived, emails, temp
             if user is not None and user.role == Role.COMPANY:
                 artefact = Artefact(label=where, text=message.text)
                 problems += [f"{where}: {p}" for p in global_concern_numbers(derived, artefact)]
-    ledger = "reminders" if template == "reminder" else "notifications"
+    ledger = {"reminder": "reminders", "chokepoint_review": "reviews"}.get(
+        template, "notifications"
+    )
     for event, recipient, record in emails["ledgers"][ledger]:
         about_it = template in (event, f"notification_{event}")
         if about_it and not oracle_for_user(recipient).may_see(record):

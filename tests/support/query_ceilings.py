@@ -24,9 +24,11 @@ MEASURED = {
     "workspace:action-list": 9,
     "workspace:concern-list": 9,
     "workspace:notice-list": 9,
+    "workspace:forum-list": 6,
+    "workspace:forum-detail": 12,
     # API lists, a page of 1 to 200 rows (tests/api/test_query_budgets.py)
     "GET /api/v1/organizations/": 4,
-    "GET /api/v1/sessions/": 9,
+    "GET /api/v1/sessions/": 10,
     "GET /api/v1/threats/": 7,
     "GET /api/v1/chokepoints/": 5,
     "GET /api/v1/dependencies/": 7,
@@ -36,6 +38,7 @@ MEASURED = {
     "GET /api/v1/notices/": 6,
     "GET /api/v1/sectors/": 3,
     "GET /api/v1/threat-categories/": 3,
+    "GET /api/v1/forums/": 4,
     "GET /api/v1/concerns/{id}/messages/": 4,
     "GET /api/v1/concerns/{id}/attachments/": 4,
     # API details with one or many related rows

@@ -46,3 +46,8 @@ def as_batt(batt_official) -> Client:
 @pytest.fixture
 def as_secretariat(secretariat) -> Client:
     return signed_in(secretariat)
+
+
+@pytest.fixture
+def creator(reference_data):
+    return f.SecretariatFactory(username="creator")

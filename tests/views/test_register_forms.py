@@ -207,6 +207,7 @@ def test_chokepoint_create_edit_and_conflict(as_semi, semi_official, semiconduct
         "stage": "upstream",
         "world_share_pct": "70",
         "outflow_concern": "high",
+        "process_stage": "extraction",
         "marking": "AMBER",
     }
     response = as_semi.post(reverse("workspace:chokepoint-create"), data)

@@ -9,9 +9,11 @@ from dialogue.models import (
     AgendaItem,
     ChokepointTechnology,
     DialogueSession,
+    Forum,
     Organization,
     Participant,
     Sector,
+    Threat,
     User,
 )
 
@@ -29,14 +31,19 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 class AgendaItemSerializer(serializers.ModelSerializer):
     topic = serializers.ChoiceField(choices=AgendaTopic.choices)
+    # Shown only where the caller may see the linked record (SessionViewSet marks them).
+    threat = VisibleRelatedField(model=Threat, required=False, allow_null=True)
+    chokepoint = VisibleRelatedField(model=ChokepointTechnology, required=False, allow_null=True)
 
     class Meta:
         model = AgendaItem
-        fields = ["topic", "note"]
+        fields = ["topic", "note", "threat", "chokepoint"]
 
 
 class SessionSerializer(VersionedSerializer):
-    sectors = visible_many(Sector, required=True, allow_empty=False)
+    # Optional when the session belongs to a forum: at least one of the two (the service says so).
+    sectors = visible_many(Sector, required=False, allow_empty=True)
+    forum = VisibleRelatedField(model=Forum, required=False, allow_null=True)
     participating_organizations = visible_many(Organization)
     participants = ParticipantSerializer(many=True, required=False)
     agenda = AgendaItemSerializer(many=True, required=False, source="agenda_items")
@@ -50,6 +57,7 @@ class SessionSerializer(VersionedSerializer):
             "id",
             "title",
             "sectors",
+            "forum",
             "held_on",
             "format",
             "status",

@@ -1,6 +1,6 @@
 """Dialogue sessions."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from dialogue.api.querying import Related
 from dialogue.api.serializers.sessions import SessionSerializer
@@ -10,9 +10,11 @@ from dialogue.models import (
     AgendaItem,
     ChokepointTechnology,
     DialogueSession,
+    Forum,
     Organization,
     Participant,
     Sector,
+    Threat,
     User,
 )
 from dialogue.services.sessions import session_change_status, session_create, session_update
@@ -26,6 +28,7 @@ class SessionViewSet(ServiceViewSet):
 
     related = (
         Related("sectors", Sector),
+        Related("forum", Forum),
         Related("participating_organizations", Organization),
         Related("chokepoints", ChokepointTechnology),
         Related("named_users", User),
@@ -35,7 +38,21 @@ class SessionViewSet(ServiceViewSet):
         user = self.request.user
         return queryset.prefetch_related(
             Prefetch("participants", queryset=Participant.objects.visible_to(user).order_by("id")),
-            Prefetch("agenda_items", queryset=AgendaItem.objects.visible_to(user)),
+            # What an agenda item raises is shown only where the caller may see it: marked
+            # in the one query of the agenda (a page holds few items per session).
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.visible_to(user).annotate(
+                    threat_visible=Exists(
+                        Threat.objects.visible_to(user).filter(pk=OuterRef("threat_id"))
+                    ),
+                    chokepoint_visible=Exists(
+                        ChokepointTechnology.objects.visible_to(user).filter(
+                            pk=OuterRef("chokepoint_id")
+                        )
+                    ),
+                ),
+            ),
         )
 
     @staticmethod
@@ -49,6 +66,7 @@ class SessionViewSet(ServiceViewSet):
 
     def service_create(self, data):
         data.pop("status", None)
+        data.setdefault("sectors", [])
         participants, agenda = self._nested(data)
         return session_create(
             actor=self.request.user, participants=participants or [], agenda=agenda or [], **data

@@ -13,6 +13,8 @@ from dialogue.devtools.demo.texts import MINUTES_BATTERY, MINUTES_HEARING, MINUT
 from dialogue.enums import (
     ActionStatus,
     AgendaTopic,
+    ChokepointProcessStage,
+    ChokepointSurvey,
     ConcernLevel,
     ConcernStatus,
     DesiredSupport,
@@ -35,6 +37,7 @@ from dialogue.models import (
     Dependency,
     DialogueSession,
     FollowUpAction,
+    Forum,
     Organization,
     Participant,
     PlanRevision,
@@ -58,6 +61,16 @@ def reuse_or_create_chokepoint(
     if existing is not None:
         return existing
     return run.get_or_create(ChokepointTechnology, name=name, defaults=defaults)
+
+
+def place_in_process(chokepoint: ChokepointTechnology, **values) -> None:
+    """Set where a chokepoint stands in the plan's process, once: a demo database whose
+    officials have since moved it on keeps their values."""
+    if chokepoint.survey:
+        return
+    for name, value in values.items():
+        setattr(chokepoint, name, value)
+    chokepoint.save(update_fields=list(values))
 
 
 def create_sample(run: SeedRun, orgs: dict[str, Organization], users: dict[str, User]) -> None:
@@ -119,6 +132,34 @@ def create_sample(run: SeedRun, orgs: dict[str, Organization], users: dict[str, 
         },
     )
 
+    # Chokepoints are Japan's advantages (our share of the world market), each at its
+    # stage of the plan's process; dependencies (our exposure) are recorded apart.
+    place_in_process(
+        photoresist,
+        process_stage=ChokepointProcessStage.MAINTENANCE,
+        survey=ChokepointSurvey.COMPANY_SURVEY,
+        support_measures="素材メーカー間の対話の場（業界内対話）、GX・経済安保関連の設備投資支援",
+        review_on=today + timedelta(days=10),
+    )
+    place_in_process(
+        mask_blanks,
+        process_stage=ChokepointProcessStage.EXTRACTION,
+        survey=ChokepointSurvey.FOREIGN_INTEREST,
+        review_on=today + timedelta(days=40),
+    )
+    place_in_process(
+        electrolyte,
+        process_stage=ChokepointProcessStage.POLICY_RESPONSE,
+        survey=ChokepointSurvey.COMPANY_SURVEY,
+        support_measures="技術流出防止に向けた契約・管理の整備（制度的な対応の検討）",
+        review_on=today + timedelta(days=90),
+    )
+
+    # International forums: the semiconductors official works on the Economic "2+2".
+    two_plus_two = Forum.objects.get(code="japan-us-economic-2plus2")
+    add_missing(two_plus_two.officials, semicon_official)
+    jucip = Forum.objects.get(code="japan-us-commercial-industrial-partnership")
+
     # Sessions ----------------------------------------------------------
     s_hearing = create_session(
         run,
@@ -163,7 +204,7 @@ def create_sample(run: SeedRun, orgs: dict[str, Organization], users: dict[str, 
         ],
         agenda=[
             (AgendaTopic.COMPLIANCE_RULES, "各国輸出管理規制の改正動向"),
-            (AgendaTopic.CHOKEPOINTS, "高純度材料の原料依存"),
+            (AgendaTopic.CHOKEPOINTS, "高純度材料の優位性の維持と流出懸念"),
             (AgendaTopic.INDUSTRY_NEEDS, "在庫積み増し・設備投資への支援要望"),
         ],
     )
@@ -193,6 +234,7 @@ def create_sample(run: SeedRun, orgs: dict[str, Organization], users: dict[str, 
         title="同志国との半導体・蓄電池サプライチェーン対話",
         held_on=today + timedelta(days=21),
         format=SessionFormat.INTERNATIONAL,
+        forum=jucip,
         status=SessionStatus.PLANNED,
         marking=Marking.AMBER,
         minutes="",
@@ -274,6 +316,33 @@ def create_sample(run: SeedRun, orgs: dict[str, Organization], users: dict[str, 
             if country == "CN":
                 add_missing(figure.threats, t_supply)
                 add_missing(figure.chokepoints, photoresist)
+    # The next Economic "2+2" working-level meeting: a session under the forum with no
+    # sector, whose agenda raises the supply threat and the photoresist advantage.
+    s_two_plus_two = create_session(
+        run,
+        title="日米経済版「２＋２」実務者会合（準備）",
+        held_on=today + timedelta(days=35),
+        format=SessionFormat.INTERNATIONAL,
+        forum=two_plus_two,
+        status=SessionStatus.PLANNED,
+        marking=Marking.AMBER,
+        minutes="",
+        created_by=semicon_official,
+        sectors=[],
+        organizations=[],
+        chokepoints=[photoresist],
+        participants=[("半田 一郎", None, "経済産業省 半導体担当")],
+        agenda=[
+            (AgendaTopic.LIKE_MINDED, "高純度材料の供給途絶リスクと同志国での対応"),
+            (AgendaTopic.CHOKEPOINTS, "フォトレジストの優位性の維持と流出防止"),
+        ],
+    )
+    AgendaItem.objects.filter(
+        session=s_two_plus_two, topic=AgendaTopic.LIKE_MINDED, threat__isnull=True
+    ).update(threat=t_supply)
+    AgendaItem.objects.filter(
+        session=s_two_plus_two, topic=AgendaTopic.CHOKEPOINTS, chokepoint__isnull=True
+    ).update(chokepoint=photoresist)
     t_graphite = run.get_or_create(
         Threat,
         title="黒鉛の輸出管理強化による負極材の調達難",

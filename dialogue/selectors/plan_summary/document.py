@@ -3,6 +3,7 @@ sheets in order (`sheets/`, one class each)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from functools import cached_property
 from typing import Any, cast
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogue.disclosure import FEWER_THAN_K, concern_count, count_is_shown
-from dialogue.enums import ActionStatus, Marking, SectorKind
+from dialogue.enums import ActionStatus, ChokepointProcessStage, Marking, SectorKind
 from dialogue.exports.document import ExportDocument
 from dialogue.models import PlanRevision, PlanRevisionItem, Sector, ThreatCategory, User
 from dialogue.permissions import is_secretariat
@@ -104,6 +105,15 @@ class PlanSummary:
                 "data", flat=True
             )
         }
+
+    def chokepoints_by_stage(self) -> list[tuple[str, int]]:
+        """(stage label, lines) in the plan's process order, every stage shown."""
+        counts = Counter(
+            self.items.filter(kind=Kind.CHOKEPOINT)
+            .order_by()
+            .values_list("data__process_stage", flat=True)
+        )
+        return [(str(label), counts[value]) for value, label in ChokepointProcessStage.choices]
 
     def markings(self) -> set[str]:
         pairs = with_live_marking(self.items.order_by()).values_list("marking", "live_marking")

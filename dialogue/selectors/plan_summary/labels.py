@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from dialogue.enums import (
     ActionStatus,
+    ChokepointProcessStage,
+    ChokepointSurvey,
     ConcernLevel,
     FigurePrecision,
     Marking,
@@ -36,6 +38,8 @@ CHOICE_FIELDS = {
     (Kind.DEPENDENCY, "stage"): SupplyChainStage,
     (Kind.DEPENDENCY, "basis"): ShareBasis,
     (Kind.DEPENDENCY, "precision"): FigurePrecision,
+    (Kind.CHOKEPOINT, "process_stage"): ChokepointProcessStage,
+    (Kind.CHOKEPOINT, "survey"): ChokepointSurvey,
 }
 FIELD_LABELS = {
     "title": gettext_lazy("Title"),
@@ -54,6 +58,10 @@ FIELD_LABELS = {
     "world_share_pct": gettext_lazy("World share (%)"),
     "outflow_concern": gettext_lazy("Concern of outflow"),
     "like_minded_holders": gettext_lazy("Like-minded countries also holding it"),
+    "process_stage": gettext_lazy("Stage in the plan's process"),
+    "survey": gettext_lazy("Extracted by"),
+    "support_measures": gettext_lazy("Support measures applied"),
+    "review_on": gettext_lazy("Review date"),
     "due_on": gettext_lazy("Due date"),
     "priority": gettext_lazy("Priority"),
     "pillar": gettext_lazy("Policy pillar"),

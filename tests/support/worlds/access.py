@@ -31,18 +31,21 @@ from django_celery_beat.models import (
 )
 
 from dialogue.enums import (
+    AgendaTopic,
     DigestFrequency,
     JobKind,
     Marking,
     NoticeStatus,
     NotificationEvent,
     ReminderKind,
+    SessionFormat,
     SizeClass,
 )
 from dialogue.models import (
     AgendaItem,
     ApiToken,
     BestPractice,
+    ChokepointReviewReminder,
     Concern,
     ConcernMessage,
     Digest,
@@ -118,6 +121,11 @@ STRICT_SEES = {
     "concern": {"company_a", "company_a_admin", "sector_official", "secretariat"},
     "session": {"company_a", "company_a_admin", "sector_official", "secretariat"},
 }
+# An AMBER international session under the 日米経済版「２＋２」 forum that names no sector:
+# the forum's responsible official (the semiconductors official) and the secretariat see
+# it; the batteries official and companies (none took part) do not.
+FORUM_SESSION = "日米経済版２＋２実務者会合: 供給途絶リスクの提起"
+FORUM_SEES = {"sector_official", "secretariat"}
 A_ALSO = (A_ADMIN_USERNAME, A_DEACTIVATED_USERNAME, A_INVITEE, STRICT["session"])
 A_SECRETS = (*A_IDENTIFYING, *A_ALSO)
 OFFICIALS_ONLY = (INTERNAL_NOTE, INTERNAL_FILE)
@@ -131,13 +139,21 @@ def never_shown() -> dict[str, tuple[str, ...]]:
     }
     company_a = (
         RED_TITLE,
+        FORUM_SESSION,
         *B_IDENTIFYING,
         *OFFICIALS_ONLY,
         SEMI_AMBER["threat"],
         SEMI_AMBER["dependency"],
         *BATT_AMBER.values(),
     )
-    nobody = (RED_TITLE, *RED.values(), *A_SECRETS, *B_IDENTIFYING, *OFFICIALS_ONLY)
+    nobody = (
+        RED_TITLE,
+        *RED.values(),
+        *A_SECRETS,
+        *B_IDENTIFYING,
+        *OFFICIALS_ONLY,
+        FORUM_SESSION,
+    )
     shown = {
         "anonymous": nobody,
         "deactivated": nobody,
@@ -145,6 +161,7 @@ def never_shown() -> dict[str, tuple[str, ...]]:
         "company_a_admin": company_a + red_hidden["company_a_admin"],
         "company_b": (
             RED_TITLE,
+            FORUM_SESSION,
             *A_SECRETS,
             *OFFICIALS_ONLY,
             SEMI_AMBER["threat"],
@@ -161,6 +178,7 @@ def never_shown() -> dict[str, tuple[str, ...]]:
             *SEMI_AMBER.values(),
             *CONCERN_SECRETS,
             STRICT["session"],
+            FORUM_SESSION,
             *red_hidden["other_sector_official"],
         ),
         "secretariat": (RED_TITLE, *red_hidden["secretariat"]),
@@ -228,6 +246,24 @@ def build_sweep_world() -> dict:
         **authored,
     )
 
+    world["forum"] = f.forum(officials=[official])
+    world["forum_session"] = f.DialogueSessionFactory(
+        title=FORUM_SESSION,
+        sectors=[],
+        forum=world["forum"],
+        format=SessionFormat.INTERNATIONAL,
+        **authored,
+    )
+    # Its agenda raises a semiconductors threat and the RED threat: the RED one is shown
+    # only to the people named on it, wherever the agenda appears.
+    for position, threat in enumerate([world["threat_semi"], world["red_threat"]]):
+        AgendaItem.objects.create(
+            session=world["forum_session"],
+            topic=AgendaTopic.LIKE_MINDED,
+            position=position,
+            threat=threat,
+        )
+
     # The semiconductors official's weekly digest, built by the digest selector.
     today = timezone.localdate()
     content = digest_content(official, since=None, today=today)
@@ -289,6 +325,9 @@ def build_sweep_world() -> dict:
         event_key=f"concern-{world['concern_a'].pk}",
         concern=world["concern_a"],
         recipient=official,
+    )
+    world["review_reminder_a"] = ChokepointReviewReminder.objects.create(
+        chokepoint=world["chokepoint_a"], review_on=today, recipient=official
     )
     world["job_run"] = JobRun.objects.create(kind=JobKind.REMINDERS, token="sweep-run")
     # Notices: a published GREEN one to the large semiconductor companies (company A; B is

@@ -48,6 +48,10 @@ class OverviewSheet(PlanSheet[SummaryRow]):
             (_("Maximum marking"), marking_label(max_marking) if max_marking else _("none")),
             (_("Threats"), totals[Kind.THREAT]),
             (_("Chokepoint technologies"), totals[Kind.CHOKEPOINT]),
+            *(
+                (_("Chokepoints at stage: %(stage)s") % {"stage": label}, count)
+                for label, count in summary.chokepoints_by_stage()
+            ),
             (_("Follow-up actions"), totals[Kind.ACTION]),
             (_("Added since the previous revision"), by_change["added"]),
             (_("Removed since the previous revision"), by_change["removed"]),
