@@ -182,9 +182,29 @@ class NotificationEvent(models.TextChoices):
     CONCERN_SUBMITTED = "concern_submitted", _("New concern")
     CONCERN_REPLY = "concern_reply", _("Reply from an official")
     CONCERN_STATUS = "concern_status", _("Concern status changed")
+    REFERRAL_PROPOSED = "referral_proposed", _("Referral proposed")
 
 
 class JobKind(models.TextChoices):
     REMINDERS = "reminders", _("Reminder sweep")
     DIGESTS = "digests", _("Digest round")
     NOTIFICATIONS = "notifications", _("Notification dispatch")
+    REFERRAL_REMINDERS = "referrals", _("Referral reminder sweep")
+
+
+class ReferralStatus(models.TextChoices):
+    """A referral of a concern to a support organization or scheme (相談窓口・紹介)."""
+
+    PROPOSED = "proposed", _("Proposed")
+    CONSENTED = "consented", _("Consented")
+    REFERRED = "referred", _("Referred")
+    SUPPORT_STARTED = "support_started", _("Support started")
+    CLOSED = "closed", _("Closed")
+    DECLINED = "declined", _("Declined")
+
+
+class ReferralWait(models.TextChoices):
+    """What a referral is waiting for, in its reminders."""
+
+    CONSENT = "consent", _("Waiting for the company's consent")
+    ANSWER = "answer", _("Waiting for an answer from the support organization")

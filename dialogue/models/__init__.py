@@ -3,12 +3,20 @@ from dialogue.models.chokepoints import ChokepointTechnology
 from dialogue.models.concerns import Concern, ConcernAttachment, ConcernMessage
 from dialogue.models.exports import ExportJob
 from dialogue.models.invitations import Invitation
-from dialogue.models.notifications import Digest, JobRun, Notification, Reminder
+from dialogue.models.notifications import (
+    Digest,
+    JobRun,
+    Notification,
+    ReferralReminder,
+    Reminder,
+)
 from dialogue.models.organizations import Organization
 from dialogue.models.plans import PlanRevision, PlanRevisionItem
+from dialogue.models.referrals import Referral
 from dialogue.models.reference import BestPractice, ForeignMeasure, ThreatCategory
 from dialogue.models.sectors import Sector
 from dialogue.models.sessions import AgendaItem, DialogueSession, Participant
+from dialogue.models.support import SupportOrganization, SupportScheme
 from dialogue.models.submissions import PortalSubmission
 from dialogue.models.threats import Threat
 from dialogue.models.tokens import ApiToken
@@ -35,8 +43,12 @@ __all__ = [
     "PlanRevision",
     "PlanRevisionItem",
     "PortalSubmission",
+    "Referral",
+    "ReferralReminder",
     "Reminder",
     "Sector",
+    "SupportOrganization",
+    "SupportScheme",
     "Threat",
     "ThreatCategory",
     "User",
