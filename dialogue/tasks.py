@@ -13,6 +13,7 @@ from kombu.exceptions import OperationalError
 
 from dialogue.services.digests import digest_round
 from dialogue.services.notifications import notifications_dispatch
+from dialogue.services.referral_reminders import referral_reminder_sweep
 from dialogue.services.reminders import reminder_sweep
 
 RETRY = {
@@ -27,6 +28,12 @@ RETRY = {
 @shared_task(name="dialogue.reminders.sweep", bind=True, **RETRY)
 def sweep_reminders(self) -> dict:
     run = reminder_sweep(token=self.request.id)
+    return {"queued": run.queued, "sent": run.sent, "failed": run.failed}
+
+
+@shared_task(name="dialogue.referrals.remind", bind=True, **RETRY)
+def remind_referrals(self) -> dict:
+    run = referral_reminder_sweep(token=self.request.id)
     return {"queued": run.queued, "sent": run.sent, "failed": run.failed}
 
 

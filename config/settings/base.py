@@ -279,6 +279,9 @@ ATTACHMENT_MAX_PER_CONCERN = env.int("ATTACHMENT_MAX_PER_CONCERN", default=5)
 
 # --- Reminders, notifications, digests --------------------------------------
 REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14)
+# Days a referral may wait for the company's consent or the support organization's answer
+# before the concern's assigned official is reminded (once per wait).
+REFERRAL_REMINDER_AFTER_DAYS = env.int("REFERRAL_REMINDER_AFTER_DAYS", default=14)
 REMINDER_MAX_LISTED = 50  # actions listed in one reminder e-mail; the rest behind a link
 # A worker that died holding rows releases them after this many seconds.
 DELIVERY_CLAIM_LEASE_SECONDS = env.int("DELIVERY_CLAIM_LEASE_SECONDS", default=600)

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from dialogue.enums import JobKind
-from dialogue.models import Digest, JobRun, Notification, Reminder
+from dialogue.models import Digest, JobRun, Notification, ReferralReminder, Reminder
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def claim(queryset: models.QuerySet[Any], token: str) -> int:
 
 def deliver(
     groups: Iterable[tuple[list[int], Callable[[], bool]]],
-    model: type[Reminder] | type[Notification] | type[Digest],
+    model: type[Reminder] | type[ReferralReminder] | type[Notification] | type[Digest],
     run: JobRun,
 ) -> None:
     """Send each group's e-mail, then mark its rows sent. A transient failure leaves the

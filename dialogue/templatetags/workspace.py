@@ -34,6 +34,7 @@ NAV_ITEMS = [
     ("workspace:session-list", _("Sessions"), "session"),
     ("workspace:action-list", _("Actions"), "action"),
     ("workspace:concern-list", _("Concerns"), "concern"),
+    ("workspace:support-catalogue", _("Support"), "support"),
     ("plans:plan-list", _("Plan revisions"), "plan"),
     ("workspace:search", _("Search"), "search"),
 ]

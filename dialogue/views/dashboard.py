@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogue.selectors.dashboard import dashboard_for
+from dialogue.selectors.referrals import waiting_referrals
 from dialogue.views.access import official_required
 
 
@@ -15,6 +16,7 @@ def dashboard(request):
         "dialogue/dashboard.html",
         {
             "dashboard": dashboard_for(request.user),
+            "referrals": waiting_referrals(request.user),
             "today": timezone.localdate(),
             "title": _("Dashboard"),
         },

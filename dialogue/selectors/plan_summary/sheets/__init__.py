@@ -4,6 +4,7 @@ from dialogue.selectors.plan_summary.sheets.actions import ActionLine, ActionShe
 from dialogue.selectors.plan_summary.sheets.changes import ChangeRow, ChangeSheet
 from dialogue.selectors.plan_summary.sheets.chokepoints import ChokepointLine, ChokepointSheet
 from dialogue.selectors.plan_summary.sheets.heatmap import HeatmapCell, HeatmapSheet
+from dialogue.selectors.plan_summary.sheets.referrals import ReferralRow, ReferralSheet
 from dialogue.selectors.plan_summary.sheets.sectors import SectorRow, SectorSheet
 from dialogue.selectors.plan_summary.sheets.sources import SourceRow, SourceSheet
 from dialogue.selectors.plan_summary.sheets.summary import OverviewSheet, SummaryRow
@@ -16,6 +17,7 @@ SHEETS = (
     ThreatSheet,
     ChokepointSheet,
     ActionSheet,
+    ReferralSheet,
     ChangeSheet,
     SourceSheet,
 )
@@ -31,6 +33,8 @@ __all__ = [
     "HeatmapCell",
     "HeatmapSheet",
     "OverviewSheet",
+    "ReferralRow",
+    "ReferralSheet",
     "SectorRow",
     "SectorSheet",
     "SourceRow",
