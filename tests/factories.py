@@ -245,3 +245,21 @@ def api_key(user: m.User, name: str = "") -> str:
     from dialogue.services.tokens import api_token_issue
 
     return api_token_issue(user=user, name=name)[1]
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A referral proposed on a concern, to a support organization of the catalogue."""
+
+    class Meta:
+        model = m.Referral
+
+    concern = factory.SubFactory(ConcernFactory)
+    number = factory.LazyAttribute(
+        lambda o: m.Referral.objects.filter(concern=o.concern).count() + 1
+    )
+    support_organization = factory.LazyFunction(
+        lambda: m.SupportOrganization.objects.get(reference_key="jetro")
+    )
+    support_scheme = None
+    proposed_by = factory.SubFactory(SecretariatFactory)
+    status_changed_at = factory.LazyFunction(timezone.now)
