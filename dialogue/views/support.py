@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from dialogue.forms.errors import add_service_errors
 from dialogue.forms.support import CatalogueFilterForm, SupportOrganizationForm, SupportSchemeForm
@@ -39,6 +39,7 @@ def _require_secretariat(user) -> None:
 
 
 @official_required
+@require_GET
 def catalogue(request):
     user = request.user
     form = CatalogueFilterForm(request.GET or None, codes=threat_codes(user))
@@ -85,11 +86,13 @@ def _detail(request, entry, kind: str):
 
 
 @official_required
+@require_GET
 def organization_detail(request, pk: int):
     return _detail(request, get_object_or_404(organizations(request.user), pk=pk), "organization")
 
 
 @official_required
+@require_GET
 def scheme_detail(request, pk: int):
     return _detail(request, get_object_or_404(schemes(request.user), pk=pk), "scheme")
 

@@ -35,6 +35,10 @@ from dialogue.models import (
     PlanRevision,
     PlanRevisionItem,
     PortalSubmission,
+    Referral,
+    ReferralReminder,
+    SupportOrganization,
+    SupportScheme,
     Threat,
     User,
 )
@@ -109,6 +113,10 @@ WATCHED = (
     ApiToken,
     PortalSubmission,
     Notification,
+    Referral,
+    ReferralReminder,
+    SupportOrganization,
+    SupportScheme,
 )
 LATEST = {"updated_at", "history_id", "last_login", "revoked_at", "accepted_at", "finished_at"}
 

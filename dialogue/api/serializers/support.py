@@ -108,10 +108,16 @@ class ReferralSerializer(serializers.ModelSerializer):
 
 class ReferralProposeSerializer(serializers.Serializer):
     support_organizations = serializers.ManyRelatedField(
-        child_relation=VisibleRelatedField(model=SupportOrganization), required=False
+        child_relation=VisibleRelatedField(
+            model=SupportOrganization, queryset=SupportOrganization.objects.all()
+        ),
+        required=False,
     )
     support_schemes = serializers.ManyRelatedField(
-        child_relation=VisibleRelatedField(model=SupportScheme), required=False
+        child_relation=VisibleRelatedField(
+            model=SupportScheme, queryset=SupportScheme.objects.all()
+        ),
+        required=False,
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -142,5 +148,7 @@ class ConcernMeasureNameSerializer(serializers.ModelSerializer):
 class ConcernMeasuresUpdateSerializer(serializers.Serializer):
     # Only measures the caller may see: another id is refused as if it did not exist.
     foreign_measures = serializers.ManyRelatedField(
-        child_relation=VisibleRelatedField(model=ForeignMeasure)
+        child_relation=VisibleRelatedField(
+            model=ForeignMeasure, queryset=ForeignMeasure.objects.all()
+        )
     )
