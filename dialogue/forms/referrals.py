@@ -54,11 +54,10 @@ class ReferralProposeForm(forms.Form):
         help_text=_("Why this help fits. The company reads it before it consents."),
     )
 
-    def __init__(self, *args, organizations, schemes, suggested=(), **kwargs):
+    def __init__(self, *args, organizations, schemes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organizations"].queryset = organizations
         self.fields["schemes"].queryset = schemes
-        self.fields["schemes"].initial = [s.pk for s in suggested]
         self.fields["schemes"].label_from_instance = lambda s: (
             f"{s.name}（{s.organization.abbreviation or s.organization.name}）"
         )

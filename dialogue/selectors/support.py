@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 COERCION_CODE = "3-1"
 SUGGESTING_SUPPORT = (DesiredSupport.FINANCE, DesiredSupport.BUSINESS_CONTINUITY)
 SEARCH_LIMIT = 20
+SUGGESTION_LIMIT = 8
 
 
 def organizations(user: User) -> QuerySet[SupportOrganization]:
@@ -130,7 +131,7 @@ def scheme_suggestions(user: User, concern: Concern) -> list[SupportScheme]:
 
     ranked = [s for s in fitting if score(s)]
     ranked.sort(key=lambda s: (-score(s), s.name_ja))
-    return ranked
+    return ranked[:SUGGESTION_LIMIT]
 
 
 def threat_codes(user: User) -> QuerySet[ThreatCategory]:

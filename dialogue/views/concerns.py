@@ -198,9 +198,7 @@ def _detail_context(request, concern: Concern, **forms) -> dict:
         context.update(
             suggestions=suggestions,
             measures_form=ConcernMeasuresForm(concern=concern, user=user, linked=measures),
-            refer_form=ReferralProposeForm(
-                organizations=organizations, schemes=schemes, suggested=suggestions
-            ),
+            refer_form=ReferralProposeForm(organizations=organizations, schemes=schemes),
             assign_form=ConcernAssignForm(concern=concern, user=user),
             message_form=ConcernMessageForm(),
             status_form=ConcernStatusForm(concern=concern),
