@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from dialogue.api.fields import VisibleRelatedField
@@ -124,7 +125,9 @@ class ReferralProposeSerializer(serializers.Serializer):
 
 class ReferralAnswerSerializer(serializers.Serializer):
     consent = serializers.BooleanField(
-        help_text="true: consent to the referral; false: decline it."
+        help_text="true: consent to the referral; false: decline it.",
+        # DRF's own message has no Japanese translation.
+        error_messages={"invalid": _("Answer true (consent) or false (decline).")},
     )
     version = serializers.IntegerField(required=False, min_value=1)
 

@@ -9,9 +9,11 @@ number within the concern, never by a global id.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from dialogue.api.serializers.support import (
@@ -96,6 +98,8 @@ class ReferralViewSet(mixins.RetrieveModelMixin, VersionedWriteMixin, ConcernChi
         serializer = self.get_serializer(referral, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        if not {"status", "note"} & set(data):
+            raise ValidationError({"status": [_("Send the new status or a note.")]})
         expected = self.expected_version(data)
         referral = referral_change_status(
             referral=referral,
@@ -111,6 +115,9 @@ class ReferralViewSet(mixins.RetrieveModelMixin, VersionedWriteMixin, ConcernChi
     def answer(self, request, *args, **kwargs):
         """The concern's organization consents to the referral (or declines it)."""
         referral = self.get_object()
+        if "consent" not in request.data:
+            # A form-encoded body without the field would read as "false" (decline).
+            raise ValidationError({"consent": [_("Answer true (consent) or false (decline).")]})
         serializer = ReferralAnswerSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
