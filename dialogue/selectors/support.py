@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 COERCION_CODE = "3-1"
 SUGGESTING_SUPPORT = (DesiredSupport.FINANCE, DesiredSupport.BUSINESS_CONTINUITY)
 SEARCH_LIMIT = 20
-SUGGESTION_LIMIT = 8
+SUGGESTION_LIMIT = 10
 
 
 def organizations(user: User) -> QuerySet[SupportOrganization]:
@@ -113,25 +113,26 @@ def suggests_schemes(concern: Concern) -> bool:
 
 
 def scheme_suggestions(user: User, concern: Concern) -> list[SupportScheme]:
-    """Schemes matching a coercion concern, or a concern asking for finance or business
-    continuity: its sector and its organization's size, and its threat code or the kind of
-    support it asks for. Those matching both come first."""
+    """Schemes for a coercion concern, or a concern asking for finance or business
+    continuity: for its sector and its organization's size, under its threat code, and
+    (when it asks for finance or business continuity) giving that kind of support."""
     if not suggests_schemes(concern):
         return []
-    candidates = _fits(schemes(user), sectors=[concern.sector], threat_code="")
-    by_code = set(
-        _fits(
-            SupportScheme.objects.all(), sectors=None, threat_code=concern.category.code
+    candidates = _fits(schemes(user), sectors=[concern.sector], threat_code=concern.category.code)
+    wanted_kind = concern.desired_support if concern.desired_support in SUGGESTING_SUPPORT else ""
+    fitting = [
+        scheme
+        for scheme in _sized(candidates, concern.organization.size_class)
+        if not wanted_kind or wanted_kind in scheme.support_kinds
+    ]
+    # Schemes naming the concern's own code (not only its family) first.
+    exact = set(
+        SupportScheme.objects.filter(
+            pk__in=[s.pk for s in fitting], threat_categories=concern.category
         ).values_list("pk", flat=True)
     )
-    fitting = _sized(candidates, concern.organization.size_class)
-
-    def score(scheme: SupportScheme) -> int:
-        return (scheme.pk in by_code) + (concern.desired_support in scheme.support_kinds)
-
-    ranked = [s for s in fitting if score(s)]
-    ranked.sort(key=lambda s: (-score(s), s.name_ja))
-    return ranked[:SUGGESTION_LIMIT]
+    fitting.sort(key=lambda s: (s.pk not in exact, s.name_ja))
+    return fitting[:SUGGESTION_LIMIT]
 
 
 def threat_codes(user: User) -> QuerySet[ThreatCategory]:

@@ -10,8 +10,10 @@ from dialogue.enums import ReferralStatus
 from dialogue.models import (
     ForeignMeasure,
     Referral,
+    Sector,
     SupportOrganization,
     SupportScheme,
+    ThreatCategory,
 )
 
 ENTRY_FIELDS = [
@@ -30,10 +32,10 @@ ENTRY_FIELDS = [
 
 
 class SupportEntrySerializer(serializers.ModelSerializer):
-    threat_codes = serializers.SlugRelatedField(
+    threat_codes = serializers.SlugRelatedField[ThreatCategory](
         source="threat_categories", slug_field="code", many=True, read_only=True
     )
-    sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    sectors = serializers.SlugRelatedField[Sector](slug_field="code", many=True, read_only=True)
     company_sizes = serializers.ListField(
         child=serializers.CharField(),
         read_only=True,
@@ -64,8 +66,12 @@ class SupportSchemeSerializer(SupportEntrySerializer):
 class ReferralSerializer(serializers.ModelSerializer):
     """A referral, addressed by its number within the concern (no global id)."""
 
-    support_organization = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
-    support_scheme = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    support_organization = serializers.PrimaryKeyRelatedField[SupportOrganization](
+        read_only=True, allow_null=True
+    )
+    support_scheme = serializers.PrimaryKeyRelatedField[SupportScheme](
+        read_only=True, allow_null=True
+    )
     target_name = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=ReferralStatus.choices, required=False)
     consented_by = serializers.CharField(
