@@ -263,3 +263,23 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     support_scheme = None
     proposed_by = factory.SubFactory(SecretariatFactory)
     status_changed_at = factory.LazyFunction(timezone.now)
+
+
+class SupportOrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.SupportOrganization
+
+    name_ja = factory.Sequence(lambda n: f"支援機関{n}")
+    name_en = factory.Sequence(lambda n: f"Support organization {n}")
+    description_ja = "支援内容"
+    description_en = "What it offers"
+
+
+class SupportSchemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.SupportScheme
+
+    organization = factory.SubFactory(SupportOrganizationFactory)
+    name_ja = factory.Sequence(lambda n: f"支援策{n}")
+    name_en = factory.Sequence(lambda n: f"Support scheme {n}")
+    support_kinds = factory.LazyFunction(lambda: ["finance"])
