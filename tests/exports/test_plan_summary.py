@@ -36,6 +36,7 @@ SHEETS = [
     "Threats",
     "Chokepoint technologies",
     "Follow-up actions",
+    "Referrals to support",
     "Changes since the previous revi",
     "Sources",
 ]
@@ -120,8 +121,9 @@ def test_csv_is_one_utf8_file_per_sheet_with_the_same_rows_as_the_xlsx(published
         "04-threats.csv",
         "05-chokepoints.csv",
         "06-actions.csv",
-        "07-changes.csv",
-        "08-sources.csv",
+        "07-referrals.csv",
+        "08-changes.csv",
+        "09-sources.csv",
     ]
     sheets = read_xlsx(xlsx)
     for (name, content), sheet in zip(files.items(), sheets.values(), strict=True):

@@ -31,6 +31,7 @@ def test_the_sheets_come_in_the_documents_order():
         "threats",
         "chokepoints",
         "actions",
+        "referrals",
         "changes",
         "sources",
     ]
