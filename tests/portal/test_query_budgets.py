@@ -34,7 +34,7 @@ PAGES = {
     "concern-list": (lambda w: reverse("portal:concern-list"), 7),
     "concern-detail": (
         lambda w: reverse("portal:concern-detail", kwargs={"reference": w["concern"].reference}),
-        8,
+        10,  # with the referrals and the foreign measures behind the concern
     ),
     "action-list": (lambda w: reverse("portal:action-list"), 6),
     "guidance": (lambda w: reverse("portal:guidance"), 12),
