@@ -479,3 +479,37 @@ class ApiTokenAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
         for token in tokens:
             audit_token_revoked(request, token, actor=request.user, reason="revoked_by_admin")
+
+
+@admin.register(m.SupportOrganization)
+class SupportOrganizationAdmin(VisibilityAdmin):
+    list_display = ["name_ja", "abbreviation", "name_en", "is_active"]
+    list_filter = ["is_active", "threat_categories"]
+    search_fields = ["name_ja", "name_en", "abbreviation", "description_ja", "description_en"]
+    filter_horizontal = ["threat_categories", "sectors"]
+
+
+@admin.register(m.SupportScheme)
+class SupportSchemeAdmin(VisibilityAdmin):
+    list_display = ["name_ja", "organization", "name_en", "is_active"]
+    list_filter = ["is_active", "organization", "threat_categories"]
+    search_fields = ["name_ja", "name_en", "description_ja", "description_en"]
+    filter_horizontal = ["threat_categories", "sectors"]
+    list_select_related = ["organization"]
+
+
+@admin.register(m.Referral)
+class ReferralAdmin(VisibilityAdmin):
+    scoped_by = ("concern",)
+    list_display = ["concern", "number", "support_organization", "support_scheme", "status"]
+    list_filter = ["status"]
+    list_select_related = ["concern", "support_organization", "support_scheme"]
+
+
+@admin.register(m.ReferralReminder)
+class ReferralReminderAdmin(DeliveryAdmin):
+    scoped_by = ("referral",)
+    list_display = ["referral", "wait", "waiting_since", "recipient", "sent_at", "attempts"]
+    list_filter = ["wait", "sent_at", "attempts"]
+    search_fields = ["recipient__username"]
+    list_select_related = ["referral", "recipient"]

@@ -294,6 +294,10 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "dialogue/planrevision": AdminModel("read", "draft", ALL_OFFICIALS),
     # Operations ledgers: the secretariat; a digest and an export job: their owner.
     "dialogue/reminder": AdminModel("read", "reminder_a", {"secretariat"}),
+    "dialogue/supportorganization": AdminModel("read", "support_organization", ALL_OFFICIALS),
+    "dialogue/supportscheme": AdminModel("read", "support_scheme", ALL_OFFICIALS),
+    "dialogue/referral": AdminModel("read", "referral_a", SEMI_AND_SECRETARIAT),
+    "dialogue/referralreminder": AdminModel("read", "referral_reminder_a", {"secretariat"}),
     "dialogue/notification": AdminModel("read", "notification_a", {"secretariat"}),
     "dialogue/jobrun": AdminModel("read", "job_run", {"secretariat"}),
     "dialogue/digest": AdminModel("read", "digest", {"sector_official"}),
