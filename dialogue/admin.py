@@ -568,3 +568,37 @@ class NoticeMailAdmin(DeliveryAdmin):
     list_display = ["notice", "recipient", "sent_at", "attempts", "last_error"]
     search_fields = ["notice__title_ja", "recipient__username"]
     list_select_related = ["notice", "recipient"]
+
+
+@admin.register(m.SupportOrganization)
+class SupportOrganizationAdmin(VisibilityAdmin):
+    list_display = ["name_ja", "abbreviation", "name_en", "is_active"]
+    list_filter = ["is_active", "threat_categories"]
+    search_fields = ["name_ja", "name_en", "abbreviation", "description_ja", "description_en"]
+    filter_horizontal = ["threat_categories", "sectors"]
+
+
+@admin.register(m.SupportScheme)
+class SupportSchemeAdmin(VisibilityAdmin):
+    list_display = ["name_ja", "organization", "name_en", "is_active"]
+    list_filter = ["is_active", "organization", "threat_categories"]
+    search_fields = ["name_ja", "name_en", "description_ja", "description_en"]
+    filter_horizontal = ["threat_categories", "sectors"]
+    list_select_related = ["organization"]
+
+
+@admin.register(m.Referral)
+class ReferralAdmin(VisibilityAdmin):
+    scoped_by = ("concern",)
+    list_display = ["concern", "number", "support_organization", "support_scheme", "status"]
+    list_filter = ["status"]
+    list_select_related = ["concern", "support_organization", "support_scheme"]
+
+
+@admin.register(m.ReferralReminder)
+class ReferralReminderAdmin(DeliveryAdmin):
+    scoped_by = ("referral",)
+    list_display = ["referral", "wait", "waiting_since", "recipient", "sent_at", "attempts"]
+    list_filter = ["wait", "sent_at", "attempts"]
+    search_fields = ["recipient__username"]
+    list_select_related = ["referral", "recipient"]

@@ -224,6 +224,7 @@ class NotificationEvent(models.TextChoices):
     CONCERN_SUBMITTED = "concern_submitted", _("New concern")
     CONCERN_REPLY = "concern_reply", _("Reply from an official")
     CONCERN_STATUS = "concern_status", _("Concern status changed")
+    REFERRAL_PROPOSED = "referral_proposed", _("Referral proposed")
 
 
 class JobKind(models.TextChoices):
@@ -232,6 +233,7 @@ class JobKind(models.TextChoices):
     NOTIFICATIONS = "notifications", _("Notification dispatch")
     NOTICE_MAILS = "notice_mails", _("Notice e-mails")
     CHOKEPOINT_REVIEWS = "reviews", _("Chokepoint review reminders")
+    REFERRAL_REMINDERS = "referrals", _("Referral reminder sweep")
 
 
 class NoticeKind(models.TextChoices):
@@ -277,3 +279,21 @@ class FigurePrecision(models.TextChoices):
     STATISTICS = "statistics", _("Statistics")
     HEARING = "hearing", _("Company hearing")
     ESTIMATE = "estimate", _("Estimate")
+
+
+class ReferralStatus(models.TextChoices):
+    """A referral of a concern to a support organization or scheme (相談窓口・紹介)."""
+
+    PROPOSED = "proposed", _("Proposed")
+    CONSENTED = "consented", _("Consented")
+    REFERRED = "referred", _("Referred")
+    SUPPORT_STARTED = "support_started", _("Support started")
+    CLOSED = "closed", _("Closed")
+    DECLINED = "declined", _("Declined")
+
+
+class ReferralWait(models.TextChoices):
+    """What a referral is waiting for, in its reminders."""
+
+    CONSENT = "consent", _("Waiting for the company's consent")
+    ANSWER = "answer", _("Waiting for an answer from the support organization")

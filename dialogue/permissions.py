@@ -100,6 +100,22 @@ def is_concern_member(user: User, concern: Concern) -> bool:
     return user.role == Role.COMPANY and user.organization_id == concern.organization_id
 
 
+def can_refer_concern(user: User, concern: Concern) -> bool:
+    """Propose referrals and record their progress: the concern's sector officials."""
+    return can_handle_concern(user, concern)
+
+
+def can_consent_to_referral(user: User, concern: Concern) -> bool:
+    """Consent (or decline) is given by an active user of the concern's own organization,
+    for that organization only: nobody consents on another organization's behalf."""
+    return is_company_member(user) and is_concern_member(user, concern)
+
+
+def can_manage_support_catalogue(user: User) -> bool:
+    """The secretariat keeps the catalogue of support organizations and schemes."""
+    return is_secretariat(user)
+
+
 def can_update_action_status(user: User, action: FollowUpAction) -> bool:
     return action.owner_id == user.pk or can_manage_sector(user, action.sector)
 

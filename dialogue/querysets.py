@@ -325,6 +325,24 @@ class ConcernMessageQuerySet(models.QuerySet[_M]):
         return visible
 
 
+class ReferralQuerySet(models.QuerySet[_M]):
+    """Referrals go with their concern: its organization and its sector's officials."""
+
+    def visible_to(self, user: User) -> Self:
+        Concern = _model("Concern")
+        if not _is_signed_in(user):
+            return self.none()
+        return self.filter(concern__in=Concern.objects.visible_to(user).values("pk"))
+
+    def waiting(self) -> Self:
+        """Waiting for the company's consent or for the support organization's answer."""
+        from dialogue.enums import ReferralStatus
+
+        return self.filter(
+            status__in=[ReferralStatus.PROPOSED, ReferralStatus.CONSENTED, ReferralStatus.REFERRED]
+        )
+
+
 class ConcernAttachmentQuerySet(models.QuerySet[_M]):
     def visible_to(self, user: User) -> Self:
         Concern = _model("Concern")
@@ -416,6 +434,10 @@ class OperationsQuerySet(models.QuerySet[_M]):
 
 class ReminderQuerySet(OperationsQuerySet[_M]):
     subject_field = "action"
+
+
+class ReferralReminderQuerySet(OperationsQuerySet[_M]):
+    subject_field = "referral"
 
 
 class NotificationQuerySet(OperationsQuerySet[_M]):

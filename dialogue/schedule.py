@@ -21,6 +21,10 @@ def default_schedule() -> dict[str, dict]:
             "task": "dialogue.chokepoints.review_reminders",
             "crontab": {"hour": reminder_hour, "minute": reminder_minute},
         },
+        "Referral reminders (daily)": {
+            "task": "dialogue.referrals.remind",
+            "crontab": {"hour": reminder_hour, "minute": reminder_minute},
+        },
         "Plan-revision digests (daily check; weekly or monthly per person)": {
             "task": "dialogue.digests.round",
             "crontab": {"hour": digest_hour, "minute": digest_minute},

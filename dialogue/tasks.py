@@ -15,6 +15,7 @@ from dialogue.services.chokepoint_reviews import chokepoint_review_sweep
 from dialogue.services.digests import digest_round
 from dialogue.services.notice_mails import notice_digest_round, notice_mail_now
 from dialogue.services.notifications import notifications_dispatch
+from dialogue.services.referral_reminders import referral_reminder_sweep
 from dialogue.services.reminders import reminder_sweep
 
 RETRY = {
@@ -35,6 +36,12 @@ def sweep_reminders(self) -> dict:
 @shared_task(name="dialogue.chokepoints.review_reminders", bind=True, **RETRY)
 def sweep_chokepoint_reviews(self) -> dict:
     run = chokepoint_review_sweep(token=self.request.id)
+    return {"queued": run.queued, "sent": run.sent, "failed": run.failed}
+
+
+@shared_task(name="dialogue.referrals.remind", bind=True, **RETRY)
+def remind_referrals(self) -> dict:
+    run = referral_reminder_sweep(token=self.request.id)
     return {"queued": run.queued, "sent": run.sent, "failed": run.failed}
 
 

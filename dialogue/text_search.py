@@ -63,6 +63,19 @@ SEARCH_FIELDS = {
     "notice": ("title_ja", "title_en", "body_ja", "body_en"),
 }
 
+# Small reference tables (the support catalogue, tens of rows): searched by the same
+# substring test, without a bigram index.
+UNINDEXED_SEARCH_FIELDS = {
+    "supportorganization": (
+        "abbreviation",
+        "name_ja",
+        "name_en",
+        "description_ja",
+        "description_en",
+    ),
+    "supportscheme": ("name_ja", "name_en", "description_ja", "description_en"),
+}
+
 
 def width_folding() -> tuple[str, str]:
     """The characters `fold` replaces and their replacements (migration 0007 has a copy)."""
@@ -162,7 +175,8 @@ class Bigrams(Func):
 
 
 def search_fields_for(model) -> tuple[str, ...]:
-    return SEARCH_FIELDS[model._meta.model_name]
+    name = model._meta.model_name
+    return SEARCH_FIELDS[name] if name in SEARCH_FIELDS else UNINDEXED_SEARCH_FIELDS[name]
 
 
 def matching(queryset: QuerySet, words: list[str], *, indexed: bool = True) -> QuerySet:
@@ -176,6 +190,7 @@ def matching(queryset: QuerySet, words: list[str], *, indexed: bool = True) -> Q
         return queryset
     fields = search_fields_for(queryset.model)
     queryset = queryset.alias(_search_text=SearchText(*fields))
+    indexed = indexed and queryset.model._meta.model_name in SEARCH_FIELDS
     through_index = indexed and connections[queryset.db].vendor == "postgresql"
     wanted = set().union(*(key_bigrams(word) for word in words))
     if through_index and wanted:

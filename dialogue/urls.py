@@ -15,7 +15,9 @@ from dialogue.views import calendar as calendar_views
 from dialogue.views import concerns as concern_views
 from dialogue.views import dependencies as dependency_views
 from dialogue.views import forums as forum_views
+from dialogue.views import referrals as referral_views
 from dialogue.views import sessions as session_views
+from dialogue.views import support as support_views
 
 app_name = "workspace"
 
@@ -83,6 +85,37 @@ urlpatterns = [
     path("notices/<int:pk>/publish/", notices.notice_publish_view, name="notice-publish"),
     path("notices/<int:pk>/withdraw/", notices.notice_withdraw_view, name="notice-withdraw"),
     path("notices/<int:pk>/reach/", notices.notice_reach_view, name="notice-reach"),
+    path(
+        "concerns/<int:pk>/measures/",
+        referral_views.concern_measures_link,
+        name="concern-measures",
+    ),
+    path("concerns/<int:pk>/referrals/", referral_views.concern_refer, name="concern-refer"),
+    path(
+        "concerns/<int:pk>/referrals/<int:number>/status/",
+        referral_views.referral_status,
+        name="referral-status",
+    ),
+    # Support catalogue (the secretariat maintains it)
+    path("support/", support_views.catalogue, name="support-catalogue"),
+    path(
+        "support/organizations/new/",
+        support_views.organization_create_view,
+        name="support-organization-create",
+    ),
+    path(
+        "support/organizations/<int:pk>/",
+        support_views.organization_detail,
+        name="support-organization-detail",
+    ),
+    path(
+        "support/organizations/<int:pk>/edit/",
+        support_views.organization_edit,
+        name="support-organization-edit",
+    ),
+    path("support/schemes/new/", support_views.scheme_create_view, name="support-scheme-create"),
+    path("support/schemes/<int:pk>/", support_views.scheme_detail, name="support-scheme-detail"),
+    path("support/schemes/<int:pk>/edit/", support_views.scheme_edit, name="support-scheme-edit"),
     # Calendar feed (iCalendar) of my sessions and action due dates
     path("calendar/", calendar_views.calendar_settings, name="calendar"),
     path("calendar.ics", calendar_views.calendar_feed, name="calendar-feed"),

@@ -7,6 +7,7 @@ from dialogue.enums import (
     ActionStatus,
     ConcernStatus,
     PlanRevisionStatus,
+    ReferralStatus,
     SessionStatus,
     ThreatStatus,
 )
@@ -56,3 +57,23 @@ PLAN_REVISION_TRANSITIONS = {
 
 def allowed_next(transitions: Mapping[Any, Set[str]], current: str) -> set[str]:
     return {str(s) for s in transitions.get(current, set())}
+
+
+# Only the company moves a referral out of "proposed" by consenting: nothing about it
+# leaves the ministry before that (services/referrals.py checks who may do which step).
+REFERRAL_TRANSITIONS = {
+    ReferralStatus.PROPOSED: {ReferralStatus.CONSENTED, ReferralStatus.DECLINED},
+    ReferralStatus.CONSENTED: {
+        ReferralStatus.REFERRED,
+        ReferralStatus.SUPPORT_STARTED,
+        ReferralStatus.DECLINED,
+    },
+    ReferralStatus.REFERRED: {
+        ReferralStatus.SUPPORT_STARTED,
+        ReferralStatus.DECLINED,
+        ReferralStatus.CLOSED,
+    },
+    ReferralStatus.SUPPORT_STARTED: {ReferralStatus.CLOSED},
+    ReferralStatus.CLOSED: set(),
+    ReferralStatus.DECLINED: set(),
+}

@@ -303,3 +303,41 @@ class NoticeFactory(factory.django.DjangoModelFactory):
     def threat_categories(self, create, extracted, **kwargs):
         if create and extracted:
             self.threat_categories.set(extracted)
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A referral proposed on a concern, to a support organization of the catalogue."""
+
+    class Meta:
+        model = m.Referral
+
+    concern = factory.SubFactory(ConcernFactory)
+    number = factory.LazyAttribute(
+        lambda o: m.Referral.objects.filter(concern=o.concern).count() + 1
+    )
+    support_organization = factory.LazyFunction(
+        lambda: m.SupportOrganization.objects.get(reference_key="jetro")
+    )
+    support_scheme = None
+    proposed_by = factory.SubFactory(SecretariatFactory)
+    status_changed_at = factory.LazyFunction(timezone.now)
+
+
+class SupportOrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.SupportOrganization
+
+    name_ja = factory.Sequence(lambda n: f"支援機関{n}")
+    name_en = factory.Sequence(lambda n: f"Support organization {n}")
+    description_ja = "支援内容"
+    description_en = "What it offers"
+
+
+class SupportSchemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = m.SupportScheme
+
+    organization = factory.SubFactory(SupportOrganizationFactory)
+    name_ja = factory.Sequence(lambda n: f"支援策{n}")
+    name_en = factory.Sequence(lambda n: f"Support scheme {n}")
+    support_kinds = factory.LazyFunction(lambda: ["finance"])

@@ -290,6 +290,9 @@ DEPENDENCY_IMPORT_MAX_ROWS = env.int("DEPENDENCY_IMPORT_MAX_ROWS", default=20000
 REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=14)
 # Days before a chokepoint's review date that its sector lead is reminded (once).
 CHOKEPOINT_REVIEW_NOTICE_DAYS = env.int("CHOKEPOINT_REVIEW_NOTICE_DAYS", default=14)
+# Days a referral may wait for the company's consent or the support organization's answer
+# before the concern's assigned official is reminded (once per wait).
+REFERRAL_REMINDER_AFTER_DAYS = env.int("REFERRAL_REMINDER_AFTER_DAYS", default=14)
 REMINDER_MAX_LISTED = 50  # actions listed in one reminder e-mail; the rest behind a link
 # A worker that died holding rows releases them after this many seconds.
 DELIVERY_CLAIM_LEASE_SECONDS = env.int("DELIVERY_CLAIM_LEASE_SECONDS", default=600)

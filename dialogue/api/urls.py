@@ -27,6 +27,12 @@ from dialogue.api.views.reference import (
 )
 from dialogue.api.views.registers import ChokepointViewSet, ThreatViewSet
 from dialogue.api.views.sessions import SessionViewSet
+from dialogue.api.views.support import (
+    ConcernMeasureViewSet,
+    ReferralViewSet,
+    SupportOrganizationViewSet,
+    SupportSchemeViewSet,
+)
 
 app_name = "api"
 
@@ -45,11 +51,19 @@ router.register("actions", ActionViewSet, basename="action")
 router.register("plan-revisions", PlanRevisionViewSet, basename="plan-revision")
 router.register("export-jobs", ExportJobViewSet, basename="export-job")
 router.register("notices", NoticeViewSet, basename="notice")
+router.register(
+    "support-organizations", SupportOrganizationViewSet, basename="support-organization"
+)
+router.register("support-schemes", SupportSchemeViewSet, basename="support-scheme")
 
 concern_messages = ConcernMessageViewSet.as_view({"get": "list", "post": "create"})
 concern_attachments = ConcernAttachmentViewSet.as_view({"get": "list", "post": "create"})
 concern_attachment = ConcernAttachmentViewSet.as_view({"get": "retrieve"})
 concern_attachment_download = ConcernAttachmentViewSet.as_view({"get": "download"})
+concern_referrals = ReferralViewSet.as_view({"get": "list", "post": "create"})
+concern_referral = ReferralViewSet.as_view({"get": "retrieve", "patch": "partial_update"})
+concern_referral_answer = ReferralViewSet.as_view({"post": "answer"})
+concern_measures = ConcernMeasureViewSet.as_view({"get": "list", "put": "update"})
 
 # `concern_pk` is the concern's id for officials, its organization's reference number
 # ("2026-0003") for company users (dialogue.disclosure.concern_key_filter).
@@ -73,6 +87,22 @@ urlpatterns = [
         "concerns/<str:concern_pk>/attachments/<int:pk>/download/",
         concern_attachment_download,
         name="concern-attachment-download",
+    ),
+    path("concerns/<str:concern_pk>/referrals/", concern_referrals, name="concern-referral-list"),
+    path(
+        "concerns/<str:concern_pk>/referrals/<int:number>/",
+        concern_referral,
+        name="concern-referral-detail",
+    ),
+    path(
+        "concerns/<str:concern_pk>/referrals/<int:number>/answer/",
+        concern_referral_answer,
+        name="concern-referral-answer",
+    ),
+    path(
+        "concerns/<str:concern_pk>/foreign-measures/",
+        concern_measures,
+        name="concern-measure-list",
     ),
     # Exports: before the router, whose threats/{pk}/ would otherwise take threats/export/.
     path("threats/export/", ThreatExportView.as_view(), name="threat-export"),

@@ -41,6 +41,7 @@ from dialogue.forms.fields import (
     SectorMultipleChoiceField,
     ThreatMultipleChoiceField,
 )
+from dialogue.forms.referrals import ConcernMeasuresForm, ReferralProposeForm, ReferralStatusForm
 from dialogue.forms.registers import RegisterForm
 from dialogue.forms.sessions import (
     EMPTY_ROWS,
@@ -70,6 +71,7 @@ __all__ = [
     "ChokepointMultipleChoiceField",
     "ConcernAssignForm",
     "ConcernLinkThreatForm",
+    "ConcernMeasuresForm",
     "ConcernMessageForm",
     "ConcernStatusForm",
     "DateInput",
@@ -77,6 +79,8 @@ __all__ = [
     "ParticipantForm",
     "PersonChoiceField",
     "PersonMultipleChoiceField",
+    "ReferralProposeForm",
+    "ReferralStatusForm",
     "RegisterForm",
     "SectorChoiceField",
     "SectorMultipleChoiceField",

@@ -11,14 +11,17 @@ from dialogue.models.notifications import (
     Digest,
     JobRun,
     Notification,
+    ReferralReminder,
     Reminder,
 )
 from dialogue.models.organizations import Organization
 from dialogue.models.plans import PlanRevision, PlanRevisionItem
 from dialogue.models.reference import BestPractice, ForeignMeasure, ThreatCategory
+from dialogue.models.referrals import Referral
 from dialogue.models.sectors import Sector
 from dialogue.models.sessions import AgendaItem, DialogueSession, Participant
 from dialogue.models.submissions import PortalSubmission
+from dialogue.models.support import SupportOrganization, SupportScheme
 from dialogue.models.threats import Threat
 from dialogue.models.tokens import ApiToken
 from dialogue.models.users import User
@@ -50,8 +53,12 @@ __all__ = [
     "PlanRevision",
     "PlanRevisionItem",
     "PortalSubmission",
+    "Referral",
+    "ReferralReminder",
     "Reminder",
     "Sector",
+    "SupportOrganization",
+    "SupportScheme",
     "Threat",
     "ThreatCategory",
     "User",

@@ -66,7 +66,15 @@ class Concern(MarkedModel, VersionedModel, TimeStampedModel):
         related_name="assigned_concerns",
         verbose_name=_("assigned official"),
     )
-    history = HistoricalRecords(m2m_fields=["named_users"])
+    # The foreign measures behind the concern, linked by its officials; the company sees
+    # only their names.
+    foreign_measures = models.ManyToManyField(
+        "dialogue.ForeignMeasure",
+        related_name="concerns",
+        blank=True,
+        verbose_name=_("foreign measures"),
+    )
+    history = HistoricalRecords(m2m_fields=["named_users", "foreign_measures"])
 
     objects = ConcernQuerySet.as_manager()
 

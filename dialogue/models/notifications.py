@@ -10,12 +10,19 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.enums import DigestFrequency, JobKind, NotificationEvent, ReminderKind
+from dialogue.enums import (
+    DigestFrequency,
+    JobKind,
+    NotificationEvent,
+    ReferralWait,
+    ReminderKind,
+)
 from dialogue.querysets import (
     ChokepointReviewReminderQuerySet,
     DigestQuerySet,
     NotificationQuerySet,
     OperationsQuerySet,
+    ReferralReminderQuerySet,
     ReminderQuerySet,
 )
 
@@ -84,6 +91,34 @@ class ChokepointReviewReminder(DeliveryModel):
 
     def __str__(self) -> str:
         return f"{self.chokepoint_id} {self.review_on} → {self.recipient_id}"
+
+
+class ReferralReminder(DeliveryModel):
+    """One reminder per (referral, wait, start of the wait) to the concern's assigned official."""
+
+    referral = models.ForeignKey(
+        "dialogue.Referral", on_delete=models.CASCADE, related_name="reminders"
+    )
+    wait = models.CharField(_("waiting for"), max_length=8, choices=ReferralWait.choices)
+    waiting_since = models.DateTimeField(_("waiting since"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_reminders"
+    )
+
+    objects = ReferralReminderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral reminder")
+        verbose_name_plural = _("referral reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "wait", "waiting_since"],
+                name="referral_reminder_once_per_wait",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wait} {self.referral_id} {self.waiting_since:%Y-%m-%d}"
 
 
 class Notification(DeliveryModel):

@@ -52,6 +52,7 @@ class PlanRevisionItem(models.Model):
         ACTION = "action", _("Follow-up action")
         CONCERN_AGGREGATE = "concern_aggregate", _("Concern count")
         DEPENDENCY = "dependency", _("Dependency")
+        REFERRAL_AGGREGATE = "referral_aggregate", _("Referral count")
 
     revision = models.ForeignKey(PlanRevision, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

@@ -195,6 +195,28 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+class ReferralAnswerForm(VersionForm):
+    """Consent to a referral, or decline it: the button pressed says which."""
+
+    answer = forms.ChoiceField(
+        choices=[("consent", _("Consent")), ("decline", _("Decline"))],
+        widget=forms.HiddenInput,
+    )
+
+
+class SupportFinderForm(forms.Form):
+    """ "Which help fits my situation": a threat code (the sectors and size are the organization's)."""
+
+    threat_code = forms.ChoiceField(label=_("Threat code"), required=False)
+
+    def __init__(self, *args, codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["threat_code"].choices = [
+            ("", _("Any threat code")),
+            *((c.code, f"{c.code} {c.name}") for c in codes),
+        ]
+
+
 # --- follow-up actions ---------------------------------------------------------
 
 

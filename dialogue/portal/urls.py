@@ -13,7 +13,7 @@ how many concerns every company has filed.
 from django.urls import path, register_converter
 
 from dialogue.models.concerns import REFERENCE_PATTERN
-from dialogue.portal.views import actions, auth, colleagues, concerns, home, notices
+from dialogue.portal.views import actions, auth, colleagues, concerns, home, notices, referrals
 
 
 class ConcernReferenceConverter:
@@ -62,6 +62,11 @@ urlpatterns = [
         concerns.concern_withdraw,
         name="concern-withdraw",
     ),
+    path(
+        "concerns/<concern_reference:reference>/referrals/<int:number>/",
+        referrals.referral_answer,
+        name="referral-answer",
+    ),
     path("attachments/<int:pk>/", concerns.attachment_download, name="attachment-download"),
     # Follow-up actions
     path("actions/", actions.action_list, name="action-list"),
@@ -72,6 +77,7 @@ urlpatterns = [
     path("notices/", notices.notice_list, name="notice-list"),
     path("notices/<int:pk>/", notices.notice_detail, name="notice-detail"),
     path("best-practices/", notices.best_practice_list, name="best-practice-list"),
+    path("guidance/support/", referrals.support_finder, name="support-finder"),
     # The organization's portal admin
     path("colleagues/", colleagues.colleague_list, name="colleague-list"),
     path("colleagues/invite/", colleagues.colleague_invite, name="colleague-invite"),

@@ -83,7 +83,9 @@ class ItemChange:
 def _key(item: PlanRevisionItem) -> str:
     if item.object_id is not None:
         return f"{item.kind}:{item.object_id}"
-    return f"{item.kind}:{item.data.get('sector')}:{item.data.get('category')}"
+    # Concern counts per sector × code; referral counts per sector × status.
+    cell = item.data.get("category") or item.data.get("status")
+    return f"{item.kind}:{item.data.get('sector')}:{cell}"
 
 
 def previous_revision(revision: PlanRevision) -> PlanRevision | None:
@@ -278,6 +280,10 @@ def plan_revision_diff(
     references.resolve()
     disclosed = []
     for change in changes:
+        if change.kind == Kind.REFERRAL_AGGREGATE:
+            # Referral counts are read in their own sheet, through the k ≥ 3 rule; a
+            # change between two small counts would tell what the counts hide.
+            continue
         if change.kind == Kind.CONCERN_AGGREGATE:
             shown = _disclosed_aggregate(change)
         else:

@@ -21,6 +21,7 @@ from dialogue.models import (
     JobRun,
     NoticeMail,
     Notification,
+    ReferralReminder,
     Reminder,
 )
 
@@ -56,6 +57,7 @@ def claim(queryset: models.QuerySet[Any], token: str) -> int:
 def deliver(
     groups: Iterable[tuple[list[int], Callable[[], bool]]],
     model: type[Reminder]
+    | type[ReferralReminder]
     | type[Notification]
     | type[Digest]
     | type[NoticeMail]

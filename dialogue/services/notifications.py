@@ -18,7 +18,7 @@ from dialogue.disclosure import audience_for, may_be_told
 from dialogue.enums import JobKind, NotificationEvent, Role
 from dialogue.mail import mail_send
 from dialogue.mail.notifications import concern_notification_mail
-from dialogue.models import Concern, ConcernMessage, JobRun, Notification, User
+from dialogue.models import Concern, ConcernMessage, JobRun, Notification, Referral, User
 from dialogue.queueing import NOTIFICATIONS_DISPATCH, queue
 from dialogue.services.deliveries import (
     DeliveryGroups,
@@ -90,6 +90,18 @@ def notify_concern_status(concern: Concern) -> int:
     return _queue(
         NotificationEvent.CONCERN_STATUS,
         f"status:{concern.pk}:{concern.version}",
+        concern,
+        organization_users(concern),
+    )
+
+
+def notify_referral_proposed(concern: Concern, referrals: list[Referral]) -> int:
+    """The concern's organization is asked for its consent (one e-mail per proposal)."""
+    if not referrals:
+        return 0
+    return _queue(
+        NotificationEvent.REFERRAL_PROPOSED,
+        f"referral:{concern.pk}:{referrals[0].number}",
         concern,
         organization_users(concern),
     )

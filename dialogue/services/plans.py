@@ -16,6 +16,7 @@ from dialogue.models import (
     FollowUpAction,
     PlanRevision,
     PlanRevisionItem,
+    Referral,
     Threat,
     User,
 )
@@ -182,7 +183,38 @@ def _snapshot_rows(revision: PlanRevision) -> list[PlanRevisionItem]:
                 },
             )
         )
+    rows.extend(_referral_aggregate_rows(revision))
     return rows
+
+
+def _referral_aggregate_rows(revision: PlanRevision) -> list[PlanRevisionItem]:
+    """Referral counts by sector and status, with the organizations behind them: shown,
+    like concern counts, only where at least K_ANONYMITY organizations stand behind them.
+    Referrals of RED concerns never enter a count."""
+    aggregates = (
+        Referral.objects.exclude(concern__marking=Marking.RED)
+        .values("concern__sector", "concern__sector__code", "status")
+        .annotate(
+            referrals=Count("pk"), organizations=Count("concern__organization", distinct=True)
+        )
+        .order_by("concern__sector__code", "status")
+    )
+    return [
+        PlanRevisionItem(
+            revision=revision,
+            kind=Kind.REFERRAL_AGGREGATE,
+            object_id=None,
+            sector_id=row["concern__sector"],
+            marking=Marking.AMBER,
+            data={
+                "sector": row["concern__sector__code"],
+                "status": row["status"],
+                "referrals": row["referrals"],
+                "organizations": row["organizations"],
+            },
+        )
+        for row in aggregates
+    ]
 
 
 @transaction.atomic

@@ -21,6 +21,8 @@ from dialogue.models import (
     ForeignMeasure,
     Forum,
     Sector,
+    SupportOrganization,
+    SupportScheme,
     ThreatCategory,
 )
 
@@ -193,6 +195,7 @@ def reference_data_load(*, directory: Path = FIXTURES_DIR) -> LoadReport:
         )
     dependency_reference_load(directory=directory, report=report, sectors=sectors)
     forums_load(report=report, directory=directory)
+    support_catalogue_load(directory=directory, report=report)
     return report
 
 
@@ -244,3 +247,54 @@ def forums_load(*, report: LoadReport, directory: Path = FIXTURES_DIR) -> None:
                 "sort_order": row["sort_order"],
             },
         )
+
+
+# --- the support catalogue (支援機関・支援策) ---------------------------------------------
+
+
+def _support_entry_values(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name_ja": row["name_ja"],
+        "name_en": row["name_en"],
+        "description_ja": row.get("description_ja", ""),
+        "description_en": row.get("description_en", ""),
+        "company_sizes": row.get("company_sizes", []),
+        "contact": row.get("contact", ""),
+    }
+
+
+def _support_entry_links(entry: models.Model, row: dict[str, Any], report: LoadReport) -> None:
+    sectors = list(Sector.objects.filter(code__in=row["sectors"]))
+    categories = list(ThreatCategory.objects.filter(code__in=row["threat_categories"]))
+    if len(sectors) != len(set(row["sectors"])) or len(categories) != len(
+        set(row["threat_categories"])
+    ):
+        raise ValueError(f"unknown sector or threat code in support entry {row['key']}")
+    _set_m2m(entry, "sectors", sectors, report)
+    _set_m2m(entry, "threat_categories", categories, report)
+
+
+def support_catalogue_load(*, directory: Path, report: LoadReport) -> None:
+    """Support organizations, then the schemes and tools they run (the plan's own lists)."""
+    organizations: dict[str, SupportOrganization] = {}
+    for row in _read("support_organizations.json", directory):
+        organization = _upsert(
+            SupportOrganization,
+            report,
+            {"reference_key": row["key"]},
+            {**_support_entry_values(row), "abbreviation": row.get("abbreviation", "")},
+        )
+        _support_entry_links(organization, row, report)
+        organizations[row["key"]] = organization
+    for row in _read("support_schemes.json", directory):
+        scheme = _upsert(
+            SupportScheme,
+            report,
+            {"reference_key": row["key"]},
+            {
+                **_support_entry_values(row),
+                "organization": organizations[row["organization"]],
+                "support_kinds": row.get("support_kinds", []),
+            },
+        )
+        _support_entry_links(scheme, row, report)

@@ -43,6 +43,7 @@ NAV_ITEMS = [
     ("workspace:action-list", _("Actions"), "action"),
     ("workspace:concern-list", _("Concerns"), "concern"),
     ("workspace:notice-list", _("Notices"), "notice"),
+    ("workspace:support-catalogue", _("Support"), "support"),
     ("plans:plan-list", _("Plan revisions"), "plan"),
     ("workspace:search", _("Search"), "search"),
 ]

@@ -22,8 +22,11 @@ from dialogue.enums import ConcernStatus, Marking
 from dialogue.forms import (
     ConcernAssignForm,
     ConcernLinkThreatForm,
+    ConcernMeasuresForm,
     ConcernMessageForm,
     ConcernStatusForm,
+    ReferralProposeForm,
+    ReferralStatusForm,
 )
 from dialogue.lists.base import PageList, SortOption
 from dialogue.lists.concerns import ConcernFilter
@@ -36,6 +39,8 @@ from dialogue.lists.filters import (
 )
 from dialogue.models import Concern, ConcernAttachment, ConcernMessage, FollowUpAction, Threat
 from dialogue.permissions import can_handle_concern
+from dialogue.selectors.referrals import concern_measures, concern_referrals
+from dialogue.selectors.support import referral_targets, scheme_suggestions
 from dialogue.services.common import PermissionDeniedError, StaleVersionError
 from dialogue.services.concerns import (
     concern_change_status,
@@ -162,6 +167,8 @@ def _detail_context(request, concern: Concern, **forms) -> dict:
         .order_by("due_on", "pk")
     )
     may_handle = can_handle_concern(user, concern)
+    referrals = concern_referrals(user, concern)
+    measures = concern_measures(user, concern)
     context = {
         "concern": concern,
         "title": concern.title,
@@ -171,9 +178,20 @@ def _detail_context(request, concern: Concern, **forms) -> dict:
         "actions": actions,
         "history": change_history(concern, user),
         "may_handle": may_handle,
+        "referrals": referrals,
+        "measures": measures,
     }
     if may_handle:
+        suggestions = scheme_suggestions(user, concern)
+        organizations, schemes = referral_targets(user)
+        for referral in referrals:
+            referral.status_form = forms.pop(f"referral_{referral.number}_form", None) or (
+                ReferralStatusForm(referral=referral, prefix=f"r{referral.number}")
+            )
         context.update(
+            suggestions=suggestions,
+            measures_form=ConcernMeasuresForm(concern=concern, user=user, linked=measures),
+            refer_form=ReferralProposeForm(organizations=organizations, schemes=schemes),
             assign_form=ConcernAssignForm(concern=concern, user=user),
             message_form=ConcernMessageForm(),
             status_form=ConcernStatusForm(concern=concern),

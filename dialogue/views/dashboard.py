@@ -12,6 +12,7 @@ from dialogue.lists.actions import ACTIVE, MINE
 from dialogue.lists.filters import MY_SECTORS
 from dialogue.lists.sessions import RECENT, UPCOMING
 from dialogue.selectors.dashboard import dashboard_for
+from dialogue.selectors.referrals import waiting_referrals
 from dialogue.views.access import official_required
 
 
@@ -48,6 +49,7 @@ def dashboard(request):
         {
             "dashboard": dashboard_for(request.user),
             "links": panel_links(),
+            "referrals": waiting_referrals(request.user),
             "today": timezone.localdate(),
             "title": _("Dashboard"),
         },

@@ -126,6 +126,25 @@ API: dict[tuple[str, str], dict[str, int | str]] = {
     ("GET", "/api/v1/concerns/{concern_pk}/attachments/{id}/download/"): api(
         200, 200, 404, 200, 404, 200
     ),
+    # Referrals of A's concern follow its messages: A's people answer (consent or decline),
+    # the sector's officials propose and record progress; nobody else finds them.
+    ("GET", "/api/v1/concerns/{concern_pk}/referrals/"): api(200, 200, 404, 200, 404, 200),
+    ("POST", "/api/v1/concerns/{concern_pk}/referrals/"): api(403, 403, 404, 201, 404, 201),
+    ("GET", "/api/v1/concerns/{concern_pk}/referrals/{number}/"): api(200, 200, 404, 200, 404, 200),
+    ("PATCH", "/api/v1/concerns/{concern_pk}/referrals/{number}/"): api(
+        403, 403, 404, 200, 404, 200
+    ),
+    ("POST", "/api/v1/concerns/{concern_pk}/referrals/{number}/answer/"): api(
+        200, 200, 404, 403, 404, 403
+    ),
+    # The foreign measures behind A's concern: officials set them, A reads their names.
+    ("GET", "/api/v1/concerns/{concern_pk}/foreign-measures/"): api(200, 200, 404, 200, 404, 200),
+    ("PUT", "/api/v1/concerns/{concern_pk}/foreign-measures/"): api(403, 403, 404, 200, 404, 200),
+    # The support catalogue: reference data for every signed-in user.
+    ("GET", "/api/v1/support-organizations/"): api(200, 200, 200, 200, 200, 200),
+    ("GET", "/api/v1/support-organizations/{id}/"): api(200, 200, 200, 200, 200, 200),
+    ("GET", "/api/v1/support-schemes/"): api(200, 200, 200, 200, 200, 200),
+    ("GET", "/api/v1/support-schemes/{id}/"): api(200, 200, 200, 200, 200, 200),
     # Actions: only the owner (the company A user) or the sector's officials move one on.
     ("GET", "/api/v1/actions/"): api(200, 200, 200, 200, 200, 200),
     ("POST", "/api/v1/actions/"): api(403, 403, 403, 201, 403, 201),
@@ -184,9 +203,11 @@ API_RECORDS = {
     "plan-revisions": "draft",
     "sectors": "semi",
     "sessions": "session_a",
+    "support-organizations": "support_organization",
+    "support-schemes": "support_scheme",
     "threats": "threat_semi",
 }
-SCHEMA_NAMES = {"id", "code", "concern_pk"}
+SCHEMA_NAMES = {"id", "code", "concern_pk", "number"}
 
 
 def shape(path: str) -> str:
@@ -212,6 +233,8 @@ def api_url(path: str, world: dict, role: str | None = None, *, missing: bool = 
         )
         if name == "code":
             return "9-9" if missing else "1-2"
+        if name == "number":  # a referral, by its number within the concern
+            return str(world["referral_a"].number)
         if missing:
             return MISSING_REFERENCE if is_concern and by_reference else str(MISSING_ID)
         if is_concern:
@@ -371,6 +394,22 @@ def api_bodies(world: dict, user: User | None) -> dict[tuple[str, str], tuple[di
         ),
         ("POST", "/api/v1/notices/{id}/withdraw/"): (
             {"version": version_of(world["notice"])},
+            "json",
+        ),
+        ("POST", "/api/v1/concerns/{concern_pk}/referrals/"): (
+            {"support_schemes": [world["support_scheme"].pk], "note": "貿易保険をご検討ください。"},
+            "json",
+        ),
+        ("PATCH", "/api/v1/concerns/{concern_pk}/referrals/{number}/"): (
+            {"status": "declined", "version": version_of(world["referral_a"])},
+            "json",
+        ),
+        ("POST", "/api/v1/concerns/{concern_pk}/referrals/{number}/answer/"): (
+            {"consent": True, "version": version_of(world["referral_a"])},
+            "json",
+        ),
+        ("PUT", "/api/v1/concerns/{concern_pk}/foreign-measures/"): (
+            {"foreign_measures": [world["foreign_measure"].pk]},
             "json",
         ),
     }

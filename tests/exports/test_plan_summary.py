@@ -37,6 +37,7 @@ SHEETS = [
     "Chokepoint technologies",
     "Dependencies",
     "Follow-up actions",
+    "Referrals to support",
     "Changes since the previous revi",
     "Sources",
 ]
@@ -122,6 +123,8 @@ def test_csv_is_one_utf8_file_per_sheet_with_the_same_rows_as_the_xlsx(published
         "05-chokepoints.csv",
         "06-dependencies.csv",
         "07-actions.csv",
+        "06-actions.csv",
+        "07-referrals.csv",
         "08-changes.csv",
         "09-sources.csv",
     ]

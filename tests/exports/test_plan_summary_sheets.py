@@ -32,6 +32,7 @@ def test_the_sheets_come_in_the_documents_order():
         "chokepoints",
         "dependencies",
         "actions",
+        "referrals",
         "changes",
         "sources",
     ]

@@ -52,6 +52,7 @@ def world(semiconductors, batteries, code):
         concern=concern, author=official, body="INTERNAL-NOTE-SECRET", is_internal=True
     )
     attachment = f.ConcernAttachmentFactory(concern=concern, uploaded_by=a)
+    referral = f.ReferralFactory(concern=concern, proposed_by=official)
     note_file = f.ConcernAttachmentFactory(
         concern=concern, message=note, uploaded_by=official, original_name="internal.pdf"
     )
@@ -84,6 +85,7 @@ def world(semiconductors, batteries, code):
         "reply": reply,
         "note": note,
         "attachment": attachment,
+        "referral": referral,
         "note_file": note_file,
         "action": action,
         "official_action": official_action,

@@ -50,6 +50,8 @@ SPECS = {
     "concern-detail": Spec("company", {"GET": 200}, kind="concern"),
     "concern-reply": Spec("company", {"GET": 405, "POST": 400}, kind="concern"),
     "concern-withdraw": Spec("company", {"GET": 200, "POST": 400}, kind="concern"),
+    "referral-answer": Spec("company", {"GET": 200, "POST": 400}, kind="referral"),
+    "support-finder": Spec("company", {"GET": 200}),
     "attachment-download": Spec("company", {"GET": 200}, kind="attachment"),
     "action-list": Spec("company", {"GET": 200}),
     "action-detail": Spec("company", {"GET": 200}, kind="action"),
@@ -66,7 +68,16 @@ SPECS = {
     "token-revoke": Spec("company", {"GET": 405, "POST": 302}, kind="token"),
 }
 
-OBJECT_KINDS = {"concern", "attachment", "action", "colleague", "invitation", "token", "notice"}
+OBJECT_KINDS = {
+    "concern",
+    "referral",
+    "attachment",
+    "action",
+    "colleague",
+    "invitation",
+    "token",
+    "notice",
+}
 
 
 def pattern_names() -> list[str]:
@@ -95,6 +106,10 @@ def url_for(name: str, world, *, pk=None) -> str:
         kwargs = {
             "reference": MISSING_REFERENCE if pk == MISSING_ID else world["concern"].reference
         }
+    elif kind == "referral":
+        # A referral is addressed by its concern's reference and its number within it.
+        reference = MISSING_REFERENCE if pk == MISSING_ID else world["concern"].reference
+        kwargs = {"reference": reference, "number": world["referral"].number}
     elif kind == "attachment":
         kwargs = {"pk": pk or world["attachment"].pk}
     elif kind == "action":

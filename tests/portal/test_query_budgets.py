@@ -40,7 +40,7 @@ PAGES = {
     "concern-list": (lambda w: reverse("portal:concern-list"), 8),
     "concern-detail": (
         lambda w: reverse("portal:concern-detail", kwargs={"reference": w["concern"].reference}),
-        9,
+        11,  # the unread-notices badge, the referrals and the foreign measures behind it
     ),
     "action-list": (lambda w: reverse("portal:action-list"), 7),
     "guidance": (lambda w: reverse("portal:guidance"), 13),

@@ -206,6 +206,22 @@ def concern_detail_pages(w: World) -> list:
     ]
 
 
+def catalogue_body(w: World) -> dict:
+    return {
+        "abbreviation": "KPS",
+        "name_ja": "コーパス支援機構",
+        "name_en": "Corpus Support Agency",
+        "description_ja": "経済的威圧を受けた企業の相談",
+        "description_en": "Consultation for companies under coercion",
+        "threat_categories": [str(ThreatCategory.objects.get(code="3-1").pk)],
+        "sectors": [str(w.semi.pk)],
+        "company_sizes": ["sme"],
+        "support_kinds": ["finance"],
+        "contact": "https://example.jp/",
+        "is_active": "on",
+    }
+
+
 FORMS: dict[str, Form] = {
     # --- workspace ---------------------------------------------------------------------
     "workspace:login": Form(
@@ -416,6 +432,64 @@ FORMS: dict[str, Form] = {
         lambda w: {"threat": str(w.threat.pk)},
         coded=("threat",),
     ),
+    "workspace:concern-measures": Form(
+        "official",
+        named("workspace:concern-measures", pk=lambda w: w.concern.pk),
+        lambda w: {"foreign_measures": [str(w.foreign_measure.pk)]},
+        coded=("foreign_measures",),
+    ),
+    "workspace:concern-refer": Form(
+        "official",
+        named("workspace:concern-refer", pk=lambda w: w.concern.pk),
+        lambda w: {"schemes": [str(w.support_scheme.pk)], "note": "貿易保険をご検討ください。"},
+        text=("note",),
+        coded=("schemes", "organizations"),
+        shows=concern_detail_pages,
+    ),
+    "workspace:referral-status": Form(
+        "official",
+        named("workspace:referral-status", pk=lambda w: w.concern.pk, number=lambda w: 1),
+        lambda w: {"r1-status": "declined", "r1-note": "見送り", "r1-version": "1"},
+        text=("r1-note",),
+        coded=("r1-status", "r1-version"),
+        shows=concern_detail_pages,
+    ),
+    "workspace:support-organization-create": Form(
+        "secretariat",
+        named("workspace:support-organization-create"),
+        lambda w: catalogue_body(w),
+        text=("name_ja", "name_en", "description_ja", "contact", "abbreviation"),
+        coded=("company_sizes", "threat_categories", "sectors"),
+        shows=lambda w: [("official", reverse("workspace:support-catalogue"))],
+    ),
+    "workspace:support-organization-edit": Form(
+        "secretariat",
+        named("workspace:support-organization-edit", pk=lambda w: w.support_organization.pk),
+        lambda w: {**catalogue_body(w), "version": str(w.support_organization.version)},
+        text=("name_ja", "description_en"),
+        coded=("version", "company_sizes"),
+        shows=lambda w: [("company", reverse("portal:support-finder"))],
+    ),
+    "workspace:support-scheme-create": Form(
+        "secretariat",
+        named("workspace:support-scheme-create"),
+        lambda w: {**catalogue_body(w), "organization": str(w.support_organization.pk)},
+        text=("name_ja", "name_en", "description_ja"),
+        coded=("organization", "support_kinds", "company_sizes"),
+        shows=lambda w: [("official", reverse("workspace:support-catalogue"))],
+    ),
+    "workspace:support-scheme-edit": Form(
+        "secretariat",
+        named("workspace:support-scheme-edit", pk=lambda w: w.support_scheme.pk),
+        lambda w: {
+            **catalogue_body(w),
+            "organization": str(w.support_organization.pk),
+            "version": str(w.support_scheme.version),
+        },
+        text=("name_en", "contact"),
+        coded=("version", "support_kinds"),
+        shows=lambda w: [("company", reverse("portal:support-finder"))],
+    ),
     "workspace:digest-preferences": Form(
         "official",
         named("workspace:digest-preferences"),
@@ -547,6 +621,14 @@ FORMS: dict[str, Form] = {
         named("portal:concern-withdraw", reference=lambda w: w.concern.reference),
         lambda w: {"version": str(w.concern.version)},
         coded=("version",),
+    ),
+    "portal:referral-answer": Form(
+        "company",
+        named(
+            "portal:referral-answer", reference=lambda w: w.concern.reference, number=lambda w: 1
+        ),
+        lambda w: {"answer": "consent", "version": "1"},
+        coded=("answer", "version"),
     ),
     "portal:action-status": Form(
         "company",
@@ -806,6 +888,17 @@ PAGES: dict[str, Page] = {
     "workspace:notice-reach": Page(
         "official", at("workspace:notice-reach", pk=lambda w: w.notice.pk)
     ),
+    "portal:support-finder": Page("company", at("portal:support-finder"), {"threat_code": "3-1"}),
+    "workspace:support-catalogue": Page(
+        "official", at("workspace:support-catalogue"), {"threat_code": "2-2", "q": "保険"}
+    ),
+    "workspace:support-organization-detail": Page(
+        "official",
+        at("workspace:support-organization-detail", pk=lambda w: w.support_organization.pk),
+    ),
+    "workspace:support-scheme-detail": Page(
+        "official", at("workspace:support-scheme-detail", pk=lambda w: w.support_scheme.pk)
+    ),
     "portal:colleague-list": Page("company", at("portal:colleague-list")),
 }
 
@@ -844,6 +937,8 @@ def fill(path: str, w: World, ctx: dict, role: str | None = None) -> str:
         "sectors": w.semi.pk,
         "notices": ctx.get("notice", w.notice.pk),
         "forums": Forum.objects.get(code="japan-us-economic-2plus2").pk,
+        "support-organizations": w.support_organization.pk,
+        "support-schemes": w.support_scheme.pk,
     }
 
     def value(match: re.Match) -> str:
@@ -852,6 +947,8 @@ def fill(path: str, w: World, ctx: dict, role: str | None = None) -> str:
             return str(concern_key)
         if name == "code":
             return "1-2"
+        if name == "number":  # the concern's referral, by its number within the concern
+            return str(w.referral.number)
         if name == "id" and "/attachments/" in path:
             return str(w.attachment.pk)
         if name == "id" and resource in targets:
@@ -1051,6 +1148,32 @@ API_WRITES: dict[tuple[str, str], ApiWrite] = {
         "company",
         lambda w: {},
         upload=True,
+        shows=lambda w, body: concern_detail_pages(w),
+    ),
+    ("POST", "/api/v1/concerns/{concern_pk}/referrals/"): ApiWrite(
+        "official",
+        lambda w: {"support_schemes": [w.support_scheme.pk], "note": "貿易保険をご検討ください。"},
+        text=("note",),
+        coded=("support_schemes",),
+        shows=lambda w, body: concern_detail_pages(w),
+    ),
+    ("PATCH", "/api/v1/concerns/{concern_pk}/referrals/{number}/"): ApiWrite(
+        "official",
+        lambda w: {"status": "declined", "note": "見送り", "version": 1},
+        text=("note",),
+        coded=("status", "version"),
+        shows=lambda w, body: concern_detail_pages(w),
+    ),
+    ("POST", "/api/v1/concerns/{concern_pk}/referrals/{number}/answer/"): ApiWrite(
+        "company",
+        lambda w: {"consent": True, "version": 1},
+        coded=("consent", "version"),
+        shows=lambda w, body: concern_detail_pages(w),
+    ),
+    ("PUT", "/api/v1/concerns/{concern_pk}/foreign-measures/"): ApiWrite(
+        "official",
+        lambda w: {"foreign_measures": [w.foreign_measure.pk]},
+        coded=("foreign_measures",),
         shows=lambda w, body: concern_detail_pages(w),
     ),
     ("POST", "/api/v1/actions/"): ApiWrite(

@@ -169,6 +169,23 @@ PAGES: dict[str, dict[str, dict]] = {
     "workspace:notice-publish": rows(officials(200, 403, 200), officials(DONE, 403, DONE)),
     "workspace:notice-withdraw": rows(officials(405, 405, 405), officials(DONE, 403, DONE)),
     "workspace:notice-reach": rows(officials(200, 200, 200), officials(405, 405, 405)),
+    "workspace:concern-measures": rows(officials(405, 405, 405), officials(DONE, 404, DONE)),
+    "workspace:concern-refer": rows(officials(405, 405, 405), officials(DONE, 404, DONE)),
+    "workspace:referral-status": rows(officials(405, 405, 405), officials(DONE, 404, DONE)),
+    # The support catalogue: every official reads it, the secretariat keeps it.
+    "workspace:support-catalogue": rows(officials(200, 200, 200), officials(405, 405, 405)),
+    "workspace:support-organization-detail": rows(
+        officials(200, 200, 200), officials(405, 405, 405)
+    ),
+    "workspace:support-organization-create": rows(
+        officials(403, 403, 200), officials(403, 403, DONE)
+    ),
+    "workspace:support-organization-edit": rows(
+        officials(403, 403, 200), officials(403, 403, DONE)
+    ),
+    "workspace:support-scheme-detail": rows(officials(200, 200, 200), officials(405, 405, 405)),
+    "workspace:support-scheme-create": rows(officials(403, 403, 200), officials(403, 403, DONE)),
+    "workspace:support-scheme-edit": rows(officials(403, 403, 200), officials(403, 403, DONE)),
     "workspace:calendar": rows(officials(200, 200, 200), officials(200, 200, 200)),
     # The feed is fetched with the caller's own feed token (none for the anonymous visitor):
     # a company user's or a deactivated user's token opens nothing.
@@ -219,6 +236,9 @@ PAGES: dict[str, dict[str, dict]] = {
     "portal:concern-detail": rows(companies(200, 200, 404), companies(405, 405, 405)),
     "portal:concern-reply": rows(companies(405, 405, 405), companies(DONE, DONE, 404)),
     "portal:concern-withdraw": rows(companies(200, 200, 404), companies(DONE, DONE, 404)),
+    # Only the concern's own organization answers a referral proposed on it.
+    "portal:referral-answer": rows(companies(200, 200, 404), companies(DONE, DONE, 404)),
+    "portal:support-finder": rows(companies(200, 200, 200), companies(405, 405, 405)),
     "portal:attachment-download": rows(companies(200, 200, 404), companies(405, 405, 405)),
     "portal:action-list": rows(companies(200, 200, 200), companies(405, 405, 405)),
     "portal:action-detail": rows(companies(200, 200, 404), companies(405, 405, 405)),
@@ -309,6 +329,10 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "dialogue/planrevision": AdminModel("read", "draft", ALL_OFFICIALS),
     # Operations ledgers: the secretariat; a digest and an export job: their owner.
     "dialogue/reminder": AdminModel("read", "reminder_a", {"secretariat"}),
+    "dialogue/supportorganization": AdminModel("read", "support_organization", ALL_OFFICIALS),
+    "dialogue/supportscheme": AdminModel("read", "support_scheme", ALL_OFFICIALS),
+    "dialogue/referral": AdminModel("read", "referral_a", SEMI_AND_SECRETARIAT),
+    "dialogue/referralreminder": AdminModel("read", "referral_reminder_a", {"secretariat"}),
     "dialogue/notification": AdminModel("read", "notification_a", {"secretariat"}),
     "dialogue/chokepointreviewreminder": AdminModel("read", "review_reminder_a", {"secretariat"}),
     "dialogue/jobrun": AdminModel("read", "job_run", {"secretariat"}),
@@ -460,10 +484,14 @@ PAGE_RECORDS = {
     "workspace:notice-edit": "notice_draft",
     "workspace:notice-publish": "notice_draft",
     "portal:notice-": "notice",
+    "workspace:referral-": "concern_a",
+    "workspace:support-organization-": "support_organization",
+    "workspace:support-scheme-": "support_scheme",
     "plans:plan-": "draft",
     "plans:export-job": "done_export",
     "portal:concern-": "concern_a",
     "portal:attachment-": "attachment_a",
+    "portal:referral-": "concern_a",
     "portal:action-": "action_a",
     "portal:colleague-": "colleague",
     "portal:invitation-revoke": "invitation",
@@ -498,6 +526,8 @@ def page_url(name: str, world: dict, role: str, *, missing: bool = False) -> str
             kwargs[param] = "no-such-forum" if missing else world["forum"].code
         elif param == "code":
             kwargs[param] = "no-such-sector" if missing else "semiconductors"
+        elif param == "number":  # a referral, by its number within the concern
+            kwargs[param] = world["referral_a"].number
         elif param == "kind":
             kwargs[param] = "threats"
         elif param in ("uidb64", "token") and name == "portal:password-reset-confirm":
@@ -661,6 +691,26 @@ def page_body(name: str, world: dict) -> dict:
         "workspace:concern-message": {"body": "確認しました。", "visibility": "reply"},
         "workspace:concern-status": {"status": "triaged", "version": concern.version},
         "workspace:concern-link-threat": {"threat": world["threat_unlinked"].pk},
+        "workspace:concern-measures": {"foreign_measures": [world["foreign_measure"].pk]},
+        "workspace:concern-refer": {
+            "schemes": [world["support_scheme"].pk],
+            "note": "貿易保険の活用をご検討ください。",
+        },
+        "workspace:referral-status": {
+            "r1-status": "declined",
+            "r1-note": "今回は見送り",
+            "r1-version": world["referral_a"].version,
+        },
+        "workspace:support-organization-create": catalogue_entry(world, "支援機関: 掃引"),
+        "workspace:support-organization-edit": catalogue_entry(world, "改名した支援機関: 掃引")
+        | {"version": world["support_organization"].version},
+        "workspace:support-scheme-create": catalogue_entry(world, "支援策: 掃引")
+        | {"organization": world["support_organization"].pk},
+        "workspace:support-scheme-edit": catalogue_entry(world, "改名した支援策: 掃引")
+        | {
+            "organization": world["support_organization"].pk,
+            "version": world["support_scheme"].version,
+        },
         "workspace:digest-preferences": {"digest_frequency": "monthly"},
         "workspace:notice-create": notice_form(semi, title="新規の周知: 掃引"),
         "workspace:notice-edit": notice_form(
@@ -685,6 +735,7 @@ def page_body(name: str, world: dict) -> dict:
         "portal:concern-reply": {"body": "追記します。", "submission_key": str(uuid.uuid4())},
         "portal:concern-withdraw": {"version": concern.version},
         "portal:action-status": {"status": "in_progress", "version": action.version},
+        "portal:referral-answer": {"answer": "consent", "version": world["referral_a"].version},
         "portal:colleague-invite": {"email": "atarashii@arupa.example.jp", "language": "ja"},
         "set_language": {"language": "en", "next": "/sectors/"},
         "admin:login": wrong_password,
@@ -706,6 +757,23 @@ def notice_form(sector, *, title: str, version: int | None = None) -> dict:
         "publish_on": "2030-01-15",
     }
     return {**form, "version": version} if version else form
+
+
+def catalogue_entry(world: dict, name: str) -> dict:
+    """A valid support catalogue form (organization or scheme)."""
+    return {
+        "abbreviation": "SWP",
+        "name_ja": name,
+        "name_en": "Sweep",
+        "description_ja": "掃引用の支援内容",
+        "description_en": "What the sweep offers",
+        "threat_categories": [ThreatCategory.objects.get(code="3-1").pk],
+        "sectors": [world["semi"].pk],
+        "company_sizes": ["sme"],
+        "support_kinds": ["finance"],
+        "contact": "https://example.jp/",
+        "is_active": "on",
+    }
 
 
 # -- completeness ------------------------------------------------------------------------

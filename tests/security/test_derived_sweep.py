@@ -32,6 +32,7 @@ A failure lists the leaks, one line each: role, artefact, what leaked.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from collections.abc import Callable
@@ -58,8 +59,10 @@ from dialogue.models import (
     Notice,
     Notification,
     Organization,
+    ReferralReminder,
     Reminder,
     Sector,
+    SupportScheme,
     Threat,
     User,
 )
@@ -73,6 +76,8 @@ from dialogue.services.digests import digest_round, digests_create
 from dialogue.services.invitations import invitation_create
 from dialogue.services.notice_mails import notice_mail_round
 from dialogue.services.notifications import notifications_dispatch, notify_concern_submitted
+from dialogue.services.referral_reminders import referral_reminder_sweep
+from dialogue.services.referrals import referrals_propose
 from dialogue.services.reminders import reminder_sweep
 from dialogue.text_search import matching, search_words
 from tests.security.artefacts import Artefact, fetch, read, url_name
@@ -186,6 +191,8 @@ API_ROWS = {
     ("GET", "/api/v1/organizations/"): ("search (API filters)",),
     ("GET", "/api/v1/notices/"): ("notices",),
     ("GET", "/api/v1/notices/{id}/"): ("notices",),
+    ("GET", "/api/v1/support-organizations/"): ("search (API filters)",),
+    ("GET", "/api/v1/support-schemes/"): ("search (API filters)",),
 }
 DERIVED_API = re.compile(
     r"diff|summary|aggregate|search|export|calendar|digest|stat|count|heat|report"
@@ -202,6 +209,8 @@ EMAIL_ROWS = {
     "invitation": "invitation_create",
     "password_reset": "the portal's password-reset form",
     "notice": "notice_mail_round (every frequency that gets e-mail)",
+    "notification_referral_proposed": "referrals_propose + notifications_dispatch",
+    "referral_reminder": "referral_reminder_sweep (a referral waiting past the setting)",
 }
 EMAIL_DIR = Path(settings.BASE_DIR) / "templates" / "emails"
 
@@ -357,7 +366,16 @@ def search_page(world, role):
 
 
 API_SEARCH_WORDS = ("赤区分", "AMBER", "調達")
-SEARCHED_LISTS = ("threats", "chokepoints", "sessions", "concerns", "actions", "organizations")
+SEARCHED_LISTS = (
+    "threats",
+    "chokepoints",
+    "sessions",
+    "concerns",
+    "actions",
+    "organizations",
+    "support-organizations",
+    "support-schemes",
+)
 
 
 def search_api(world, role):
@@ -898,11 +916,18 @@ def email_scenario(world: dict) -> dict:
             notify_concern_submitted(world[key])
         # An official replies on company A's RED concern and moves it on; likewise on A's
         # AMBER+STRICT concern.
+        scheme = SupportScheme.objects.get(reference_key="overseas-supply-chain-diversification")
         for key in ("red_concern", "concern_a"):
             concern = Concern.objects.get(pk=world[key].pk)
             concern_message_post(concern=concern, author=official, body="確認しました。")
             concern_change_status(concern=concern, actor=official, status=ConcernStatus.TRIAGED)
+            # A referral proposed: the concern's own people are asked for consent.
+            referrals_propose(concern=concern, actor=official, schemes=[scheme])
         notifications_dispatch()
+        # The referrals wait past the setting: the official who proposed them is reminded.
+        referral_reminder_sweep(
+            now=timezone.now() + datetime.timedelta(days=settings.REFERRAL_REMINDER_AFTER_DAYS + 1)
+        )
         # Ledger rows the world wrote by hand (a reminder to a RED action's un-named owner,
         # from before the rule) are not sent; only rows the sweep queues are judged below.
         hand_written = set(Reminder.objects.values_list("pk", flat=True))
@@ -948,6 +973,12 @@ def email_scenario(world: dict) -> dict:
             )
         ],
     }
+    ledgers["referral_reminders"] = [
+        ("referral_reminder", r.recipient, r.referral.concern)
+        for r in ReferralReminder.objects.filter(sent_at__gte=started).select_related(
+            "recipient", "referral__concern"
+        )
+    ]
     return {"sent": sent, "ledgers": ledgers}
 
 
@@ -979,9 +1010,11 @@ def test_email_tells_each_recipient_only_what_they_may_see(derived, emails, temp
             if user is not None and user.role == Role.COMPANY:
                 artefact = Artefact(label=where, text=message.text)
                 problems += [f"{where}: {p}" for p in global_concern_numbers(derived, artefact)]
-    ledger = {"reminder": "reminders", "chokepoint_review": "reviews"}.get(
-        template, "notifications"
-    )
+    ledger = {
+        "reminder": "reminders",
+        "chokepoint_review": "reviews",
+        "referral_reminder": "referral_reminders",
+    }.get(template, "notifications")
     for event, recipient, record in emails["ledgers"][ledger]:
         about_it = template in (event, f"notification_{event}")
         if about_it and not oracle_for_user(recipient).may_see(record):

@@ -38,6 +38,10 @@ from dialogue.models import (
     PlanRevision,
     PlanRevisionItem,
     PortalSubmission,
+    Referral,
+    ReferralReminder,
+    SupportOrganization,
+    SupportScheme,
     Threat,
     User,
 )
@@ -115,6 +119,10 @@ WATCHED = (
     Notification,
     Notice,
     NoticeRead,
+    Referral,
+    ReferralReminder,
+    SupportOrganization,
+    SupportScheme,
 )
 LATEST = {"updated_at", "history_id", "last_login", "revoked_at", "accepted_at", "finished_at"}
 

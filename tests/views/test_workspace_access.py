@@ -24,6 +24,8 @@ def sample_url(pattern: URLPattern, *, threat, chokepoint) -> str:
         kwargs["pk"] = chokepoint.pk if pattern.name.startswith("chokepoint") else threat.pk
     if "<slug:code>" in route:
         kwargs["code"] = "semiconductors"
+    if "<int:number>" in route:  # a concern's referral, by its number within the concern
+        kwargs["number"] = 1
     return reverse(f"workspace:{pattern.name}", kwargs=kwargs)
 
 

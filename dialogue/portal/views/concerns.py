@@ -20,6 +20,7 @@ from dialogue.portal import selectors
 from dialogue.portal.access import bound, company_required
 from dialogue.portal.forms import ConcernForm, ReplyForm, VersionForm, add_service_errors
 from dialogue.portal.throttles import PortalConcernSubmitThrottle
+from dialogue.selectors.referrals import concern_measures, concern_referrals
 from dialogue.services.common import PermissionDeniedError, StaleVersionError
 from dialogue.services.concerns import concern_change_status
 from dialogue.services.submissions import concern_reply_once, concern_submit_once
@@ -146,6 +147,8 @@ def _render_detail(request, concern, *, reply_form=None, status=200) -> HttpResp
             "thread": thread,
             "reply_form": reply_form if concern.status not in CLOSED else None,
             "may_withdraw": _may_withdraw(concern),
+            "referrals": concern_referrals(request.user, concern),
+            "measures": concern_measures(request.user, concern),
         },
         status=status,
     )

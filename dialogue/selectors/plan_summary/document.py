@@ -115,6 +115,25 @@ class PlanSummary:
         )
         return [(str(label), counts[value]) for value, label in ChokepointProcessStage.choices]
 
+    @cached_property
+    def referral_aggregates(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """The referral-count lines by (sector code, referral status)."""
+        return {
+            (data.get("sector"), data.get("status")): data
+            for data in self.items.filter(kind=Kind.REFERRAL_AGGREGATE).values_list(
+                "data", flat=True
+            )
+        }
+
+    def visible_referral_cell(self, sector: Sector, status: str) -> int | str:
+        """Like a concern cell: the sector's officials and the secretariat only, k ≥ 3."""
+        if self.concern_sectors is not None and sector.pk not in self.concern_sectors:
+            return ""
+        data = self.referral_aggregates.get((sector.code, status))
+        if data is None:
+            return str(FEWER_THAN_K)
+        return concern_count(data.get("referrals", 0), data.get("organizations", 0))
+
     def markings(self) -> set[str]:
         pairs = with_live_marking(self.items.order_by()).values_list("marking", "live_marking")
         present = {reading_marking(then, now) for then, now in pairs.distinct()}

@@ -58,6 +58,7 @@ from dialogue.models import (
     Organization,
     Participant,
     PortalSubmission,
+    ReferralReminder,
     Reminder,
     Threat,
     ThreatCategory,
@@ -364,6 +365,13 @@ def build_sweep_world() -> dict:
         world["feeds"][role] = feed_token(user)
     world["official_token"] = ApiToken.objects.filter(user=users["sector_official"]).first()
     world["admin_objects"] = operator_rows(users, world["concern_a"])
+    # A referral reminder owed to the semiconductors official (the secretariat sees it).
+    world["referral_reminder_a"] = ReferralReminder.objects.create(
+        referral=world["referral_a"],
+        wait="consent",
+        waiting_since=world["referral_a"].status_changed_at,
+        recipient=users["sector_official"],
+    )
     # Company A's password-reset link (after signing in: the token covers the last sign-in).
     company_a = User.objects.get(pk=users["company_a"].pk)
     world["reset"] = {

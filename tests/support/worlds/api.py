@@ -17,7 +17,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from dialogue.enums import Marking
-from dialogue.models import ApiToken, ExportJob, Sector, ThreatCategory
+from dialogue.models import (
+    ApiToken,
+    ExportJob,
+    Sector,
+    SupportOrganization,
+    SupportScheme,
+    ThreatCategory,
+)
 from dialogue.services.plans import plan_revision_start
 from dialogue.validators import corporate_number_check_digit
 from tests import factories as f
@@ -234,6 +241,16 @@ def build_api_world() -> dict:
         **authored,
     )
 
+    # A referral proposed on A's concern, waiting for A's consent.
+    support_organization = SupportOrganization.objects.get(reference_key="jetro")
+    support_scheme = SupportScheme.objects.get(reference_key="trade-insurance")
+    referral_a = f.ReferralFactory(
+        concern=concern_a,
+        support_organization=support_organization,
+        proposed_by=official,
+        note="代替販路の開拓をご支援いただけます。",
+    )
+
     draft = plan_revision_start(actor=secretariat, notes="第1版の準備")
     export_job = ExportJob.objects.create(requested_by=secretariat, kind="threats", format="csv")
     f.api_key(users["company_a"], name="A-token")
@@ -254,5 +271,8 @@ def build_api_world() -> dict:
         "action_a": action_a,
         "draft": draft,
         "export_job": export_job,
+        "referral_a": referral_a,
+        "support_organization": support_organization,
+        "support_scheme": support_scheme,
         "token_a": ApiToken.objects.get(name="A-token"),
     }

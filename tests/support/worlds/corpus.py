@@ -13,7 +13,15 @@ from django.core.management import call_command
 from django.test import Client
 
 from dialogue.enums import ConcernStatus, Marking
-from dialogue.models import Digest, ExportJob, Sector, ThreatCategory
+from dialogue.models import (
+    Digest,
+    ExportJob,
+    ForeignMeasure,
+    Sector,
+    SupportOrganization,
+    SupportScheme,
+    ThreatCategory,
+)
 from dialogue.services.invitations import invitation_create
 from dialogue.services.plans import plan_revision_publish, plan_revision_start
 from tests import factories as f
@@ -78,6 +86,15 @@ class World:
             sector=semi, owner=official, marking=Marking.GREEN, created_by=secretariat
         )
         self.attachment = f.ConcernAttachmentFactory(concern=self.concern, uploaded_by=company)
+        # The support catalogue and a referral proposed on the concern.
+        self.support_organization = SupportOrganization.objects.get(reference_key="jetro")
+        self.support_scheme = SupportScheme.objects.get(reference_key="trade-insurance")
+        self.foreign_measure = ForeignMeasure.objects.order_by("pk").first()
+        self.referral = f.ReferralFactory(
+            concern=self.concern,
+            support_organization=self.support_organization,
+            proposed_by=official,
+        )
         self.invitation, link = invitation_create(
             inviter=company, organization=self.org, email="newcomer@corpus.example.jp"
         )

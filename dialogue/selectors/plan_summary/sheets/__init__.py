@@ -5,6 +5,7 @@ from dialogue.selectors.plan_summary.sheets.changes import ChangeRow, ChangeShee
 from dialogue.selectors.plan_summary.sheets.chokepoints import ChokepointLine, ChokepointSheet
 from dialogue.selectors.plan_summary.sheets.dependencies import DependencyLine, DependencySheet
 from dialogue.selectors.plan_summary.sheets.heatmap import HeatmapCell, HeatmapSheet
+from dialogue.selectors.plan_summary.sheets.referrals import ReferralRow, ReferralSheet
 from dialogue.selectors.plan_summary.sheets.sectors import SectorRow, SectorSheet
 from dialogue.selectors.plan_summary.sheets.sources import SourceRow, SourceSheet
 from dialogue.selectors.plan_summary.sheets.summary import OverviewSheet, SummaryRow
@@ -18,6 +19,7 @@ SHEETS = (
     ChokepointSheet,
     DependencySheet,
     ActionSheet,
+    ReferralSheet,
     ChangeSheet,
     SourceSheet,
 )
@@ -35,6 +37,8 @@ __all__ = [
     "HeatmapCell",
     "HeatmapSheet",
     "OverviewSheet",
+    "ReferralRow",
+    "ReferralSheet",
     "SectorRow",
     "SectorSheet",
     "SourceRow",
