@@ -100,7 +100,7 @@ def test_flow_5_start_publish_change_diff_and_export_from_the_browser(published)
     response = client.get(reverse("plans:plan-export", args=[second.pk]) + "?format=xlsx")
     assert response.status_code == 200
     sheets = read_xlsx(b"".join(response.streaming_content))
-    assert len(sheets) == 9
+    assert len(sheets) == 10
 
 
 def test_only_the_plan_team_changes_revisions(published):

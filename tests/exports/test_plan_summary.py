@@ -123,10 +123,9 @@ def test_csv_is_one_utf8_file_per_sheet_with_the_same_rows_as_the_xlsx(published
         "05-chokepoints.csv",
         "06-dependencies.csv",
         "07-actions.csv",
-        "06-actions.csv",
-        "07-referrals.csv",
-        "08-changes.csv",
-        "09-sources.csv",
+        "08-referrals.csv",
+        "09-changes.csv",
+        "10-sources.csv",
     ]
     sheets = read_xlsx(xlsx)
     for (name, content), sheet in zip(files.items(), sheets.values(), strict=True):

@@ -61,7 +61,7 @@ def test_plan_export_queries_do_not_grow_with_the_lines(world, code, format, set
     grow(world, code, 25)
     many = queries_for_new_revision()
     assert few == many
-    assert many <= 30
+    assert many <= 32  # ten sheets (dependencies and referral counts added a query each)
 
 
 @pytest.mark.parametrize("kind", ["threats", "actions", "chokepoints"])

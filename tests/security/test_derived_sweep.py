@@ -193,6 +193,7 @@ API_ROWS = {
     ("GET", "/api/v1/notices/{id}/"): ("notices",),
     ("GET", "/api/v1/support-organizations/"): ("search (API filters)",),
     ("GET", "/api/v1/support-schemes/"): ("search (API filters)",),
+    ("GET", "/api/v1/dependencies/"): ("search (API filters)",),
 }
 DERIVED_API = re.compile(
     r"diff|summary|aggregate|search|export|calendar|digest|stat|count|heat|report"
@@ -375,6 +376,7 @@ SEARCHED_LISTS = (
     "organizations",
     "support-organizations",
     "support-schemes",
+    "dependencies",
 )
 
 
