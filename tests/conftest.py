@@ -1,5 +1,6 @@
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models.signals import post_migrate
 from django.utils import translation
 
@@ -31,6 +32,14 @@ post_migrate.connect(
     sender=apps.get_app_config("dialogue"),
     dispatch_uid="tests.reference_data",
 )
+
+
+@pytest.fixture(autouse=True)
+def _no_throttle_counts_or_lockouts_from_earlier_tests():
+    """The cache holds the API throttles' counts and sign-in lock-outs: a test that signs in
+    through the token endpoint must not be refused because earlier tests on the same
+    worker signed in twenty times within the minute."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
