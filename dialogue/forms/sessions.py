@@ -26,7 +26,9 @@ from dialogue.forms.fields import (
 )
 from dialogue.forms.status import WorkflowStatusForm
 from dialogue.models import (
+    AgendaItem,
     ChokepointTechnology,
+    Dependency,
     DialogueSession,
     Forum,
     Organization,
@@ -184,7 +186,8 @@ class ParticipantForm(forms.Form):
 
 
 def agenda_link_choices(user: User) -> dict[str, list]:
-    """The threats and chokepoints an agenda item may link, read once for every row."""
+    """The threats, chokepoints and dependencies an agenda item may link, read once for
+    every row."""
     threats = (
         Threat.objects.visible_to(user)
         .select_related("sector", "category")
@@ -195,11 +198,13 @@ def agenda_link_choices(user: User) -> dict[str, list]:
         .select_related("sector")
         .order_by("sector__sort_order", "name")
     )
+    dependencies = Dependency.objects.visible_to(user).select_related("sector")
     return {
         "threat": [
             (t.pk, f"{t.category.code} {t.title}{in_parens(t.sector.name)}") for t in threats
         ],
         "chokepoint": [(c.pk, f"{c.name}{in_parens(c.sector.name)}") for c in chokepoints],
+        "dependency": [(d.pk, f"{d.label}{in_parens(d.sector.name)}") for d in dependencies],
     }
 
 
@@ -217,11 +222,14 @@ class AgendaItemForm(forms.Form):
     chokepoint = forms.TypedChoiceField(
         label=_("chokepoint raised"), required=False, coerce=int, empty_value=None
     )
+    dependency = forms.TypedChoiceField(
+        label=_("dependency raised"), required=False, coerce=int, empty_value=None
+    )
 
     def __init__(self, *args, user: User, links: dict[str, list] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         links = links if links is not None else agenda_link_choices(user)
-        for name in ("threat", "chokepoint"):
+        for name in AgendaItem.LINK_FIELDS:
             self.fields[name].choices = BLANK_CHOICE + links[name]
 
 

@@ -119,3 +119,9 @@ class Dependency(MarkedModel, VersionedModel, TimeStampedModel):
     @property
     def country_name(self) -> str:
         return country_name(self.country)
+
+    @property
+    def label(self) -> str:
+        """The figure in a line: product — country year share%."""
+        share = f"{self.share_pct.normalize():f}" if self.share_pct is not None else "?"
+        return f"{self.product} — {self.country_name} {self.year} {share}%"

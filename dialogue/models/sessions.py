@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -104,8 +106,8 @@ class AgendaItem(models.Model):
     topic = models.CharField(_("topic"), max_length=24, choices=AgendaTopic.choices)
     note = models.TextField(_("note"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    # What the item raises. Shown only to readers who may see the linked record.
-    # Extension point: a link to a dependency record (our exposure) goes here too.
+    # What the item raises: a threat, a chokepoint (our advantage), a dependency (our
+    # exposure). Each is shown only to readers who may see the linked record.
     threat = models.ForeignKey(
         "dialogue.Threat",
         on_delete=models.SET_NULL,
@@ -122,9 +124,20 @@ class AgendaItem(models.Model):
         related_name="agenda_items",
         verbose_name=_("chokepoint"),
     )
+    dependency = models.ForeignKey(
+        "dialogue.Dependency",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("dependency"),
+    )
     history = HistoricalRecords()
 
     objects = SessionPartQuerySet.as_manager()
+
+    # The records an item may raise; every reader sees only those it may see.
+    LINK_FIELDS = ("threat", "chokepoint", "dependency")
 
     class Meta:
         ordering = ["position", "id"]
@@ -133,3 +146,8 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.get_topic_display()
+
+    @classmethod
+    def link_models(cls) -> dict[str, Any]:
+        """Each link field with the model it points to (each has `visible_to`)."""
+        return {name: cls._meta.get_field(name).related_model for name in cls.LINK_FIELDS}

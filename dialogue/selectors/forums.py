@@ -2,8 +2,8 @@
 actions and the topics raised there across sectors, and agenda items with their links.
 
 Every row comes from `visible_to(user)`: a meeting the reader may not see is not listed
-or counted, and an agenda item's threat or chokepoint the reader may not see is hidden
-(never shown as an id).
+or counted, and an agenda item's threat, chokepoint or dependency the reader may not see
+is hidden (never shown as an id).
 """
 
 from __future__ import annotations
@@ -17,11 +17,9 @@ from django.db.models.functions import Coalesce
 
 from dialogue.models import (
     AgendaItem,
-    ChokepointTechnology,
     DialogueSession,
     FollowUpAction,
     Forum,
-    Threat,
 )
 
 if TYPE_CHECKING:
@@ -29,28 +27,24 @@ if TYPE_CHECKING:
 
 
 def agenda_with_links(items: QuerySet[AgendaItem], user: User) -> list[AgendaItem]:
-    """The agenda items with `threat_shown` / `chokepoint_shown`: the linked record when the
-    reader may see it, else None. One query for the items and one per kind of link."""
-    rows = list(items.select_related("threat__sector", "threat__category", "chokepoint__sector"))
-    threat_ids = {row.threat_id for row in rows} - {None}
-    chokepoint_ids = {row.chokepoint_id for row in rows} - {None}
-    seen_threats = set(
-        Threat.objects.visible_to(user).filter(pk__in=threat_ids).values_list("pk", flat=True)
-        if threat_ids
-        else []
-    )
-    seen_chokepoints = set(
-        ChokepointTechnology.objects.visible_to(user)
-        .filter(pk__in=chokepoint_ids)
-        .values_list("pk", flat=True)
-        if chokepoint_ids
-        else []
-    )
-    for row in rows:
-        row.threat_shown = row.threat if row.threat_id in seen_threats else None  # type: ignore[attr-defined]
-        row.chokepoint_shown = (  # type: ignore[attr-defined]
-            row.chokepoint if row.chokepoint_id in seen_chokepoints else None
+    """The agenda items with `threat_shown`, `chokepoint_shown` and `dependency_shown`: the
+    linked record when the reader may see it, else None. One query for the items and one
+    per kind of link that occurs."""
+    rows = list(
+        items.select_related(
+            "threat__sector", "threat__category", "chokepoint__sector", "dependency__sector"
         )
+    )
+    for name, model in AgendaItem.link_models().items():
+        ids = {getattr(row, f"{name}_id") for row in rows} - {None}
+        seen = set(
+            model.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+            if ids
+            else []
+        )
+        for row in rows:
+            linked = getattr(row, name) if getattr(row, f"{name}_id") in seen else None
+            setattr(row, f"{name}_shown", linked)
     return rows
 
 
@@ -88,7 +82,7 @@ def _by_sector(items: Iterable[AgendaItem]) -> list[SectorTopics]:
     for item in items:
         sectors = {
             linked.sector.pk: linked.sector
-            for linked in (item.threat_shown, item.chokepoint_shown)  # type: ignore[attr-defined]
+            for linked in (getattr(item, f"{name}_shown") for name in AgendaItem.LINK_FIELDS)
             if linked is not None
         }
         for sector in sectors.values():

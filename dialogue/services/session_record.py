@@ -24,7 +24,9 @@ from django.utils.translation import gettext as _
 
 from dialogue.enums import Marking
 from dialogue.models import (
+    AgendaItem,
     ChokepointTechnology,
+    Dependency,
     DialogueSession,
     Forum,
     Organization,
@@ -47,13 +49,14 @@ class ParticipantRow:
 
 @dataclass(frozen=True)
 class AgendaRow:
-    """An agenda item, with the threat and the chokepoint it raises (each optional).
-    Extension point: the dependency it raises, once dependencies are recorded."""
+    """An agenda item, with the threat, the chokepoint and the dependency it raises (each
+    optional)."""
 
     topic: str
     note: str = ""
     threat: Threat | None = None
     chokepoint: ChokepointTechnology | None = None
+    dependency: Dependency | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,11 @@ def _participant_values(rows: Sequence[ParticipantRow]) -> list[dict[str, Any]]:
 
 def _agenda_values(rows: Sequence[AgendaRow]) -> list[dict[str, Any]]:
     return [
-        {"topic": row.topic, "note": row.note, "threat": row.threat, "chokepoint": row.chokepoint}
+        {
+            "topic": row.topic,
+            "note": row.note,
+            **{name: getattr(row, name) for name in AgendaItem.LINK_FIELDS},
+        }
         for row in rows
     ]
 

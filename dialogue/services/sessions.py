@@ -19,7 +19,6 @@ from dialogue.models import (
     Organization,
     Participant,
     Sector,
-    Threat,
     User,
 )
 from dialogue.permissions import can_record_session
@@ -79,18 +78,19 @@ def require_session_manager(actor: User, session: DialogueSession) -> None:
 
 
 def _check_agenda_links(actor: User, agenda: list[dict[str, Any]]) -> None:
-    """An agenda item links only threats and chokepoints the actor may see."""
-    threat_ids = {row["threat"].pk for row in agenda if row.get("threat") is not None}
-    chokepoint_ids = {row["chokepoint"].pk for row in agenda if row.get("chokepoint") is not None}
-    visible_threats = Threat.objects.visible_to(actor).filter(pk__in=threat_ids).count()
-    visible_chokepoints = (
-        ChokepointTechnology.objects.visible_to(actor).filter(pk__in=chokepoint_ids).count()
-    )
-    if visible_threats != len(threat_ids) or visible_chokepoints != len(chokepoint_ids):
-        raise ValidationError(
-            {"agenda": _("An agenda item links a threat or chokepoint that does not exist.")},
-            code="invalid",
-        )
+    """An agenda item links only threats, chokepoints and dependencies the actor may see."""
+    for name, model in AgendaItem.link_models().items():
+        ids = {row[name].pk for row in agenda if row.get(name) is not None}
+        if ids and model.objects.visible_to(actor).filter(pk__in=ids).count() != len(ids):
+            raise ValidationError(
+                {
+                    "agenda": _(
+                        "An agenda item links a threat, chokepoint or dependency "
+                        "that does not exist."
+                    )
+                },
+                code="invalid",
+            )
 
 
 def _replace_children(

@@ -21,7 +21,14 @@ from dialogue.forms.dependencies import (
     DependencyImportForm,
 )
 from dialogue.lists.dependencies import DEPENDENCY_PAGE
-from dialogue.models import ChokepointTechnology, Concern, Dependency, Sector, Threat
+from dialogue.models import (
+    AgendaItem,
+    ChokepointTechnology,
+    Concern,
+    Dependency,
+    Sector,
+    Threat,
+)
 from dialogue.permissions import can_manage_sector
 from dialogue.selectors.dependencies import (
     dependency_map,
@@ -119,6 +126,13 @@ def dependency_detail(request, pk: int):
                 .filter(dependencies=dependency)
                 .select_related("sector")
                 .order_by("name")
+            ),
+            # Where the figure was raised: agenda items of sessions the reader may see.
+            "agenda": list(
+                AgendaItem.objects.visible_to(user)
+                .filter(dependency=dependency)
+                .select_related("session__forum")
+                .order_by("-session__held_on", "session_id", "position")
             ),
             "history": change_history(dependency, user),
             "may_change": can_manage_sector(user, dependency.sector),

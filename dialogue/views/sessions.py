@@ -230,8 +230,10 @@ def _formsets(request, *, session: DialogueSession | None):
             {
                 "topic": a.topic,
                 "note": a.note,
-                "threat": a.threat_id if a.threat_shown else None,
-                "chokepoint": a.chokepoint_id if a.chokepoint_shown else None,
+                **{
+                    name: getattr(a, f"{name}_id") if getattr(a, f"{name}_shown") else None
+                    for name in AgendaItem.LINK_FIELDS
+                },
             }
             for a in agenda_with_links(
                 AgendaItem.objects.filter(session=session).order_by("position", "id"), user
@@ -272,17 +274,16 @@ def _participants(formset) -> list[ParticipantRow]:
 
 def _agenda(formset, user) -> list[AgendaRow]:
     rows = formset_rows(formset)
-    # The rows name ids offered from what the user may see; read them in one query each.
-    threats = Threat.objects.visible_to(user).in_bulk({r["threat"] for r in rows} - {None})
-    chokepoints = ChokepointTechnology.objects.visible_to(user).in_bulk(
-        {r["chokepoint"] for r in rows} - {None}
-    )
+    # The rows name ids offered from what the user may see; read them in one query per kind.
+    linked = {
+        name: model.objects.visible_to(user).in_bulk({row.get(name) for row in rows} - {None})
+        for name, model in AgendaItem.link_models().items()
+    }
     return [
         AgendaRow(
             topic=row["topic"],
             note=row.get("note", ""),
-            threat=threats.get(row["threat"]) if row.get("threat") else None,
-            chokepoint=chokepoints.get(row["chokepoint"]) if row.get("chokepoint") else None,
+            **{name: linked[name].get(row.get(name)) for name in AgendaItem.LINK_FIELDS},
         )
         for row in rows
     ]

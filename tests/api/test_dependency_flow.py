@@ -1,7 +1,8 @@
-"""DOMAIN.md flow 7 (the dependency part) through the documented API: the semiconductor
-official imports five years of trade statistics for photoresist raw materials and
-high-purity fluorine compounds, sees China's share pass the threshold, links the figure to
-the supply-disruption threat (2-1) and two company concerns, and the plan-revision export
+"""DOMAIN.md flow 7 through the documented API: the semiconductor official imports five
+years of trade statistics for photoresist raw materials and high-purity fluorine compounds,
+sees China's share pass the threshold, links the figure to the supply-disruption threat
+(2-1) and two company concerns, records the topic on the agenda of the next 日米経済版
+「２＋２」 working-level meeting (a session with no sector), and the plan-revision export
 then carries the dependency table and the chart."""
 
 import io
@@ -18,6 +19,7 @@ from tests.support.auth import signed_in_api
 
 pytestmark = pytest.mark.django_db
 
+TWO_PLUS_TWO = "japan-us-economic-2plus2"
 CHINA = {2019: 38, 2020: 44, 2021: 51, 2022: 57, 2023: 64}
 
 
@@ -90,6 +92,35 @@ def test_flow_7_import_see_china_pass_the_threshold_link_and_export(semiconducto
     assert linked.status_code == 200, linked.content
     assert linked.json()["threats"] == [threat.pk]
     assert sorted(linked.json()["concerns"]) == sorted(c.pk for c in concerns)
+
+    # Record the topic on the agenda of the next 日米経済版「２＋２」 working-level meeting, a
+    # session under the forum with no sector.
+    two_plus_two = f.forum(TWO_PLUS_TWO, officials=[official])
+    meeting = api.post(
+        "/api/v1/sessions/",
+        {
+            "title": "日米経済版「２＋２」実務者会合（第4回）",
+            "forum": two_plus_two.pk,
+            "held_on": "2030-03-02",
+            "format": "international",
+            "marking": "AMBER",
+            "agenda": [
+                {
+                    "topic": "like_minded",
+                    "note": "フッ化物の中国依存と同志国での代替調達",
+                    "threat": threat.pk,
+                    "dependency": latest["id"],
+                }
+            ],
+        },
+        format="json",
+    )
+    assert meeting.status_code == 201, meeting.content
+    assert meeting.json()["sectors"] == []
+    item = meeting.json()["agenda"][0]
+    assert (item["threat"], item["dependency"]) == (threat.pk, latest["id"])
+    listed = api.get("/api/v1/sessions/", {"forum": two_plus_two.pk}).json()["results"]
+    assert listed[0]["agenda"][0]["dependency"] == latest["id"]
 
     # The plan-revision export carries the dependency table and the chart.
     revision = plan_revision_start(actor=secretariat)

@@ -166,3 +166,48 @@ def creator_session(forum, people):
         format="international",
         created_by=people["secretariat"],
     )
+
+
+@pytest.mark.django_db
+def test_an_agenda_item_links_only_dependencies_the_caller_may_see(
+    forum, people, semiconductors, batteries
+):
+    hidden = f.DependencyFactory(product="正極材の前駆体", sector=batteries, country="CN")
+    shown = f.DependencyFactory(product="高純度フッ化物", sector=semiconductors, country="CN")
+    official = token_client("semi_official")
+
+    refused = official.post("/api/v1/sessions/", meeting(forum, hidden), format="json")
+    created = official.post("/api/v1/sessions/", meeting(forum, shown), format="json")
+
+    # The hidden figure is refused as if it did not exist; the visible one is linked.
+    assert refused.status_code == 400
+    assert str(hidden.pk) in str(refused.json())
+    assert created.status_code == 201, created.content
+    assert created.json()["agenda"][0]["dependency"] == shown.pk
+
+
+@pytest.mark.django_db
+def test_a_linked_dependency_the_reader_may_not_see_is_shown_as_null(
+    forum, people, batteries, creator_session
+):
+    # given: the secretariat's forum session raises a batteries figure
+    figure = f.DependencyFactory(product="正極材の前駆体", sector=batteries, country="CN")
+    creator_session.agenda_items.create(topic="other", dependency=figure)
+
+    # then: the semiconductors official (a forum official) sees the item, not the figure
+    official = token_client("semi_official")
+    agenda = official.get(f"/api/v1/sessions/{creator_session.pk}/").json()["agenda"]
+    assert [item["dependency"] for item in agenda] == [None]
+    secretariat = token_client("secretariat")
+    agenda = secretariat.get(f"/api/v1/sessions/{creator_session.pk}/").json()["agenda"]
+    assert [item["dependency"] for item in agenda] == [figure.pk]
+
+
+def meeting(forum, dependency) -> dict:
+    return {
+        "title": "日米経済版「２＋２」実務者会合（第4回）",
+        "forum": forum.pk,
+        "held_on": "2030-03-02",
+        "format": "international",
+        "agenda": [{"topic": "other", "dependency": dependency.pk}],
+    }

@@ -1,7 +1,9 @@
-"""The semiconductor official's dependency flow in a real browser: import five years of trade
-statistics (dry run, then confirm), see China's share marked 特定国依存 on the map, open the
-product's chart and download it as PNG and SVG, then link the figure to the
-supply-disruption threat and two company concerns."""
+"""DOMAIN.md flow 7 in a real browser: the semiconductor official imports five years of trade
+statistics (dry run, then confirm), sees China's share marked 特定国依存 on the map, opens the
+product's chart and downloads it as PNG and SVG, links the figure to the supply-disruption
+threat and two company concerns, records the topic on the agenda of the next 日米経済版
+「２＋２」 working-level meeting (a session with no sector), and the plan-revision export then
+carries the dependency table and the chart."""
 
 import io
 import re
@@ -9,11 +11,14 @@ import re
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from pypdf import PdfReader
 
-from dialogue.models import Dependency, Sector, ThreatCategory
+from dialogue.models import Dependency, DialogueSession, Forum, Sector, ThreatCategory
+from dialogue.services.plans import plan_revision_start
 from tests import factories as f
 from tests.support.auth import PASSWORD
 
+TWO_PLUS_TWO = "japan-us-economic-2plus2"
 CHINA = {2019: 38, 2020: 44, 2021: 51, 2022: 57, 2023: 64}
 
 
@@ -34,6 +39,7 @@ def semiconductor_world(transactional_db):
     call_command("load_reference_data", stdout=io.StringIO())
     semiconductors = Sector.objects.get(code="semiconductors")
     official = f.OfficialFactory(username="semicon_official", sectors=[semiconductors])
+    f.forum(TWO_PLUS_TWO, officials=[official])
     threat = f.ThreatFactory(
         title="高純度材料の原料の供給途絶",
         sector=semiconductors,
@@ -48,7 +54,7 @@ def semiconductor_world(transactional_db):
     return {"official": official, "threat": threat, "concerns": concerns}
 
 
-def test_official_imports_sees_the_dependency_and_links_it(
+def test_flow_7_import_see_the_map_link_put_on_the_2plus2_agenda_and_export(
     live_server, semiconductor_world, page, screenshot
 ):
     csp_errors = []
@@ -128,4 +134,55 @@ def test_official_imports_sees_the_dependency_and_links_it(
     for concern in semiconductor_world["concerns"]:
         assert page.get_by_text(concern.title).is_visible()
     screenshot("dependency-04-linked")
+    dependency = Dependency.objects.get(product="高純度フッ化物", country="CN", year=2023)
+
+    # Record the topic on the agenda of the next 2+2 working-level meeting, from the forum's
+    # page: an international session under the forum, with no sector.
+    forum = Forum.objects.get(code=TWO_PLUS_TWO)
+    page.locator('nav a[href="/forums/"]').first.click()
+    page.get_by_role("link", name="日米経済版「２＋２」").click()
+    page.wait_for_url(f"{live_server.url}/forums/{forum.code}/")
+    assert page.get_by_text("重要・新興技術と重要インフラの促進と保護").is_visible()
+    page.get_by_role("link", name="対話セッションを記録").click()
+    page.wait_for_url(re.compile(r"/sessions/new/\?forum="))
+    assert page.locator('[name="format"]').input_value() == "international"
+    assert page.locator('[name="forum"]').input_value() == str(forum.pk)
+    assert not page.locator('[name="sectors"]:checked').count()
+    page.locator('[name="title"]').fill("日米経済版「２＋２」実務者会合（第4回）")
+    page.locator('[name="held_on"]').fill("2027-03-02")
+    page.locator('[name="agenda-0-topic"]').select_option("like_minded")
+    page.locator('[name="agenda-0-threat"]').select_option(str(threat.pk))
+    page.locator('[name="agenda-0-dependency"]').select_option(str(dependency.pk))
+    page.locator('[name="agenda-0-note"]').fill("フッ化物の中国依存と同志国での代替調達")
+    screenshot("dependency-05-session-form")
+    page.locator("form.session-form button[type=submit]").click()
+
+    # The session's page links the threat and the figure from its agenda.
+    page.wait_for_url(re.compile(r"/sessions/\d+/$"))
+    session = DialogueSession.objects.get()
+    assert session.forum == forum and not session.sectors.exists()
+    assert session.agenda_items.get().dependency == dependency
+    agenda = page.locator(".agenda-link")
+    assert agenda.get_by_role("link", name=re.compile(threat.title)).is_visible()
+    assert agenda.get_by_role("link", name="高純度フッ化物 — 中国 2023 64%").is_visible()
+    screenshot("dependency-06-session")
+
+    # The forum's page lists the topic under semiconductors; the figure's page names the
+    # meeting where it was raised.
+    page.goto(f"{live_server.url}/forums/{forum.code}/")
+    topics = page.locator('section[aria-labelledby="forum-topics"]')
+    assert topics.get_by_role("link", name="高純度フッ化物 — 中国 2023 64%").is_visible()
+    assert topics.get_by_role("link", name="半導体", exact=True).is_visible()
+    topics.get_by_role("link", name="高純度フッ化物 — 中国 2023 64%").click()
+    raised = page.locator('section[aria-labelledby="dependency-agenda"]')
+    assert raised.get_by_role("link", name="日米経済版「２＋２」実務者会合（第4回）").is_visible()
+
+    # The plan-revision export (PDF) carries the dependency table and the chart.
+    revision = plan_revision_start(actor=f.SecretariatFactory())
+    page.goto(f"{live_server.url}/plans/{revision.pk}/")
+    page.locator("#id_format").select_option("pdf")
+    with page.expect_download() as report:
+        page.get_by_role("button", name="エクスポート").click()
+    text = "".join(p.extract_text() for p in PdfReader(report.value.path()).pages)
+    assert "依存マップ" in text and "高純度フッ化物" in text
     assert csp_errors == []

@@ -86,6 +86,45 @@ def test_the_forum_official_records_an_international_session_without_a_sector(
 
 
 @pytest.mark.django_db
+def test_an_agenda_item_raises_a_dependency_figure_shown_where_the_reader_may_see_it(
+    as_semi, as_batt, forum, semiconductors, batteries
+):
+    # given: a semiconductors figure the official may link, a batteries one it may not see
+    figure = f.DependencyFactory(product="高純度フッ化物", sector=semiconductors, country="CN")
+    hidden = f.DependencyFactory(product="正極材の前駆体", sector=batteries, country="CN")
+    agenda = {"agenda-TOTAL_FORMS": 1, "agenda-0-topic": AgendaTopic.LIKE_MINDED}
+
+    # when: the forum official records the session, once with each figure
+    refused = as_semi.post(
+        reverse("workspace:session-create"),
+        session_form(forum, **agenda, **{"agenda-0-dependency": hidden.pk}),
+    )
+    saved = as_semi.post(
+        reverse("workspace:session-create"),
+        session_form(forum, **agenda, **{"agenda-0-dependency": figure.pk}),
+    )
+
+    # then: the hidden figure is not offered (a form error, nothing saved), the other linked
+    assert refused.status_code == 200
+    assert "agenda-0-dependency" in refused.content.decode()
+    assert saved.status_code == 302
+    session = DialogueSession.objects.get()
+    assert session.agenda_items.get().dependency == figure
+    # and the figure's page names the meeting, the session's page links the figure
+    detail = as_semi.get(reverse("workspace:dependency-detail", args=[figure.pk]))
+    assert session.title in detail.content.decode()
+    page = as_semi.get(reverse("workspace:session-detail", args=[session.pk])).content.decode()
+    assert f"/dependencies/{figure.pk}/" in page and "高純度フッ化物 — 中国" in page
+    # and a batteries official, who may not see the meeting, is not told of it
+    session.agenda_items.create(topic=AgendaTopic.OTHER, dependency=hidden, position=1)
+    detail = as_batt.get(reverse("workspace:dependency-detail", args=[hidden.pk]))
+    assert session.title not in detail.content.decode()
+    page = as_semi.get(reverse("workspace:forum-detail", args=[forum.code])).content.decode()
+    assert "正極材の前駆体" not in page and f"/dependencies/{hidden.pk}/" not in page
+    assert "高純度フッ化物 — 中国" in page
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
@@ -215,7 +254,10 @@ def test_forum_pages_cost_the_same_queries_for_one_and_many_meetings(
             session.sectors.set([semiconductors])
             threat = f.ThreatFactory(sector=semiconductors, category=code("2-1"))
             chokepoint = f.ChokepointFactory(sector=semiconductors)
-            session.agenda_items.create(topic="other", threat=threat, chokepoint=chokepoint)
+            dependency = f.DependencyFactory(sector=semiconductors)
+            session.agenda_items.create(
+                topic="other", threat=threat, chokepoint=chokepoint, dependency=dependency
+            )
             f.FollowUpActionFactory(
                 sector=semiconductors,
                 session=session,

@@ -8,6 +8,7 @@ from dialogue.enums import AgendaTopic, SessionStatus
 from dialogue.models import (
     AgendaItem,
     ChokepointTechnology,
+    Dependency,
     DialogueSession,
     Forum,
     Organization,
@@ -34,10 +35,11 @@ class AgendaItemSerializer(serializers.ModelSerializer):
     # Shown only where the caller may see the linked record (SessionViewSet marks them).
     threat = VisibleRelatedField(model=Threat, required=False, allow_null=True)
     chokepoint = VisibleRelatedField(model=ChokepointTechnology, required=False, allow_null=True)
+    dependency = VisibleRelatedField(model=Dependency, required=False, allow_null=True)
 
     class Meta:
         model = AgendaItem
-        fields = ["topic", "note", "threat", "chokepoint"]
+        fields = ["topic", "note", "threat", "chokepoint", "dependency"]
 
 
 class SessionSerializer(VersionedSerializer):

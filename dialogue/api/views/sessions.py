@@ -14,7 +14,6 @@ from dialogue.models import (
     Organization,
     Participant,
     Sector,
-    Threat,
     User,
 )
 from dialogue.services.sessions import session_change_status, session_create, session_update
@@ -43,14 +42,12 @@ class SessionViewSet(ServiceViewSet):
             Prefetch(
                 "agenda_items",
                 queryset=AgendaItem.objects.visible_to(user).annotate(
-                    threat_visible=Exists(
-                        Threat.objects.visible_to(user).filter(pk=OuterRef("threat_id"))
-                    ),
-                    chokepoint_visible=Exists(
-                        ChokepointTechnology.objects.visible_to(user).filter(
-                            pk=OuterRef("chokepoint_id")
+                    **{
+                        f"{name}_visible": Exists(
+                            model.objects.visible_to(user).filter(pk=OuterRef(f"{name}_id"))
                         )
-                    ),
+                        for name, model in AgendaItem.link_models().items()
+                    }
                 ),
             ),
         )

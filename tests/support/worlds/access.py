@@ -60,6 +60,7 @@ from dialogue.models import (
     PortalSubmission,
     ReferralReminder,
     Reminder,
+    Sector,
     Threat,
     ThreatCategory,
     User,
@@ -255,8 +256,9 @@ def build_sweep_world() -> dict:
         format=SessionFormat.INTERNATIONAL,
         **authored,
     )
-    # Its agenda raises a semiconductors threat and the RED threat: the RED one is shown
-    # only to the people named on it, wherever the agenda appears.
+    # Its agenda raises a semiconductors threat, the RED threat and a batteries dependency:
+    # the RED one is shown only to the people named on it, the batteries figure only to
+    # batteries officials and the secretariat, wherever the agenda appears.
     for position, threat in enumerate([world["threat_semi"], world["red_threat"]]):
         AgendaItem.objects.create(
             session=world["forum_session"],
@@ -264,6 +266,17 @@ def build_sweep_world() -> dict:
             position=position,
             threat=threat,
         )
+    AgendaItem.objects.create(
+        session=world["forum_session"],
+        topic=AgendaTopic.LIKE_MINDED,
+        position=2,
+        dependency=f.DependencyFactory(
+            product=BATT_AMBER["dependency"],
+            sector=Sector.objects.get(code="batteries"),
+            country="CN",
+            **authored,
+        ),
+    )
 
     # The semiconductors official's weekly digest, built by the digest selector.
     today = timezone.localdate()

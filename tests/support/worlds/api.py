@@ -65,6 +65,8 @@ BATT_AMBER = {
     "chokepoint": "電池AMBERチョークポイント: 固体電解質",
     "session": "電池AMBER対話: 電池工業会",
     "action": "電池AMBERアクション: 備蓄の点検",
+    # Only in the sweep world: a forum agenda raises it before the semiconductors official.
+    "dependency": "電池AMBER依存: 正極材の前駆体",
 }
 
 A_IDENTIFYING = (A_NAME, A_NAME_EN, A_NUMBER, *A_USERNAMES, A_CONCERN_TITLE, A_CONCERN_TEXT)
