@@ -6,6 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.enums import ConcernStatus
+from dialogue.forms.attachments import (
+    attachments_field,
+    attachments_help,
+    check_attachment_count,
+)
 from dialogue.forms.choices import official_choices
 from dialogue.forms.fields import PersonChoiceField
 from dialogue.forms.status import WorkflowStatusForm
@@ -40,6 +45,15 @@ class ConcernMessageForm(forms.Form):
         widget=forms.RadioSelect,
         initial="reply",
     )
+    attachments = attachments_field()
+
+    def __init__(self, *args, attached: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachments_help()
+        self.attached = attached
+
+    def clean_attachments(self):
+        return check_attachment_count(self.cleaned_data["attachments"], self.attached)
 
 
 class ConcernStatusForm(WorkflowStatusForm):

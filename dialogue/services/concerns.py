@@ -50,6 +50,38 @@ def _require_handler(actor: User, concern: Concern) -> None:
         raise PermissionDeniedError(_("Only the sector's officials can handle this concern."))
 
 
+# How the conversation moves a concern: event → (the statuses it moves from, where to).
+_CONVERSATION = {
+    "assigned": ({ConcernStatus.SUBMITTED}, ConcernStatus.TRIAGED),
+    "answered": (
+        {ConcernStatus.SUBMITTED, ConcernStatus.TRIAGED, ConcernStatus.IN_PROGRESS},
+        ConcernStatus.ANSWERED,
+    ),
+    "company_replied": ({ConcernStatus.ANSWERED}, ConcernStatus.IN_PROGRESS),
+}
+
+
+def _follow_conversation(concern: Concern, actor: User, event: str) -> bool:
+    """Move the concern as the conversation moved (an assignment, a reply); True if it did.
+
+    Read under the row lock, so two replies at once move it once. Each step is one the
+    transition table allows and lands in the history; a submitted concern answered at
+    once passes through 振り分け済み. `concern` is updated in place.
+    """
+    sources, target = _CONVERSATION[event]
+    locked = lock_for_update(concern, None)
+    if locked.status not in sources:
+        return False
+    steps = [target]
+    if target not in CONCERN_TRANSITIONS[ConcernStatus(locked.status)]:
+        steps = [ConcernStatus.TRIAGED, target]
+    for step in steps:
+        locked.status = step
+        save_validated(locked, actor=actor, update_fields=["status"])
+    concern.status, concern.version = locked.status, locked.version
+    return True
+
+
 def concern_reference_next(*, organization_id: int, on: date | None = None) -> str:
     """The organization's next reference number for a concern submitted on `on` (today).
 
@@ -128,9 +160,15 @@ def concern_message_post(
         _require_handler(author, concern)
     message = ConcernMessage(concern=concern, author=author, body=body, is_internal=is_internal)
     save_validated(message, actor=author)
-    if not is_concern_member(author, concern):
-        notify_concern_reply(message)
     attachments_add(concern=concern, actor=author, uploads=uploads, message=message)
+    # The status follows the conversation: an answer to the company makes it 回答済み, the
+    # company writing back after an answer makes it 対応中 again. Internal notes change
+    # nothing the company sees.
+    if is_concern_member(author, concern):
+        _follow_conversation(concern, author, "company_replied")
+    elif not is_internal:
+        _follow_conversation(concern, author, "answered")
+        notify_concern_reply(message)
     return message
 
 
@@ -174,13 +212,17 @@ def concern_update(
         raise ValidationError(
             {"assigned_to": _("Assign the concern to an official of its sector.")}, code="invalid"
         )
-    return apply_changes(
+    concern = apply_changes(
         concern,
         actor=actor,
         changes=changes,
         allowed={"assigned_to", "marking", "named_users"},
         expected_version=expected_version,
     )
+    # Assigning a submitted concern is triage: the company sees it was taken up.
+    if assignee is not None and _follow_conversation(concern, actor, "assigned"):
+        notify_concern_status(concern)
+    return concern
 
 
 @transaction.atomic

@@ -193,7 +193,7 @@ def _detail_context(request, concern: Concern, **forms) -> dict:
             measures_form=ConcernMeasuresForm(concern=concern, user=user, linked=measures),
             refer_form=ReferralProposeForm(organizations=organizations, schemes=schemes),
             assign_form=ConcernAssignForm(concern=concern, user=user),
-            message_form=ConcernMessageForm(),
+            message_form=ConcernMessageForm(attached=len(attachments)),
             status_form=ConcernStatusForm(concern=concern),
             link_form=ConcernLinkThreatForm(concern=concern, user=user),
         )
@@ -251,7 +251,7 @@ def concern_assign(request, pk: int):
 @require_POST
 def concern_message(request, pk: int):
     concern = _handled_concern(request.user, pk)
-    form = ConcernMessageForm(request.POST)
+    form = ConcernMessageForm(request.POST, request.FILES, attached=concern.attachments.count())
     if form.is_valid():
         internal = form.cleaned_data["visibility"] == "internal"
         try:
@@ -260,9 +260,12 @@ def concern_message(request, pk: int):
                 author=request.user,
                 body=form.cleaned_data["body"],
                 is_internal=internal,
+                uploads=form.cleaned_data["attachments"],
             )
         except ValidationError as error:
-            form.add_error("body", error.messages)
+            # A refused file (type, size, room) is the file input's error; nothing was saved.
+            on_file = hasattr(error, "error_dict") and "file" in error.error_dict
+            form.add_error("attachments" if on_file else "body", error.messages)
         except PermissionDeniedError as error:
             raise PermissionDenied(str(error)) from error
         else:

@@ -134,13 +134,13 @@ def test_submitting_redirects_and_confirms_with_the_reference(
 def test_e_mails_to_the_company_carry_the_reference_and_officials_the_id(
     world, numbered, django_capture_on_commit_callbacks
 ):
-    # when: an official replies and changes the status
+    # when: an official replies (the concern is then answered) and closes it
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         concern_message_post(concern=numbered, author=world["official"], body="回答します。")
     with django_capture_on_commit_callbacks(execute=True):
         concern_change_status(
-            concern=numbered, actor=world["official"], status=ConcernStatus.TRIAGED
+            concern=numbered, actor=world["official"], status=ConcernStatus.CLOSED
         )
 
     # then: every e-mail to the company names the concern by its reference only

@@ -1,6 +1,7 @@
 """The concern inbox: default view, thread with internal notes, assign, link, status, budget."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -10,6 +11,7 @@ from dialogue.models import ConcernMessage, Threat
 from dialogue.services.concerns import concern_message_post
 from tests import factories as f
 from tests.support.auth import signed_in
+from tests.support.files import PDF
 from tests.support.query_ceilings import assert_within_ceiling
 
 
@@ -80,6 +82,50 @@ def test_reply_and_internal_note_and_who_sees_them(as_semi, semi_official, conce
 
     with pytest.raises(PermissionDeniedError):
         concern_message_post(concern=concern, author=company, body="x", is_internal=True)
+
+
+@pytest.mark.django_db
+def test_an_official_attaches_a_file_to_a_reply_and_the_company_downloads_it(
+    as_semi, concern, organization
+):
+    url = reverse("workspace:concern-message", args=[concern.pk])
+    response = as_semi.post(
+        url,
+        {
+            "body": "規制の概要資料を添付します。",
+            "visibility": "reply",
+            "attachments": [SimpleUploadedFile("規制の概要.pdf", PDF)],
+        },
+    )
+
+    assert response.status_code == 302
+    [attachment] = concern.attachments.all()
+    assert attachment.message.body == "規制の概要資料を添付します。"
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.ANSWERED  # the status followed the reply
+    company = signed_in(f.CompanyUserFactory(organization=organization))
+    page = company.get(reverse("portal:concern-detail", args=[concern.reference]))
+    assert "規制の概要.pdf" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_refused_file_keeps_the_reply_unsaved_and_says_why(as_semi, concern):
+    url = reverse("workspace:concern-message", args=[concern.pk])
+    response = as_semi.post(
+        url,
+        {
+            "body": "添付します。",
+            "visibility": "reply",
+            "attachments": [SimpleUploadedFile("資料.pdf", b"MZ\x90\x00 not a pdf")],
+        },
+    )
+
+    assert response.status_code == 400
+    assert response.context["message_form"].errors["attachments"]
+    assert response.context["message_form"]["body"].value() == "添付します。"
+    assert not ConcernMessage.objects.filter(concern=concern).exists()
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.SUBMITTED
 
 
 @pytest.mark.django_db
