@@ -157,6 +157,14 @@ class ConcernStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# Where a concern can still be waiting for its first answer.
+CONCERN_AWAITING_ANSWER = (
+    ConcernStatus.SUBMITTED,
+    ConcernStatus.TRIAGED,
+    ConcernStatus.IN_PROGRESS,
+)
+
+
 class ActionStatus(models.TextChoices):
     OPEN = "open", _("Open")
     IN_PROGRESS = "in_progress", _("In progress")

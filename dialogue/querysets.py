@@ -21,11 +21,14 @@ import datetime
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from dialogue.business_days import earliest_still_on_time
 from dialogue.enums import (
+    CONCERN_AWAITING_ANSWER,
     ActionStatus,
     Marking,
     NoticeAudience,
@@ -239,6 +242,18 @@ class ConcernQuerySet(MarkedQuerySet[_M]):
             return NOTHING
         own = Q(organization_id=user.organization_id)
         return own & (~Q(marking=Marking.RED) | self._named(user))
+
+    def first_response_overdue(self, today: datetime.date | None = None) -> Self:
+        """Open concerns nobody has answered yet, past their first-response target."""
+        cutoff = earliest_still_on_time(
+            today or timezone.localdate(), settings.CONCERN_FIRST_RESPONSE_BUSINESS_DAYS
+        )
+        start_of_cutoff = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time()))
+        return self.filter(
+            first_answered_at__isnull=True,
+            status__in=CONCERN_AWAITING_ANSWER,
+            created_at__lt=start_of_cutoff,
+        )
 
 
 class FollowUpActionQuerySet(MarkedQuerySet[_M]):
@@ -467,6 +482,12 @@ class OwnQuerySet(models.QuerySet[_M]):
         if not _is_signed_in(user):
             return self.none()
         return self.filter(**{self.owner_field: user})
+
+
+class SavedFilterQuerySet(OwnQuerySet[_M]):
+    """A person's saved list filters: theirs alone."""
+
+    owner_field = "user"
 
 
 class ApiTokenQuerySet(OwnQuerySet[_M]):

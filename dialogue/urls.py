@@ -16,6 +16,7 @@ from dialogue.views import concerns as concern_views
 from dialogue.views import dependencies as dependency_views
 from dialogue.views import forums as forum_views
 from dialogue.views import referrals as referral_views
+from dialogue.views import saved_filters as saved_filter_views
 from dialogue.views import sessions as session_views
 from dialogue.views import support as support_views
 
@@ -117,6 +118,12 @@ urlpatterns = [
     path("support/schemes/<int:pk>/", support_views.scheme_detail, name="support-scheme-detail"),
     path("support/schemes/<int:pk>/edit/", support_views.scheme_edit, name="support-scheme-edit"),
     # Calendar feed (iCalendar) of my sessions and action due dates
+    path("saved-filters/", saved_filter_views.saved_filter_create, name="saved-filter-create"),
+    path(
+        "saved-filters/<int:pk>/delete/",
+        saved_filter_views.saved_filter_delete_view,
+        name="saved-filter-delete",
+    ),
     path("calendar/", calendar_views.calendar_settings, name="calendar"),
     path("calendar.ics", calendar_views.calendar_feed, name="calendar-feed"),
     # Search

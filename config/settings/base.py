@@ -293,6 +293,9 @@ CHOKEPOINT_REVIEW_NOTICE_DAYS = env.int("CHOKEPOINT_REVIEW_NOTICE_DAYS", default
 # Days a referral may wait for the company's consent or the support organization's answer
 # before the concern's assigned official is reminded (once per wait).
 REFERRAL_REMINDER_AFTER_DAYS = env.int("REFERRAL_REMINDER_AFTER_DAYS", default=14)
+# Business days (weekends, national holidays and 29 Dec–3 Jan excluded) within which a
+# company's concern should get its first answer; past it, the inbox and dashboard flag it.
+CONCERN_FIRST_RESPONSE_BUSINESS_DAYS = env.int("CONCERN_FIRST_RESPONSE_BUSINESS_DAYS", default=3)
 REMINDER_MAX_LISTED = 50  # actions listed in one reminder e-mail; the rest behind a link
 # A worker that died holding rows releases them after this many seconds.
 DELIVERY_CLAIM_LEASE_SECONDS = env.int("DELIVERY_CLAIM_LEASE_SECONDS", default=600)

@@ -22,6 +22,7 @@ from dialogue.forms.choices import (
     ONE_TO_FIVE_CHOICES,
     manageable_sectors,
     official_choices,
+    threat_code_choices,
 )
 from dialogue.forms.chokepoints import ChokepointForm
 from dialogue.forms.concerns import (
@@ -100,4 +101,5 @@ __all__ = [
     "manageable_sectors",
     "official_choices",
     "session_formset",
+    "threat_code_choices",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.models import Sector, User
+from dialogue.models import Sector, ThreatCategory, User
 from dialogue.permissions import is_secretariat
 from dialogue.querysets import official_sector_ids
 
@@ -32,3 +32,15 @@ def official_choices(user: User, sectors=None):
     if sectors is not None:
         people = people.working_on([s.pk for s in sectors])
     return people.order_by("last_name", "first_name", "username")
+
+
+def threat_code_choices() -> list:
+    """The threat codes grouped by family ("1 技術流出…": 1-1, 1-2 …), read once per form."""
+    families: dict[str, str] = {}
+    codes: dict[str, list] = {}
+    for category in ThreatCategory.objects.select_related("parent").order_by("sort_order", "code"):
+        if category.parent is None:
+            families[category.code] = str(category)
+        else:
+            codes.setdefault(category.parent.code, []).append((category.code, str(category)))
+    return [(families.get(family, family), rows) for family, rows in codes.items()]

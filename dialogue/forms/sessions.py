@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -14,6 +13,7 @@ from dialogue.forms.choices import (
     ONE_TO_FIVE_CHOICES,
     manageable_sectors,
     official_choices,
+    threat_code_choices,
 )
 from dialogue.forms.fields import (
     ChokepointMultipleChoiceField,
@@ -34,15 +34,14 @@ from dialogue.models import (
     Organization,
     Sector,
     Threat,
-    ThreatCategory,
     User,
 )
 from dialogue.templatetags.workspace import in_parens
 from dialogue.workflows import SESSION_TRANSITIONS
 
-# Without JavaScript the session form offers this many empty rows per table; the
-# "add a row" button (static/dialogue/js/formset.js) adds more.
-EMPTY_ROWS = 5
+# Each table starts with one empty row; "add a row" (static/dialogue/js/formset.js)
+# adds more. Without JavaScript a saved session can be edited to add further rows.
+EMPTY_ROWS = 1
 
 
 class SessionForm(forms.Form):
@@ -65,12 +64,6 @@ class SessionForm(forms.Form):
     held_on = forms.DateField(label=_("date"), widget=DateInput)
     format = forms.ChoiceField(label=_("format"), choices=SessionFormat.choices)
     marking = forms.ChoiceField(label=_("marking"), choices=Marking.choices, initial=Marking.AMBER)
-    participating_organizations = forms.ModelMultipleChoiceField(
-        label=_("participating organizations"),
-        queryset=Organization.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-    )
     minutes = forms.CharField(
         label=_("minutes (Markdown)"),
         required=False,
@@ -93,14 +86,14 @@ class SessionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     SCALAR_FIELDS = ("title", "held_on", "format", "forum", "marking", "minutes")
-    M2M_FIELDS = ("sectors", "participating_organizations", "chokepoints")
+    # The participating organizations follow the participants (services.session_record).
+    M2M_FIELDS = ("sectors", "chokepoints")
 
     def __init__(self, *args, user: User, session: DialogueSession | None = None, **kwargs):
         if session is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 **{name: getattr(session, name) for name in self.SCALAR_FIELDS},
                 "sectors": list(session.sectors.all()),
-                "participating_organizations": list(session.participating_organizations.all()),
                 "chokepoints": list(session.chokepoints.all()),
                 "linked_threats": list(
                     Threat.objects.visible_to(user).filter(source_session=session)
@@ -115,9 +108,6 @@ class SessionForm(forms.Form):
         self.fields["forum"].queryset = Forum.objects.visible_to(user).order_by(
             "sort_order", "code"
         )
-        self.fields["participating_organizations"].queryset = Organization.objects.visible_to(
-            user
-        ).order_by("name")
         sector_ids = sectors.values("pk")
         threats = Threat.objects.visible_to(user).filter(sector__in=sector_ids)
         # A threat can have one source session: offer those without one (or this one's).
@@ -183,6 +173,8 @@ class ParticipantForm(forms.Form):
             "name"
         )
         self.fields["organization"].empty_label = _("(none: officials and others)")
+        # select-search.js puts a filter box above the list (the label is its name).
+        self.fields["organization"].widget.attrs["data-search"] = _("Filter organizations")
 
 
 def agenda_link_choices(user: User) -> dict[str, list]:
@@ -239,7 +231,11 @@ class SessionThreatRowForm(forms.Form):
     section = _("New threats identified")
 
     title = forms.CharField(label=_("title"), max_length=200)
-    code = forms.CharField(label=_("threat code"), max_length=8, help_text=_("e.g. 1-2 or 2-1"))
+    # The codes are read once per page (session_formset passes them to every row).
+    code = forms.ChoiceField(label=_("threat code"))
+    description = forms.CharField(
+        label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     likelihood = forms.TypedChoiceField(
         label=_("likelihood"), choices=BLANK_CHOICE + ONE_TO_FIVE_CHOICES, coerce=int
     )
@@ -247,21 +243,19 @@ class SessionThreatRowForm(forms.Form):
         label=_("impact"), choices=BLANK_CHOICE + ONE_TO_FIVE_CHOICES, coerce=int
     )
     sector = SectorChoiceField(label=_("sector"), queryset=Sector.objects.none(), required=False)
+    marking = forms.ChoiceField(
+        label=_("marking"),
+        required=False,
+        choices=[("", _("(the session's marking)")), *Marking.choices],
+    )
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, codes: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["code"].choices = BLANK_CHOICE + (
+            codes if codes is not None else threat_code_choices()
+        )
         self.fields["sector"].queryset = manageable_sectors(user)
         self.fields["sector"].empty_label = _("(the session's first sector; required if none)")
-
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip()
-        if not ThreatCategory.objects.filter(code=code, parent__isnull=False).exists():
-            raise ValidationError(
-                _("“%(code)s” is not a threat code (use one such as 1-2 or 2-1)."),
-                code="unknown_code",
-                params={"code": code},
-            )
-        return code
 
 
 class SessionActionRowForm(forms.Form):

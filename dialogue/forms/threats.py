@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.enums import ThreatStatus
@@ -18,6 +19,7 @@ from dialogue.models import (
     ThreatCategory,
     User,
 )
+from dialogue.selectors.threats import similar_threats
 from dialogue.services.threats import THREAT_UPDATABLE
 from dialogue.workflows import THREAT_TRANSITIONS
 
@@ -35,6 +37,12 @@ class ThreatForm(RegisterForm):
         label=_("likelihood"), choices=ONE_TO_FIVE_CHOICES, coerce=int
     )
     impact = forms.TypedChoiceField(label=_("impact"), choices=ONE_TO_FIVE_CHOICES, coerce=int)
+    # Shown as a checkbox once similar threats were found (see clean()).
+    not_a_duplicate = forms.BooleanField(
+        label=_("This is a different threat: add it anyway"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     class Meta:
         model = Threat
@@ -85,6 +93,24 @@ class ThreatForm(RegisterForm):
             .filter(sector__in=sectors)
             .order_by("sector__sort_order", "name")
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.similar = []
+        sector, title = cleaned.get("sector"), cleaned.get("title")
+        if self.instance.pk is None and sector and title and not cleaned.get("not_a_duplicate"):
+            self.similar = similar_threats(self.user, sector=sector, title=title)
+            if self.similar:
+                self.fields["not_a_duplicate"].widget = forms.CheckboxInput()
+                raise ValidationError(
+                    _(
+                        "The register already holds similar threats (listed above the "
+                        "form): check them first, or tick “This is a different threat” "
+                        "and save again."
+                    ),
+                    code="near_duplicate",
+                )
+        return cleaned
 
 
 class ThreatStatusForm(WorkflowStatusForm):

@@ -9,6 +9,9 @@ from dialogue.enums import ConcernStatus
 from dialogue.lists.filters import SectorFilterMixin
 from dialogue.models import Concern
 
+# ?response=overdue: open concerns past their first-response target, unanswered.
+FIRST_RESPONSE_OVERDUE = "overdue"
+
 
 class ConcernFilter(SectorFilterMixin):
     category = df.CharFilter(field_name="category__code", label=_("Threat code, e.g. 2-2"))

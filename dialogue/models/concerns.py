@@ -1,12 +1,15 @@
+import datetime
 import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from dialogue.enums import ConcernStatus, DesiredSupport, Marking
+from dialogue.business_days import add_business_days
+from dialogue.enums import CONCERN_AWAITING_ANSWER, ConcernStatus, DesiredSupport, Marking
 from dialogue.models.base import MarkedModel, TimeStampedModel, VersionedModel
 from dialogue.querysets import ConcernAttachmentQuerySet, ConcernMessageQuerySet, ConcernQuerySet
 
@@ -66,6 +69,9 @@ class Concern(MarkedModel, VersionedModel, TimeStampedModel):
         related_name="assigned_concerns",
         verbose_name=_("assigned official"),
     )
+    # When an official first answered the company (internal notes do not count): the
+    # first-response target (CONCERN_FIRST_RESPONSE_BUSINESS_DAYS) is met or missed by it.
+    first_answered_at = models.DateTimeField(_("first answered"), null=True, blank=True)
     # The foreign measures behind the concern, linked by its officials; the company sees
     # only their names.
     foreign_measures = models.ManyToManyField(
@@ -101,6 +107,17 @@ class Concern(MarkedModel, VersionedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def first_response_due_on(self) -> datetime.date:
+        """The last day of the first-response target, in business days after submission."""
+        submitted = timezone.localdate(self.created_at)
+        return add_business_days(submitted, settings.CONCERN_FIRST_RESPONSE_BUSINESS_DAYS)
+
+    @property
+    def first_response_overdue(self) -> bool:
+        waiting = self.first_answered_at is None and self.status in CONCERN_AWAITING_ANSWER
+        return waiting and timezone.localdate() > self.first_response_due_on
 
 
 class ConcernMessage(TimeStampedModel):

@@ -166,6 +166,7 @@ class Dashboard:
     my_open_actions: Panel
     overdue_actions: Panel
     new_concerns: Panel
+    late_concerns: Panel
     recent_sessions: Panel
     upcoming_sessions: Panel
     heat_map: ThreatHeatMap
@@ -185,6 +186,11 @@ def dashboard_for(user: User) -> Dashboard:
         ),
         new_concerns=panel(
             in_my_sectors(concerns.filter(status=ConcernStatus.SUBMITTED), user).order_by(
+                "created_at", "-pk"
+            )
+        ),
+        late_concerns=panel(
+            in_my_sectors(concerns.first_response_overdue(today), user).order_by(
                 "created_at", "-pk"
             )
         ),

@@ -167,6 +167,12 @@ def concern_message_post(
     if is_concern_member(author, concern):
         _follow_conversation(concern, author, "company_replied")
     elif not is_internal:
+        # The first answer meets (or misses) the first-response target; a later one changes
+        # nothing. A plain UPDATE: a timestamp, not a change anyone makes.
+        Concern.objects.filter(pk=concern.pk, first_answered_at__isnull=True).update(
+            first_answered_at=message.created_at
+        )
+        concern.first_answered_at = concern.first_answered_at or message.created_at
         _follow_conversation(concern, author, "answered")
         notify_concern_reply(message)
     return message

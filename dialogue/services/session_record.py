@@ -61,13 +61,16 @@ class AgendaRow:
 
 @dataclass(frozen=True)
 class ThreatRow:
-    """A threat identified in the session; without a sector it takes the session's first."""
+    """A threat identified in the session; without a sector it takes the session's first,
+    without a marking the session's."""
 
     title: str
     code: str
     likelihood: int
     impact: int
     sector: Sector | None = None
+    description: str = ""
+    marking: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,12 @@ class SessionRecordRefused(ValidationError):
     ):
         super().__init__(fields)
         self.rows = rows
+
+
+def _organizations_of(rows: Sequence[ParticipantRow]) -> list[Organization]:
+    """The participating organizations, as the participants name them (each once)."""
+    found = {row.organization.pk: row.organization for row in rows if row.organization}
+    return list(found.values())
 
 
 def _participant_values(rows: Sequence[ParticipantRow]) -> list[dict[str, Any]]:
@@ -135,6 +144,15 @@ def _no_sector() -> ValidationError:
     )
 
 
+def _own_marking(user: User, row: ThreatRow, inherited: dict[str, Any]) -> dict[str, Any]:
+    """A row's own marking, else the session's; a row made RED names its author."""
+    if row.marking is None or row.marking == inherited["marking"]:
+        return inherited
+    if row.marking == Marking.RED:
+        return {"marking": row.marking, "named_users": [user]}
+    return {"marking": row.marking}
+
+
 def _create_threats(
     user: User,
     session: DialogueSession,
@@ -156,8 +174,9 @@ def _create_threats(
                 category=row.code,
                 likelihood=row.likelihood,
                 impact=row.impact,
+                description=row.description,
                 source_session=session,
-                **marking,
+                **_own_marking(user, row, marking),
             )
         except ValidationError as error:
             refused[position] = _threat_error(error)
@@ -258,7 +277,6 @@ def session_record(
     forum: Forum | None = None,
     marking: str = Marking.AMBER,
     minutes: str = "",
-    participating_organizations: Sequence[Organization] = (),
     chokepoints: Sequence[ChokepointTechnology] = (),
     participants: Sequence[ParticipantRow] = (),
     agenda: Sequence[AgendaRow] = (),
@@ -267,7 +285,8 @@ def session_record(
     linked_threats: Sequence[Threat] = (),
 ) -> DialogueSession:
     """Record a new session with all its rows, or nothing (SessionRecordRefused,
-    ValidationError, PermissionDeniedError)."""
+    ValidationError, PermissionDeniedError). The participating organizations are those
+    the participants name."""
     session = session_create(
         actor=user,
         title=title,
@@ -277,7 +296,7 @@ def session_record(
         forum=forum,
         marking=marking,
         minutes=minutes,
-        participating_organizations=list(participating_organizations),
+        participating_organizations=_organizations_of(participants),
         chokepoints=list(chokepoints),
         named_users=[user] if marking == Marking.RED else [],
         participants=_participant_values(participants),
@@ -305,8 +324,17 @@ def session_revise(
     `changes` holds only the session fields that changed (SESSION_UPDATABLE); people and
     agenda, when given, replace the old ones; `linked_threats` is the whole set of
     threats the session should be the source of. A stale `expected_version` raises
-    StaleVersionError.
+    StaleVersionError. With new participants the participating organizations follow
+    them; organizations the user may not see stay as they are.
     """
+    if participants is not None:
+        hidden = session.participating_organizations.exclude(
+            pk__in=Organization.objects.visible_to(user).values("pk")
+        )
+        wanted = [*_organizations_of(participants), *hidden]
+        current = set(session.participating_organizations.values_list("pk", flat=True))
+        if {org.pk for org in wanted} != current:
+            changes = {**changes, "participating_organizations": wanted}
     if changes.get("marking") == Marking.RED and "named_users" not in changes:
         named = list(session.named_users.all())
         if user not in named:

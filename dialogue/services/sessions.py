@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogue.enums import Marking, SessionFormat, SessionStatus
@@ -136,6 +137,9 @@ def session_create(
     named_users: Sequence[User] = (),
 ) -> DialogueSession:
     _require_scope(actor, sectors, forum, format)
+    participants = list(participants)
+    # A session recorded after the day it was held is held, not planned.
+    held = held_on <= timezone.localdate()
     session = DialogueSession(
         title=title,
         held_on=held_on,
@@ -143,11 +147,14 @@ def session_create(
         forum=forum,
         marking=marking,
         minutes=minutes,
+        status=SessionStatus.HELD if held else SessionStatus.PLANNED,
         created_by=actor,
     )
     save_validated(session, actor=actor)
     session.sectors.set(sectors)
-    session.participating_organizations.set(participating_organizations)
+    # The organizations the participants name took part, whether or not listed.
+    named = {p["organization"] for p in participants if p.get("organization") is not None}
+    session.participating_organizations.set({*participating_organizations, *named})
     session.chokepoints.set(chokepoints)
     session.named_users.set(named_users)
     _replace_participants(actor, session, participants)

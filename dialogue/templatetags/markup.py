@@ -1,6 +1,10 @@
 """Markdown for user-written text (session minutes), rendered then sanitized.
 
-`{% load markup %}` then `{{ session.minutes|render_markdown }}`.
+`{% load markup %}` then `{{ session.minutes|render_markdown }}`, or
+`{{ text|render_markdown:1 }}` for text placed right under the page's h1.
+
+The text sits under a heading of the page (by default an h2 card title), so its own
+headings are moved below that one: `# 見出し` becomes an h3, never a second page title.
 
 Markdown passes raw HTML through, so its output is never trusted: nh3 (the
 ammonia sanitizer) keeps only the tags below, no attribute except `href` on
@@ -52,6 +56,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "noopener noreferrer"
 SCHEME = re.compile(r"^\s*([^:/?#\s]+):")
+HEADING = re.compile(r"<(/?)h([1-6])>")
 MARKDOWN_EXTENSIONS = ["tables", "sane_lists", "fenced_code"]
 
 
@@ -67,8 +72,14 @@ def _safe_href(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def markdown_to_safe_html(text: str) -> str:
+def _demote_headings(html: str, under: int) -> str:
+    return HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + under)}>", html)
+
+
+def markdown_to_safe_html(text: str, under: int = 2) -> str:
+    """`under`: the level of the page heading the text sits under (0 keeps # as h1)."""
     html = markdown_lib.markdown(text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    html = _demote_headings(html, under)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -81,5 +92,5 @@ def markdown_to_safe_html(text: str) -> str:
 
 
 @register.filter(is_safe=True)
-def render_markdown(text: str) -> SafeString:
-    return mark_safe(markdown_to_safe_html(text))  # noqa: S308 - sanitized by nh3 just above
+def render_markdown(text: str, under: int = 2) -> SafeString:
+    return mark_safe(markdown_to_safe_html(text, int(under)))  # noqa: S308 - sanitized by nh3 just above

@@ -24,6 +24,7 @@ from django.utils.translation import ngettext, pgettext
 
 from dialogue.enums import Marking, SeverityLevel
 from dialogue.measure_dates import measure_date_label
+from dialogue.models import SavedFilter
 from dialogue.models.threats import severity_level
 from dialogue.names import person_name
 from dialogue.permissions import is_secretariat
@@ -232,4 +233,35 @@ def measure_date(measure) -> str:
     """`{{ measure|measure_date }}`: "2023年8月施行", "施行予定" … as the plan gives the date."""
     return measure_date_label(
         measure.effective_on, measure.effective_precision, status=measure.status
+    )
+
+
+@register.simple_tag(takes_context=True)
+def saved_filters(context) -> list:
+    """The reader's saved filters of the list being shown (one query)."""
+    request = context["request"]
+    match = request.resolver_match
+    if match is None or not request.user.is_authenticated:
+        return []
+    return list(SavedFilter.objects.visible_to(request.user).filter(list_name=match.view_name))
+
+
+@register.simple_tag
+def marking_badge(marking: str) -> SafeString:
+    """The TLP badge of a marking, rendered in Python: a list shows one per row, and a
+    template include per row cost more than the rest of the row."""
+    return format_html(
+        '<span class="tlp {}">{}</span>', marking_class(marking), marking_label(marking)
+    )
+
+
+@register.simple_tag
+def severity_badge(score) -> SafeString:
+    """A severity score (likelihood × impact) with its band, rendered in Python."""
+    band = severity_band(score)
+    return format_html(
+        '<span class="severity severity--{}">{}<span class="severity__label">{}</span></span>',
+        band if band is not None else "",
+        score,
+        band.label if band is not None else "",
     )

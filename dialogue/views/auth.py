@@ -28,6 +28,7 @@ from dialogue.models import ApiToken
 from dialogue.permissions import may_use_workspace
 from dialogue.services.tokens import api_token_list, api_token_revoke
 from dialogue.views.access import official_required, portal_url
+from dialogue.views.confirm import ask_first
 
 # A working day: a session left open on a shared desk ends by itself. Set at
 # sign-in (per session), so the API's and the admin's sessions are unaffected.
@@ -101,6 +102,22 @@ class WorkspacePasswordChangeView(auth_views.PasswordChangeView):
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Revoke one of the official's own API tokens; anyone else's is "not found"."""
+    mine = ApiToken.objects.visible_to(request.user).filter(pk=pk).first()
+    if mine is None:
+        raise Http404
+    asking = ask_first(
+        request,
+        title=_("Revoke the API token"),
+        question=_(
+            "Revoke “%(name)s”? Programs that use it stop working at once; "
+            "a revoked token cannot be restored."
+        )
+        % {"name": mine},
+        button=_("Revoke the token"),
+        cancel_url=reverse("workspace:password-change"),
+    )
+    if asking:
+        return asking
     try:
         token = api_token_revoke(user=request.user, token_id=pk)
     except ApiToken.DoesNotExist as missing:

@@ -29,7 +29,7 @@ from dialogue.forms import (
     ReferralStatusForm,
 )
 from dialogue.lists.base import PageList, SortOption
-from dialogue.lists.concerns import ConcernFilter
+from dialogue.lists.concerns import FIRST_RESPONSE_OVERDUE, ConcernFilter
 from dialogue.lists.filters import (
     ALL,
     MY_SECTORS,
@@ -49,6 +49,7 @@ from dialogue.services.concerns import (
     concern_update,
 )
 from dialogue.views.access import official_required
+from dialogue.views.confirm import ask_first
 from dialogue.views.history import change_history
 from dialogue.views.lists import filtered_page
 
@@ -81,13 +82,28 @@ class ConcernInboxFilter(RegisterFilterMixin, MySectorsScopeMixin, ConcernFilter
         label=gettext_lazy("Assigned"),
         empty_label=ALL,
     )
+    response = df.ChoiceFilter(
+        method="filter_response",
+        choices=[(FIRST_RESPONSE_OVERDUE, gettext_lazy("First answer overdue"))],
+        label=gettext_lazy("First answer"),
+        empty_label=ALL,
+    )
     marking = df.ChoiceFilter(
         choices=Marking.choices, label=gettext_lazy("Marking"), empty_label=ALL
     )
     search = SearchFilter(label=gettext_lazy("Words"))
 
     class Meta(ConcernFilter.Meta):
-        fields = ["scope", "status", "sector", "category", "assigned", "marking", "search"]
+        fields = [
+            "scope",
+            "status",
+            "sector",
+            "category",
+            "assigned",
+            "response",
+            "marking",
+            "search",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -95,6 +111,9 @@ class ConcernInboxFilter(RegisterFilterMixin, MySectorsScopeMixin, ConcernFilter
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(Q(category__code=value) | Q(category__parent__code=value))
+
+    def filter_response(self, queryset, name, value):
+        return queryset.first_response_overdue()
 
     def filter_assigned(self, queryset, name, value):
         if value == ASSIGNED_TO_ME:
@@ -283,6 +302,20 @@ def concern_status(request, pk: int):
     concern = _handled_concern(request.user, pk)
     form = ConcernStatusForm(request.POST, concern=concern)
     if form.is_valid():
+        if form.cleaned_data["status"] == ConcernStatus.CLOSED:
+            asking = ask_first(
+                request,
+                title=_("Close the concern"),
+                question=_(
+                    "Close “%(title)s”? A closed concern takes no more replies from the "
+                    "company and cannot be reopened."
+                )
+                % {"title": concern.title},
+                button=_("Close the concern"),
+                cancel_url=concern_url(concern),
+            )
+            if asking:
+                return asking
         try:
             concern_change_status(
                 concern=concern,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from dialogue.enums import ConcernStatus
 from dialogue.lists.actions import ACTIVE, MINE
+from dialogue.lists.concerns import FIRST_RESPONSE_OVERDUE
 from dialogue.lists.filters import MY_SECTORS
 from dialogue.lists.sessions import RECENT, UPCOMING
 from dialogue.selectors.dashboard import dashboard_for
@@ -34,6 +35,12 @@ def panel_links() -> dict[str, str]:
             "workspace:concern-list",
             scope=MY_SECTORS,
             status=ConcernStatus.SUBMITTED,
+            sort="created",
+        ),
+        "late_concerns": _list_url(
+            "workspace:concern-list",
+            scope=MY_SECTORS,
+            response=FIRST_RESPONSE_OVERDUE,
             sort="created",
         ),
         "upcoming_sessions": _list_url("workspace:session-list", when=UPCOMING, sort="held"),

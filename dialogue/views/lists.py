@@ -30,6 +30,7 @@ from django.db.models.expressions import OrderBy
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
+from dialogue.forms.widgets import fast_selects
 from dialogue.lists.base import PageList, SortOption, pick_sort
 
 PAGE_SIZE = 50
@@ -263,6 +264,7 @@ def filtered_page(
     page by number or by cursor. Its export (selectors/exports.py) reads the same `spec`
     the same way and writes every row in the same order."""
     filterset = spec.filterset(request.GET or None, queryset=queryset, user=request.user)
+    fast_selects(filterset.form)
     sort = pick_sort(spec.sorts, request.GET.get("sort", ""))
     # The primary key last, so that pages never overlap or skip rows.
     ordering = [*sort.ordering, "-pk"]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,6 +26,7 @@ from dialogue.services.notices import (
     notice_withdraw,
 )
 from dialogue.views.access import official_required
+from dialogue.views.confirm import ask_first
 from dialogue.views.history import change_history
 from dialogue.views.lists import query_value
 
@@ -189,6 +191,19 @@ def notice_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
 def notice_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     notice = notice_get(request.user, pk)
     _require_change(request.user, notice)
+    asking = ask_first(
+        request,
+        title=_("Withdraw the notice"),
+        question=_(
+            "Withdraw “%(title)s”? Companies no longer see it, and a withdrawn notice "
+            "cannot be published again."
+        )
+        % {"title": notice.title},
+        button=_("Withdraw the notice"),
+        cancel_url=reverse("workspace:notice-detail", args=[notice.pk]),
+    )
+    if asking:
+        return asking
     return _transition(request, notice, notice_withdraw, _("The notice has been withdrawn."))
 
 

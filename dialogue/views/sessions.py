@@ -33,6 +33,7 @@ from dialogue.forms import (
     agenda_link_choices,
     formset_rows,
     session_formset,
+    threat_code_choices,
 )
 from dialogue.lists.base import PageList, SortOption
 from dialogue.lists.filters import ALL, RegisterFilterMixin, SearchFilter
@@ -251,7 +252,13 @@ def _formsets(request, *, session: DialogueSession | None):
             initial=agenda,
             links=agenda_link_choices(user),
         ),
-        "threats": session_formset(SessionThreatRowForm, prefix="threats", user=user, data=data),
+        "threats": session_formset(
+            SessionThreatRowForm,
+            prefix="threats",
+            user=user,
+            data=data,
+            codes=threat_code_choices(),
+        ),
         "actions": session_formset(SessionActionRowForm, prefix="actions", user=user, data=data),
     }
 
@@ -296,6 +303,8 @@ def _threat_row(row: dict) -> ThreatRow:
         likelihood=row["likelihood"],
         impact=row["impact"],
         sector=row.get("sector"),
+        description=row.get("description", ""),
+        marking=row.get("marking") or None,
     )
 
 
@@ -368,7 +377,6 @@ def session_create_view(request):
                     forum=data["forum"],
                     marking=data["marking"],
                     minutes=data["minutes"],
-                    participating_organizations=list(data["participating_organizations"]),
                     chokepoints=list(data["chokepoints"]),
                     **_rows(form, formsets, row_forms),
                 )

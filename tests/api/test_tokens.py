@@ -289,7 +289,11 @@ def test_the_portal_account_page_lists_and_revokes_tokens(company, official):
 
     foreign = client.post(reverse("portal:token-revoke", args=[theirs["id"]]))
     assert foreign.status_code == 404
-    response = client.post(reverse("portal:token-revoke", args=[mine["id"]]))
+    # The first press asks; the token works until the person confirms.
+    asked = client.post(reverse("portal:token-revoke", args=[mine["id"]]))
+    assert asked.status_code == 200 and "経理システム連携" in asked.content.decode()
+    assert bearer(mine["token"]).get(ME).status_code == 200
+    response = client.post(reverse("portal:token-revoke", args=[mine["id"]]), {"confirmed": "yes"})
     assert response.status_code == 302
     assert bearer(mine["token"]).get(ME).status_code == 401
     assert bearer(theirs["token"]).get(ME).status_code == 200
@@ -306,7 +310,10 @@ def test_the_workspace_account_page_lists_and_revokes_tokens(official, company):
     assert "company-sync" not in page
 
     assert desk.post(reverse("workspace:token-revoke", args=[theirs["id"]])).status_code == 404
-    response = desk.post(reverse("workspace:token-revoke", args=[mine["id"]]))
+    asked = desk.post(reverse("workspace:token-revoke", args=[mine["id"]]))
+    assert asked.status_code == 200 and 'name="confirmed" value="yes"' in asked.content.decode()
+    assert bearer(mine["token"]).get(ME).status_code == 200
+    response = desk.post(reverse("workspace:token-revoke", args=[mine["id"]]), {"confirmed": "yes"})
     assert response.status_code == 302
     assert bearer(mine["token"]).get(ME).status_code == 401
     assert bearer(theirs["token"]).get(ME).status_code == 200

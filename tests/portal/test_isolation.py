@@ -65,7 +65,8 @@ SPECS = {
     "colleague-invite": Spec("org_admin", {"GET": 405, "POST": 400}),
     "colleague-deactivate": Spec("org_admin", {"GET": 405, "POST": 302}, kind="colleague"),
     "invitation-revoke": Spec("org_admin", {"GET": 405, "POST": 302}, kind="invitation"),
-    "token-revoke": Spec("company", {"GET": 405, "POST": 302}, kind="token"),
+    # A POST without confirmation shows the confirmation page.
+    "token-revoke": Spec("company", {"GET": 405, "POST": 200}, kind="token"),
 }
 
 OBJECT_KINDS = {

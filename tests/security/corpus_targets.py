@@ -244,7 +244,7 @@ FORMS: dict[str, Form] = {
     "workspace:token-revoke": Form(
         "official",
         named("workspace:token-revoke", pk=lambda w: own_token(w, "official")),
-        lambda w: {},
+        lambda w: {"confirmed": "yes"},
     ),
     "workspace:threat-create": Form(
         "secretariat",
@@ -523,7 +523,7 @@ FORMS: dict[str, Form] = {
     "workspace:notice-withdraw": Form(
         "secretariat",
         named("workspace:notice-withdraw", pk=lambda w: w.notice.pk),
-        lambda w: {"version": str(notice_version(w, w.notice))},
+        lambda w: {"version": str(notice_version(w, w.notice)), "confirmed": "yes"},
         coded=("version",),
     ),
     # --- plans -----------------------------------------------------------------------------
@@ -658,7 +658,9 @@ FORMS: dict[str, Form] = {
         "company", named("portal:invitation-revoke", pk=lambda w: w.invitation.pk), lambda w: {}
     ),
     "portal:token-revoke": Form(
-        "company", named("portal:token-revoke", pk=lambda w: own_token(w, "company")), lambda w: {}
+        "company",
+        named("portal:token-revoke", pk=lambda w: own_token(w, "company")),
+        lambda w: {"confirmed": "yes"},
     ),
     # --- the language switch (Django's set_language) ---------------------------------------
     "set_language": Form(

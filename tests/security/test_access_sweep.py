@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 import uuid
 from typing import NamedTuple
-from urllib.parse import urlencode
 
 import pytest
 from django.apps import apps
@@ -37,14 +36,13 @@ from django.urls import reverse
 from dialogue.enums import ConcernLevel
 from dialogue.models import Concern, Threat, ThreatCategory, User
 from tests.support.auth import PASSWORD
+from tests.support.pages import page_url
 from tests.support.routes import Route, page_routes, project_routes
 from tests.support.sweep import (
     ADMIN_INDEX,
     ADMIN_LOGIN,
     DONE,
     LOGIN,
-    MISSING_ID,
-    MISSING_REFERENCE,
     PORTAL,
     PORTAL_LOGIN,
     REDIRECT,
@@ -66,7 +64,6 @@ from tests.support.worlds.access import (
     STRICT,
     STRICT_SEES,
 )
-from tests.support.worlds.api import SEMI_AMBER
 
 NEW_PASSWORD = "Sweep-kakunin-2030"
 
@@ -187,6 +184,10 @@ PAGES: dict[str, dict[str, dict]] = {
     "workspace:support-scheme-create": rows(officials(403, 403, 200), officials(403, 403, DONE)),
     "workspace:support-scheme-edit": rows(officials(403, 403, 200), officials(403, 403, DONE)),
     "workspace:calendar": rows(officials(200, 200, 200), officials(200, 200, 200)),
+    # Saved filters: each official saves their own; the one in the world is the
+    # semiconductors official's, and nobody else may delete it (404, as if absent).
+    "workspace:saved-filter-create": rows(officials(405, 405, 405), officials(DONE, DONE, DONE)),
+    "workspace:saved-filter-delete": rows(officials(405, 405, 405), officials(DONE, 404, 404)),
     # The feed is fetched with the caller's own feed token (none for the anonymous visitor):
     # a company user's or a deactivated user's token opens nothing.
     "workspace:calendar-feed": rows(
@@ -466,81 +467,6 @@ def world(access_world):
 
 # -- pages: URLs and bodies --------------------------------------------------------------
 
-# The product of semiconductors' AMBER dependency figure.
-SEMI_DEPENDENCY_CHART = "?" + urlencode(
-    {"sector": "semiconductors", "product": SEMI_AMBER["dependency"], "hs_code": "281111"}
-)
-
-# The record a page's <pk> names, by the longest matching URL-name prefix.
-PAGE_RECORDS = {
-    "workspace:threat-": "threat_semi",
-    "workspace:chokepoint-": "chokepoint_a",
-    "workspace:dependency-": "dependency_semi",
-    "workspace:session-": "session_a",
-    "workspace:action-": "action_a",
-    "workspace:concern-": "concern_a",
-    "workspace:digest-": "digest",
-    "workspace:notice-": "notice",
-    "workspace:notice-edit": "notice_draft",
-    "workspace:notice-publish": "notice_draft",
-    "portal:notice-": "notice",
-    "workspace:referral-": "concern_a",
-    "workspace:support-organization-": "support_organization",
-    "workspace:support-scheme-": "support_scheme",
-    "plans:plan-": "draft",
-    "plans:export-job": "done_export",
-    "portal:concern-": "concern_a",
-    "portal:attachment-": "attachment_a",
-    "portal:referral-": "concern_a",
-    "portal:action-": "action_a",
-    "portal:colleague-": "colleague",
-    "portal:invitation-revoke": "invitation",
-    "portal:token-revoke": "token_a",
-    "workspace:token-revoke": "official_token",
-}
-PAGE_QUERIES = {
-    "workspace:search": "?q=:",  # most titles in the world have one: many results of each kind
-    "plans:plan-export": "?format=csv",
-    "plans:list-export": "?format=csv",
-    "set_language": "?next=/sectors/",
-    "workspace:dependency-chart": SEMI_DEPENDENCY_CHART,
-    "workspace:dependency-chart-svg": SEMI_DEPENDENCY_CHART,
-}
-
-
-def record_for(name: str) -> str:
-    prefixes = [p for p in PAGE_RECORDS if name.startswith(p)]
-    assert prefixes, f"{name}: which record does its <pk> name? extend PAGE_RECORDS"
-    return PAGE_RECORDS[max(prefixes, key=len)]
-
-
-def page_url(name: str, world: dict, role: str, *, missing: bool = False) -> str:
-    route = page_routes()[name]
-    kwargs = {}
-    for param in route.params:
-        if param == "pk":
-            kwargs[param] = MISSING_ID if missing else world[record_for(name)].pk
-        elif param == "reference":  # a concern in the portal: its organization's number
-            kwargs[param] = MISSING_REFERENCE if missing else world[record_for(name)].reference
-        elif param == "code" and name.startswith("workspace:forum-"):
-            kwargs[param] = "no-such-forum" if missing else world["forum"].code
-        elif param == "code":
-            kwargs[param] = "no-such-sector" if missing else "semiconductors"
-        elif param == "number":  # a referral, by its number within the concern
-            kwargs[param] = world["referral_a"].number
-        elif param == "kind":
-            kwargs[param] = "threats"
-        elif param in ("uidb64", "token") and name == "portal:password-reset-confirm":
-            kwargs[param] = world["reset"][param]
-        elif param == "token" and name == "portal:invitation-link":
-            kwargs[param] = world["invitation_token"]
-        else:
-            raise AssertionError(f"{name}: no value for <{param}>: extend page_url()")
-    url = reverse(name, kwargs=kwargs) + PAGE_QUERIES.get(name, "")
-    if name == "workspace:calendar-feed" and role != "anonymous":
-        url += "?token=" + world["feeds"][role]
-    return url
-
 
 def has_record(name: str) -> bool:
     return any(p in ("pk", "code", "reference") for p in page_routes()[name].params)
@@ -567,6 +493,11 @@ def page_body(name: str, world: dict) -> dict:
     forms = {
         "workspace:login": wrong_password,
         "workspace:password-change": new_password,
+        "workspace:saved-filter-create": {
+            "list_name": "workspace:threat-list",
+            "name": "掃引の絞り込み",
+            "query": "sector=semiconductors",
+        },
         "workspace:threat-create": {
             "title": "新規の脅威: 掃引",
             "sector": semi.pk,
@@ -717,7 +648,9 @@ def page_body(name: str, world: dict) -> dict:
             semi, title="下書きの修正: 掃引", version=world["notice_draft"].version
         ),
         "workspace:notice-publish": {"version": world["notice_draft"].version},
-        "workspace:notice-withdraw": {"version": world["notice"].version},
+        "workspace:notice-withdraw": {"version": world["notice"].version, "confirmed": "yes"},
+        "workspace:token-revoke": {"confirmed": "yes"},
+        "portal:token-revoke": {"confirmed": "yes"},
         "plans:plan-start": {"notes": "次の版"},
         "portal:login": wrong_password,
         "portal:account": {"language": "en"},

@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from dialogue.enums import Marking, PolicyPillar, SessionFormat
 from dialogue.models import DialogueSession, FollowUpAction, Participant, Threat
@@ -213,3 +213,53 @@ def test_revising_keeps_new_threat_rows_linked(official, semiconductors):
         "技術流出",
         "追加の脅威",
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("days_from_today", "status"), [(-1, "held"), (0, "held"), (1, "planned")])
+def test_the_status_follows_the_date(official, semiconductors, days_from_today, status):
+    held_on = timezone.localdate() + datetime.timedelta(days=days_from_today)
+    session = record(official, semiconductors, held_on=held_on, threats=[], actions=[])
+    assert session.status == status
+
+
+@pytest.mark.django_db
+def test_the_participating_organizations_are_those_the_participants_name(official, semiconductors):
+    a, b = (f.OrganizationFactory(sectors=[semiconductors]) for _ in range(2))
+    people = [
+        ParticipantRow(name="山田 太郎", organization=a),
+        ParticipantRow(name="佐藤 花子", organization=a),
+        ParticipantRow(name="半田 一郎", affiliation="製造産業局"),
+    ]
+    session = record(official, semiconductors, participants=people)
+    assert list(session.participating_organizations.all()) == [a]
+
+    # Revising the people moves the organizations with them.
+    session_revise(
+        user=official,
+        session=session,
+        changes={},
+        participants=[ParticipantRow(name="鈴木 三郎", organization=b)],
+    )
+    assert list(session.participating_organizations.all()) == [b]
+
+
+@pytest.mark.django_db
+def test_a_new_threat_carries_its_description_and_its_own_marking(official, semiconductors):
+    threats = [
+        ThreatRow(title="同じ区分", code="1-2", likelihood=3, impact=3),
+        ThreatRow(
+            title="より狭い共有",
+            code="2-1",
+            likelihood=3,
+            impact=3,
+            description="調達先が一か国に集中している。",
+            marking=Marking.RED,
+        ),
+    ]
+    session = record(official, semiconductors, marking=Marking.GREEN, threats=threats)
+    same = Threat.objects.get(source_session=session, title="同じ区分")
+    own = Threat.objects.get(source_session=session, title="より狭い共有")
+    assert same.marking == Marking.GREEN
+    assert (own.marking, own.description) == (Marking.RED, "調達先が一か国に集中している。")
+    assert list(own.named_users.all()) == [official]  # RED names its author

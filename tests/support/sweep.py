@@ -40,6 +40,7 @@ from dialogue.models import (
     PortalSubmission,
     Referral,
     ReferralReminder,
+    SavedFilter,
     SupportOrganization,
     SupportScheme,
     Threat,
@@ -123,6 +124,7 @@ WATCHED = (
     ReferralReminder,
     SupportOrganization,
     SupportScheme,
+    SavedFilter,
 )
 LATEST = {"updated_at", "history_id", "last_login", "revoked_at", "accepted_at", "finished_at"}
 

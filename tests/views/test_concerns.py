@@ -1,13 +1,16 @@
 """The concern inbox: default view, thread with internal notes, assign, link, status, budget."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from dialogue.enums import ConcernStatus, Marking
-from dialogue.models import ConcernMessage, Threat
+from dialogue.models import Concern, ConcernMessage, Threat
 from dialogue.services.concerns import concern_message_post
 from tests import factories as f
 from tests.support.auth import signed_in
@@ -232,3 +235,46 @@ def test_list_queries_do_not_grow_with_rows(as_semi, concern, semiconductors):
     assert Threat.objects.count() == 0
     print(f"concern list: {len(one)} queries at 1 row, {len(fifty)} at 50")
     assert_within_ceiling("workspace:concern-list", len(fifty.captured_queries))
+
+
+@pytest.mark.django_db
+def test_a_concern_unanswered_past_its_target_is_flagged_until_answered(
+    as_semi, semi_official, concern, settings
+):
+    settings.CONCERN_FIRST_RESPONSE_BUSINESS_DAYS = 3
+    Concern.objects.filter(pk=concern.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=14)
+    )
+    inbox = reverse("workspace:concern-list")
+
+    late = as_semi.get(inbox, {"scope": "mine", "response": "overdue"})
+    assert titles(late) == ["新たな輸出規制への懸念"]
+    assert "期限切れ" in late.content.decode()
+
+    # An internal note is not an answer; a reply to the company is.
+    concern_message_post(concern=concern, author=semi_official, body="内部", is_internal=True)
+    assert titles(as_semi.get(inbox, {"scope": "mine", "response": "overdue"})) == [
+        "新たな輸出規制への懸念"
+    ]
+    concern_message_post(concern=concern, author=semi_official, body="回答します。")
+    assert titles(as_semi.get(inbox, {"scope": "mine", "response": "overdue"})) == []
+    concern.refresh_from_db()
+    assert concern.first_answered_at is not None
+
+
+@pytest.mark.django_db
+def test_closing_a_concern_asks_first(as_semi, semi_official, concern):
+    concern_message_post(concern=concern, author=semi_official, body="回答します。")
+    concern.refresh_from_db()
+    url = reverse("workspace:concern-status", args=[concern.pk])
+
+    asked = as_semi.post(url, {"status": "closed", "version": concern.version})
+    page = asked.content.decode()
+    assert asked.status_code == 200 and "再開できません" in page
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.ANSWERED
+
+    done = as_semi.post(url, {"status": "closed", "version": concern.version, "confirmed": "yes"})
+    assert done.status_code == 302
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.CLOSED

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dialogue.enums import ActionStatus, ConcernStatus, Marking, SessionStatus
+from dialogue.models import Concern
 from dialogue.selectors.dashboard import heat_level, threat_heat_map
 from tests import factories as f
 from tests.support.query_ceilings import assert_within_ceiling
@@ -147,7 +148,7 @@ def test_the_dashboard_costs_the_same_queries_at_1_and_50_rows(request, who, sem
     fifty = queries_for(client, url)
 
     assert one == fifty
-    assert fifty <= 24  # 20, and two queries for each referral panel
+    assert fifty <= 26  # 20, two for each referral panel, two for late concerns
     assert_within_ceiling("workspace:dashboard", fifty)
     dashboard = client.get(url).context["dashboard"]
     assert dashboard.my_open_actions.total == 50
@@ -178,6 +179,14 @@ def test_each_panel_opens_the_list_of_exactly_what_it_counts(
         (batteries, ConcernStatus.SUBMITTED),
     ]:
         f.ConcernFactory(sector=sector, status=status, marking=Marking.GREEN)
+    # Two weeks old: past the first-answer target unless someone has answered.
+    two_weeks_ago = timezone.now() - datetime.timedelta(days=14)
+    for sector, answered in [(semiconductors, None), (semiconductors, TODAY), (batteries, None)]:
+        late = f.ConcernFactory(sector=sector, marking=Marking.GREEN)
+        Concern.objects.filter(pk=late.pk).update(
+            created_at=two_weeks_ago,
+            first_answered_at=answered and two_weeks_ago + datetime.timedelta(days=1),
+        )
     for held_on, status in [
         (TODAY, SessionStatus.PLANNED),  # upcoming, not recent
         (TODAY, SessionStatus.HELD),  # recent

@@ -12,7 +12,7 @@ def render(text: str) -> str:
 
 def test_markdown_becomes_html():
     html = render("## 議題\n\n- 技術流出\n- **供給途絶**\n\n[資料](https://www.meti.go.jp/)")
-    assert "<h2>議題</h2>" in html
+    assert "<h4>議題</h4>" in html  # under the card's h2
     assert "<li>技術流出</li>" in html
     assert "<strong>供給途絶</strong>" in html
     assert '<a href="https://www.meti.go.jp/" rel="noopener noreferrer">資料</a>' in html
@@ -64,3 +64,19 @@ def test_only_href_survives_on_links_and_rel_is_forced():
 def test_empty_minutes_render_as_nothing():
     assert render("") == ""
     assert render(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "under", "expected"),
+    [
+        ("# 見出し", 2, "<h3>見出し</h3>"),  # under a card's h2: never a second page title
+        ("# 見出し", 1, "<h2>見出し</h2>"),  # right under the page's h1
+        ("###### 小見出し", 2, "<h6>小見出し</h6>"),  # capped at h6
+    ],
+)
+def test_headings_sit_below_the_page_heading(text, under, expected):
+    html = Template("{% load markup %}{{ text|render_markdown:under }}").render(
+        Context({"text": text, "under": under})
+    )
+    assert expected in html
+    assert "<h1>" not in html

@@ -65,9 +65,11 @@ def test_an_official_drafts_confirms_and_publishes_a_notice(as_batt, batteries):
     rows = {(r.size_class, r.organizations, r.read) for r in reach.context["reach"].rows}
     assert rows == {("large", 1, 0), ("sme", 1, 1)}
 
-    as_batt.post(
-        reverse("workspace:notice-withdraw", args=[notice.pk]), {"version": notice.version}
-    )
+    withdraw = reverse("workspace:notice-withdraw", args=[notice.pk])
+    asked = as_batt.post(withdraw, {"version": notice.version})
+    assert asked.status_code == 200  # asks first: withdrawing cannot be undone
+    assert Notice.objects.get().status == NoticeStatus.PUBLISHED
+    as_batt.post(withdraw, {"version": notice.version, "confirmed": "yes"})
     assert Notice.objects.get().status == NoticeStatus.WITHDRAWN
 
 

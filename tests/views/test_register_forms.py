@@ -246,3 +246,51 @@ def test_a_conflict_never_names_linked_records_the_editor_cannot_see(
     assert "蓄電池の非公開技術" not in page
     assert "（表示できません）" in page
     assert set(threat.chokepoints.all()) == {hidden}
+
+
+@pytest.mark.django_db
+def test_a_near_duplicate_threat_is_noticed_before_it_is_added(as_semi, semiconductors, code):
+    existing = f.ThreatFactory(
+        title="退職技術者を通じた製造ノウハウの流出", sector=semiconductors, category=code("1-2")
+    )
+    form = {
+        "title": "退職技術者経由の製造ノウハウ流出",
+        "sector": semiconductors.pk,
+        "category": "1-2",
+        "likelihood": 3,
+        "impact": 4,
+        "marking": "AMBER",
+    }
+    url = reverse("workspace:threat-create")
+
+    first = as_semi.post(url, form)
+
+    assert first.status_code == 200
+    page = first.content.decode()
+    assert f'href="/threats/{existing.pk}/"' in page
+    assert 'name="not_a_duplicate"' in page and 'type="checkbox"' in page
+    assert Threat.objects.count() == 1
+
+    # Ticked: it is a different threat, and it is added.
+    second = as_semi.post(url, {**form, "not_a_duplicate": "on"})
+    assert second.status_code == 302
+    assert Threat.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_unrelated_title_is_added_at_once(as_semi, semiconductors, code):
+    f.ThreatFactory(
+        title="退職技術者を通じた製造ノウハウの流出", sector=semiconductors, category=code("1-2")
+    )
+    response = as_semi.post(
+        reverse("workspace:threat-create"),
+        {
+            "title": "高純度原料の供給途絶",
+            "sector": semiconductors.pk,
+            "category": "2-1",
+            "likelihood": 3,
+            "impact": 4,
+            "marking": "AMBER",
+        },
+    )
+    assert response.status_code == 302

@@ -104,7 +104,7 @@ def test_the_whole_session_is_recorded_in_one_form(as_semi, semi_official, semic
 
     detail = as_semi.get(response["Location"])
     page = detail.content.decode()
-    assert "<h2>概要</h2>" in page
+    assert "<h4>概要</h4>" in page  # "## 概要" under the card's h2
     assert "退職技術者を通じた製造ノウハウの流出" in page
     assert "代替調達先の調査" in page
     assert "山田 太郎" in page
@@ -114,7 +114,7 @@ def test_the_whole_session_is_recorded_in_one_form(as_semi, semi_official, semic
 @pytest.mark.parametrize(
     ("field", "value", "message_en"),
     [
-        ("threats-1-code", "9-9", "is not a threat code"),
+        ("threats-1-code", "9-9", "Select a valid choice"),
         ("threats-0-likelihood", "9", "Select a valid choice"),
         ("actions-1-due_on", "来月", "Enter a valid date"),
         ("participants-0-name", "", None),
@@ -177,12 +177,16 @@ def test_a_row_the_service_refuses_is_named_next_to_its_field(
 
 
 @pytest.mark.django_db
-def test_the_form_offers_empty_rows_without_javascript(as_semi):
+def test_the_form_starts_with_one_row_per_table_and_an_add_row_button(as_semi):
     page = as_semi.get(reverse("workspace:session-create")).content.decode()
     for prefix in ("participants", "agenda", "threats", "actions"):
-        assert f'name="{prefix}-TOTAL_FORMS" value="5"' in page
-        assert f'name="{prefix}-4-' in page
+        assert f'name="{prefix}-TOTAL_FORMS" value="1"' in page
+        assert f'name="{prefix}-0-' in page and f'name="{prefix}-1-' not in page
+        # the row the add-row script copies
+        assert f'name="{prefix}-__prefix__-' in page
     assert "dialogue/js/formset.js" in page
+    # the threat code is a choice, grouped by the plan's families
+    assert '<optgroup label="1 ' in page and '<option value="1-2">' in page
 
 
 @pytest.mark.django_db
@@ -343,8 +347,9 @@ def test_list_queries_do_not_grow_with_rows(as_semi, semiconductors, batteries):
 def test_the_error_box_lists_a_bad_row_and_links_to_its_field(
     as_semi, semi_official, semiconductors
 ):
-    """A wrong threat code in the second new-threat row: the box at the top names the
-    section, the row and the field, gives the message and links to the field."""
+    """A threat code that is not one of the choices in the second new-threat row: the box
+    at the top names the section, the row and the field, gives the message and links to
+    the field."""
     data = session_post(semiconductors, semi_official, **{"threats-1-code": "9-9"})
     data.update({"threats-1-title": "二件目", "threats-1-likelihood": "2", "threats-1-impact": "2"})
     page = as_semi.post(reverse("workspace:session-create"), data).content.decode()
@@ -352,6 +357,6 @@ def test_the_error_box_lists_a_bad_row_and_links_to_its_field(
     assert "以下のエラーを修正してください。内容は保存されていません。" in summary
     link = '<a href="#id_threats-1-code">新たに特定された脅威 2 行目：脅威コード</a>'
     assert link in summary
-    assert "「9-9」は脅威コードではありません" in summary
+    assert "正しく選択してください" in summary
     assert 'id="id_threats-1-code"' in page  # the link's target exists
     nothing_saved()

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,6 +22,7 @@ from dialogue.services.accounts import user_set_language
 from dialogue.services.invitations import organization_display_name
 from dialogue.services.notices import user_set_notice_frequency
 from dialogue.services.tokens import api_token_list, api_token_revoke
+from dialogue.views.confirm import ask_first
 
 HOME_LIMIT = 5
 
@@ -104,6 +106,23 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Revoke one of the person's own API tokens; anyone else's is "not found"."""
+    mine = ApiToken.objects.visible_to(request.user).filter(pk=pk).first()
+    if mine is None:
+        raise Http404
+    asking = ask_first(
+        request,
+        title=_("Revoke the API token"),
+        question=_(
+            "Revoke “%(name)s”? Programs that use it stop working at once; "
+            "a revoked token cannot be restored."
+        )
+        % {"name": mine},
+        button=_("Revoke the token"),
+        cancel_url=reverse("portal:account"),
+        base="portal/base.html",
+    )
+    if asking:
+        return asking
     try:
         token = api_token_revoke(user=request.user, token_id=pk)
     except ApiToken.DoesNotExist as missing:

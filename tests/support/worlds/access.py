@@ -60,6 +60,7 @@ from dialogue.models import (
     PortalSubmission,
     ReferralReminder,
     Reminder,
+    SavedFilter,
     Sector,
     Threat,
     ThreatCategory,
@@ -314,6 +315,12 @@ def build_sweep_world() -> dict:
     world["participant_a"] = Participant.objects.get(session=world["session_a"], organization=org_a)
     world["agenda_item_a"] = AgendaItem.objects.filter(session=world["session_a"]).first()
     world["internal_note"] = ConcernMessage.objects.get(body=INTERNAL_NOTE)
+    world["saved_filter"] = SavedFilter.objects.create(
+        user=official,
+        list_name="workspace:threat-list",
+        name="半導体の重大な脅威",
+        query="sector=semiconductors&severity=high",
+    )
     world["category"] = ThreatCategory.objects.get(code="1-2")
     world["best_practice"] = BestPractice.objects.order_by("number").first()
     world["foreign_measure"] = ForeignMeasure.objects.order_by("pk").first()

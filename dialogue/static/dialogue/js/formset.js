@@ -19,6 +19,7 @@
       var row = holder.firstElementChild;
       list.appendChild(row);
       total.value = String(index + 1);
+      row.dispatchEvent(new CustomEvent("formset:added", { bubbles: true }));
       var first = row.querySelector("input, select, textarea");
       if (first) first.focus();
     });
