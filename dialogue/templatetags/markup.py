@@ -4,7 +4,8 @@
 `{{ text|render_markdown:1 }}` for text placed right under the page's h1.
 
 The text sits under a heading of the page (by default an h2 card title), so its own
-headings are moved below that one: `# 見出し` becomes an h3, never a second page title.
+headings are moved below that one: `# 見出し` becomes an h3, never a second page title,
+and a text whose highest heading is already `###` keeps it.
 
 Markdown passes raw HTML through, so its output is never trusted: nh3 (the
 ammonia sanitizer) keeps only the tags below, no attribute except `href` on
@@ -73,7 +74,13 @@ def _safe_href(tag: str, attribute: str, value: str) -> str | None:
 
 
 def _demote_headings(html: str, under: int) -> str:
-    return HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + under)}>", html)
+    """Move the headings down so that the text's highest one sits just below `under`;
+    their order among themselves is kept."""
+    levels = [int(m.group(2)) for m in HEADING.finditer(html)]
+    shift = max(0, under + 1 - min(levels)) if levels else 0
+    if not shift:
+        return html
+    return HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}>", html)
 
 
 def markdown_to_safe_html(text: str, under: int = 2) -> str:

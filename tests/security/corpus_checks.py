@@ -372,6 +372,13 @@ def judge_form(attempt, client, response, *, before, language, case, form, world
         attempt.fail(f"the answer shows executable markup {markup}")
     errors = form_error_messages(response)
     warnings = flashed(response)
+    if status == 200 and 'name="confirmed" value="yes"' in page:
+        # Asked to confirm an irreversible step (dialogue/views/confirm.py): nothing done yet.
+        after = row_counts()
+        changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
+        if changed:
+            attempt.fail(f"asked to confirm, yet rows changed: {changed}")
+        return
     if status == 400 and not bound_forms(response):
         # Refused before any form saw it (Django could not read the body): the error page.
         refused_before_any_form(attempt, page, before=before, language=language)

@@ -23,7 +23,7 @@ from django.utils.http import urlsafe_base64_encode
 from drf_spectacular.generators import SchemaGenerator
 
 from dialogue.enums import ActionStatus, ConcernStatus, Marking
-from dialogue.models import ApiToken, Concern, Forum, NoticeRead, ThreatCategory
+from dialogue.models import ApiToken, Concern, Forum, NoticeRead, SavedFilter, ThreatCategory
 from dialogue.services.plans import plan_revision_start
 from tests import factories as f
 from tests.support.auth import PASSWORD
@@ -112,6 +112,13 @@ def new_draft_notice(w: World, client: Client) -> dict:
         sectors=[w.semi], author=w.users["official"], status="draft", published_at=None
     )
     return {"notice": notice.pk}
+
+
+def new_saved_filter(w: World, client: Client) -> dict:
+    saved = SavedFilter.objects.create(
+        user=w.users["official"], list_name="workspace:threat-list", name="掃引", query="q=x"
+    )
+    return {"saved": saved.pk}
 
 
 def draft_url(name: str) -> Callable[[World, dict], str]:
@@ -249,7 +256,8 @@ FORMS: dict[str, Form] = {
     "workspace:threat-create": Form(
         "secretariat",
         named("workspace:threat-create"),
-        threat_body,
+        # The world's threats are alike: the near-duplicate check is answered "different".
+        lambda w: {**threat_body(w), "not_a_duplicate": "on"},
         text=("title", "description"),
         coded=("category",),
         shows=lambda w: [("secretariat", reverse("workspace:threat-list"))],
@@ -525,6 +533,24 @@ FORMS: dict[str, Form] = {
         named("workspace:notice-withdraw", pk=lambda w: w.notice.pk),
         lambda w: {"version": str(notice_version(w, w.notice)), "confirmed": "yes"},
         coded=("version",),
+    ),
+    # --- saved filters ---------------------------------------------------------------------
+    "workspace:saved-filter-create": Form(
+        "official",
+        named("workspace:saved-filter-create"),
+        lambda w: {
+            "list_name": "workspace:threat-list",
+            "name": "半導体の重大な脅威",
+            "query": "sector=semiconductors",
+        },
+        text=("name", "query"),
+        coded=("list_name",),
+    ),
+    "workspace:saved-filter-delete": Form(
+        "official",
+        lambda w, ctx: reverse("workspace:saved-filter-delete", args=[ctx["saved"]]),
+        lambda w: {},
+        prepare=new_saved_filter,
     ),
     # --- plans -----------------------------------------------------------------------------
     "plans:plan-start": Form(

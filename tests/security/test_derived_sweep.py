@@ -922,7 +922,7 @@ def email_scenario(world: dict) -> dict:
         for key in ("red_concern", "concern_a"):
             concern = Concern.objects.get(pk=world[key].pk)
             concern_message_post(concern=concern, author=official, body="確認しました。")
-            concern_change_status(concern=concern, actor=official, status=ConcernStatus.TRIAGED)
+            concern_change_status(concern=concern, actor=official, status=ConcernStatus.IN_PROGRESS)
             # A referral proposed: the concern's own people are asked for consent.
             referrals_propose(concern=concern, actor=official, schemes=[scheme])
         notifications_dispatch()

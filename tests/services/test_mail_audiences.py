@@ -110,7 +110,7 @@ def run_full_flow(cast, semiconductors) -> dict:
     )
     for concern in (red, strict, green):
         concern_message_post(concern=concern, author=semi_named, body="回答です")
-        concern_change_status(concern=concern, actor=semi_named, status=ConcernStatus.TRIAGED)
+        concern_change_status(concern=concern, actor=semi_named, status=ConcernStatus.IN_PROGRESS)
 
     red_action = action_create(
         actor=semi_named,
@@ -220,7 +220,7 @@ def test_replies_and_status_of_a_red_concern_reach_only_its_named_company_user(
         named_users=[cast["named_company"], cast["semi_named"]],
     )
     concern_message_post(concern=red, author=cast["semi_named"], body="回答です")
-    concern_change_status(concern=red, actor=cast["semi_named"], status=ConcernStatus.TRIAGED)
+    concern_change_status(concern=red, actor=cast["semi_named"], status=ConcernStatus.IN_PROGRESS)
     notifications_dispatch()
     assert sorted(recipient_of(m).username for m in mail.outbox) == [
         "named_company",

@@ -12,7 +12,7 @@ def render(text: str) -> str:
 
 def test_markdown_becomes_html():
     html = render("## 議題\n\n- 技術流出\n- **供給途絶**\n\n[資料](https://www.meti.go.jp/)")
-    assert "<h4>議題</h4>" in html  # under the card's h2
+    assert "<h3>議題</h3>" in html  # just under the card's h2
     assert "<li>技術流出</li>" in html
     assert "<strong>供給途絶</strong>" in html
     assert '<a href="https://www.meti.go.jp/" rel="noopener noreferrer">資料</a>' in html

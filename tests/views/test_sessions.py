@@ -104,7 +104,7 @@ def test_the_whole_session_is_recorded_in_one_form(as_semi, semi_official, semic
 
     detail = as_semi.get(response["Location"])
     page = detail.content.decode()
-    assert "<h4>概要</h4>" in page  # "## 概要" under the card's h2
+    assert "<h3>概要</h3>" in page  # "## 概要" just under the card's h2
     assert "退職技術者を通じた製造ノウハウの流出" in page
     assert "代替調達先の調査" in page
     assert "山田 太郎" in page
