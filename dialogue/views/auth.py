@@ -28,7 +28,7 @@ from dialogue.models import ApiToken
 from dialogue.permissions import may_use_workspace
 from dialogue.services.tokens import api_token_list, api_token_revoke
 from dialogue.views.access import official_required, portal_url
-from dialogue.views.confirm import ask_first
+from dialogue.views.confirm import ask_before_revoking
 
 # A working day: a session left open on a shared desk ends by itself. Set at
 # sign-in (per session), so the API's and the admin's sessions are unaffected.
@@ -105,17 +105,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     mine = ApiToken.objects.visible_to(request.user).filter(pk=pk).first()
     if mine is None:
         raise Http404
-    asking = ask_first(
-        request,
-        title=_("Revoke the API token"),
-        question=_(
-            "Revoke “%(name)s”? Programs that use it stop working at once; "
-            "a revoked token cannot be restored."
-        )
-        % {"name": mine},
-        button=_("Revoke the token"),
-        cancel_url=reverse("workspace:password-change"),
-    )
+    asking = ask_before_revoking(request, mine, cancel_url=reverse("workspace:password-change"))
     if asking:
         return asking
     try:

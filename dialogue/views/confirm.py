@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 CONFIRMED = "confirmed"
 
@@ -39,4 +40,22 @@ def ask_first(
             "fields": fields,
             "base": base,
         },
+    )
+
+
+def ask_before_revoking(
+    request: HttpRequest, token, *, cancel_url: str, base: str = "dialogue/base.html"
+) -> HttpResponse | None:
+    """The confirmation before revoking one's own API token (workspace and portal)."""
+    return ask_first(
+        request,
+        title=_("Revoke the API token"),
+        question=_(
+            "Revoke “%(name)s”? Programs that use it stop working at once; "
+            "a revoked token cannot be restored."
+        )
+        % {"name": token},
+        button=_("Revoke the token"),
+        cancel_url=cancel_url,
+        base=base,
     )

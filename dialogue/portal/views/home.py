@@ -22,7 +22,7 @@ from dialogue.services.accounts import user_set_language
 from dialogue.services.invitations import organization_display_name
 from dialogue.services.notices import user_set_notice_frequency
 from dialogue.services.tokens import api_token_list, api_token_revoke
-from dialogue.views.confirm import ask_first
+from dialogue.views.confirm import ask_before_revoking
 
 HOME_LIMIT = 5
 
@@ -109,17 +109,8 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     mine = ApiToken.objects.visible_to(request.user).filter(pk=pk).first()
     if mine is None:
         raise Http404
-    asking = ask_first(
-        request,
-        title=_("Revoke the API token"),
-        question=_(
-            "Revoke “%(name)s”? Programs that use it stop working at once; "
-            "a revoked token cannot be restored."
-        )
-        % {"name": mine},
-        button=_("Revoke the token"),
-        cancel_url=reverse("portal:account"),
-        base="portal/base.html",
+    asking = ask_before_revoking(
+        request, mine, cancel_url=reverse("portal:account"), base="portal/base.html"
     )
     if asking:
         return asking
