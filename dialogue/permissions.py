@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dialogue.enums import Role
-from dialogue.querysets import official_sector_ids
+from dialogue.querysets import official_sector_id_list
 
 if TYPE_CHECKING:
     from dialogue.models import Concern, FollowUpAction, Forum, Organization, Sector, User
@@ -58,7 +58,7 @@ def can_manage_sector(user: User, sector: Sector) -> bool:
         return False
     if is_secretariat(user):
         return True
-    return official_sector_ids(user).filter(pk=sector.pk).exists()
+    return sector.pk in official_sector_id_list(user)
 
 
 def can_manage_sectors(user: User, sectors) -> bool:

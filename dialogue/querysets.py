@@ -11,13 +11,16 @@ Every page, API endpoint, export, digest, e-mail and search starts from
 | AMBER+STRICT | secretariat + its sectors' officials | users of the one organization it belongs to  |
 | RED          | only the people named on it        | only the people named on it                    |
 
-Deny by default: anonymous, inactive or role-less users see nothing. Everything is
-expressed as subqueries, so the filter adds no query and no duplicate rows.
+Deny by default: anonymous, inactive or role-less users see nothing. The reader's
+own sectors and forums are read once per user object (`reader_ids`) and written into
+the SQL as constants; everything else is a subquery, so the filter adds no query per
+row and no duplicate rows.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from django.apps import apps
@@ -46,6 +49,7 @@ if TYPE_CHECKING:
 _M = TypeVar("_M", bound=models.Model)
 
 NOTHING = Q(pk__in=[])
+READER_IDS = "_reader_ids"  # where `reader_ids` keeps its lists on a user object
 
 
 def _model(name: str) -> Any:
@@ -69,6 +73,39 @@ def visible_rows(model: type[_M], user: User) -> models.QuerySet[_M]:
     return cast(Any, model).objects.visible_to(user)
 
 
+def reader_ids(user: User, name: str, query: models.QuerySet[Any, Any]) -> list[int]:
+    """The ids `query` selects for `user` (its sectors, its forums…), read once per user
+    object. A request or a task loads its user afresh, so the list is never older than
+    the request; `forget_reader_ids` drops it (and `User.refresh_from_db` calls it)."""
+    memo = user.__dict__.setdefault(READER_IDS, {})
+    if name not in memo:
+        memo[name] = list(query.values_list("pk", flat=True))
+    return memo[name]
+
+
+def _remembered_condition(user: User, key: tuple, build: Callable[[], Q]) -> Q:
+    """A visibility condition built once per user object (beside its `reader_ids`): a Q
+    is copied, never changed, by every query that resolves it."""
+    memo = user.__dict__.setdefault(READER_IDS, {})
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
+
+
+def forget_reader_ids(user: User) -> None:
+    user.__dict__.pop(READER_IDS, None)
+
+
+def official_sector_id_list(user: User) -> list[int]:
+    """`official_sector_ids` as a list of ids, read once per user object."""
+    return reader_ids(user, "official_sectors", official_sector_ids(user))
+
+
+def organization_sector_id_list(user: User) -> list[int]:
+    """The sectors of the user's organization as a list of ids, read once per user object."""
+    return reader_ids(user, "organization_sectors", organization_sector_ids(user.organization_id))
+
+
 def official_sector_ids(user: User) -> models.QuerySet[Sector, Any]:
     """The sectors an official works on: assigned sectors and the children of assigned domains."""
     Sector = _model("Sector")
@@ -90,11 +127,19 @@ class MarkedQuerySet(models.QuerySet[_M]):
     sector_field: str = "sector"
     organization_field: str | None = None
     has_named_users: bool = True
+    # The condition depends only on the user: built once per user object.
+    remember_condition: bool = True
 
     def visible_to(self, user: User) -> Self:
         if not _is_signed_in(user):
             return self.none()
-        return self.filter(self.visibility_condition(user))
+        if not self.remember_condition:
+            return self.filter(self.visibility_condition(user))
+        # Keyed by what the rules read from the user object itself.
+        key = (type(self), self.model, user.role, user.is_secretariat, user.organization_id)
+        return self.filter(
+            _remembered_condition(user, key, lambda: self.visibility_condition(user))
+        )
 
     # -- the rules ---------------------------------------------------------
     def visibility_condition(self, user: User) -> Q:
@@ -104,7 +149,7 @@ class MarkedQuerySet(models.QuerySet[_M]):
             return (
                 Q(marking__in=[Marking.CLEAR, Marking.GREEN])
                 | Q(marking__in=[Marking.AMBER, Marking.AMBER_STRICT])
-                & self._in_sectors(official_sector_ids(user))
+                & self._in_sectors(official_sector_id_list(user))
                 | self._named(user)
             )
         if user.role == Role.COMPANY:
@@ -117,7 +162,7 @@ class MarkedQuerySet(models.QuerySet[_M]):
             return self._named(user)
         return (
             Q(marking=Marking.CLEAR)
-            | Q(marking=Marking.GREEN) & self._in_sectors(organization_sector_ids(org_id))
+            | Q(marking=Marking.GREEN) & self._in_sectors(organization_sector_id_list(user))
             | Q(marking=Marking.AMBER) & self._belongs_to(org_id)
             | Q(marking=Marking.AMBER_STRICT) & self._belongs_only_to(org_id)
             | self._named(user)
@@ -133,7 +178,7 @@ class MarkedQuerySet(models.QuerySet[_M]):
         named = through._default_manager.filter(**{target: user.pk}).values(source)
         return Q(marking=Marking.RED, pk__in=named)
 
-    def _in_sectors(self, sector_ids: models.QuerySet[Sector, Any]) -> Q:
+    def _in_sectors(self, sector_ids: list[int]) -> Q:
         return self._related_in(self.sector_field, sector_ids)
 
     def _belongs_to(self, org_id: int) -> Q:
@@ -191,9 +236,9 @@ class DependencyQuerySet(MarkedQuerySet[_M]):
     sector_field = "sector"
 
 
-def forum_ids_of(user: User) -> models.QuerySet[Any, Any]:
+def forum_ids_of(user: User) -> list[int]:
     """The international forums an official is responsible for."""
-    return _model("Forum").objects.filter(officials=user).values("pk")
+    return reader_ids(user, "forums", _model("Forum").objects.filter(officials=user))
 
 
 class DialogueSessionQuerySet(MarkedQuerySet[_M]):
@@ -276,10 +321,12 @@ class ForeignMeasureQuerySet(MarkedQuerySet[_M]):
     sector_field = "sectors"
     has_named_users = False
 
-    def _in_sectors(self, sector_ids: models.QuerySet[Sector, Any]) -> Q:
+    def _in_sectors(self, sector_ids: list[int]) -> Q:
         # A measure that affects all sectors is in every sector: anyone active in at least
         # one sector is in its audience.
-        return super()._in_sectors(sector_ids) | Q(affects_all_sectors=True) & Q(Exists(sector_ids))
+        if not sector_ids:
+            return NOTHING
+        return super()._in_sectors(sector_ids) | Q(affects_all_sectors=True)
 
     def affecting(self, sectors: models.QuerySet[Sector, Any]) -> Self:
         """Measures that affect any of `sectors`: linked to one of them or to its domain,
@@ -545,6 +592,7 @@ class NoticeQuerySet(MarkedQuerySet[_M]):
 
     sector_field = "sectors"
     has_named_users = False
+    remember_condition = False  # the audience rule reads today's date
 
     def company_condition(self, user: User) -> Q:
         return self.addressed_condition(user)

@@ -7,7 +7,8 @@ when the view has marked it visible on the instance; unmarked means hidden.
 
 The marks are set *after* pagination, on the page's rows only: one query per
 relation for the whole page (at most 200 rows), each starting from
-`visible_to(user)`. Checking in the page query instead (a correlated EXISTS per
+`visible_to(user)` (a many-to-many relation reads the page's links first, then
+checks only their targets, and checks nothing when the page has no link). Checking in the page query instead (a correlated EXISTS per
 relation in the SELECT list) costs more: the subqueries are built and compiled
 into every list query, and PostgreSQL may size them by the rows before LIMIT.
 """
@@ -54,7 +55,7 @@ def _mark_foreign_key(records, user, relation: Related) -> None:
     lookups = list(relation.values.values())
     visible = {}
     if ids:
-        rows = visible_rows(relation.model, user).filter(pk__in=ids)
+        rows = visible_rows(relation.model, user).filter(pk__in=ids).order_by()
         visible = {row[0]: row[1:] for row in rows.values_list("pk", *lookups)}
     for record in records:
         row = visible.get(getattr(record, attname))
@@ -68,15 +69,24 @@ def _mark_many(records, user, relation: Related) -> None:
     through = model_field.remote_field.through
     source = f"{model_field.m2m_field_name()}_id"
     target = f"{model_field.m2m_reverse_field_name()}_id"
-    links = through.objects.filter(**{f"{source}__in": [record.pk for record in records]})
-    visible = visible_rows(relation.model, user)
-    if visible.query.is_empty():
-        links = links.none()
-    elif visible.query.has_filters():  # no filter: the caller sees every such record
-        links = links.filter(**{f"{target}__in": visible.values("pk")})
-    links = links.order_by(source, target).values_list(source, target)
+    links = list(
+        through.objects.filter(**{f"{source}__in": [record.pk for record in records]})
+        .order_by(source, target)
+        .values_list(source, target)
+    )
+    # The page's links first (an index lookup), then which of their few targets the
+    # caller may see: cheaper than joining the links to every visible record.
+    targets = {related_id for _, related_id in links}
+    rows = visible_rows(relation.model, user)
+    if not targets or rows.query.is_empty():
+        visible = set()
+    elif not rows.query.has_filters():  # no filter: the caller sees every such record
+        visible = targets
+    else:
+        visible = set(rows.filter(pk__in=targets).order_by().values_list("pk", flat=True))
     by_record = defaultdict(list)
     for record_id, related_id in links:
-        by_record[record_id].append(related_id)
+        if related_id in visible:
+            by_record[record_id].append(related_id)
     for record in records:
         setattr(record, f"{relation.name}_visible_ids", by_record.get(record.pk, []))

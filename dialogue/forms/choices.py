@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogue.models import Sector, ThreatCategory, User
 from dialogue.permissions import is_secretariat
-from dialogue.querysets import official_sector_ids
+from dialogue.querysets import official_sector_id_list
 
 ONE_TO_FIVE_CHOICES = [
     (1, _("1 – very low")),
@@ -23,7 +23,7 @@ def manageable_sectors(user: User):
     sectors = Sector.objects.visible_to(user).order_by("sort_order", "code")
     if is_secretariat(user):
         return sectors
-    return sectors.filter(pk__in=official_sector_ids(user))
+    return sectors.filter(pk__in=official_sector_id_list(user))
 
 
 def official_choices(user: User, sectors=None):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from dialogue.enums import Marking, SectorKind
 from dialogue.models import Sector, ThreatCategory, User
 from dialogue.permissions import is_secretariat
-from dialogue.querysets import official_sector_ids
+from dialogue.querysets import official_sector_id_list
 from dialogue.text_search import search_words, searched
 
 # As much as the workspace's search page reads (views/search.py). A longer search is
@@ -102,7 +102,7 @@ class MySectorsScopeMixin(df.FilterSet):
     def filter_scope(self, queryset, name, value):
         if value != MY_SECTORS or is_secretariat(self.user):
             return queryset
-        return queryset.filter(sector__in=official_sector_ids(self.user))
+        return queryset.filter(sector__in=official_sector_id_list(self.user))
 
 
 class RegisterFilterMixin:

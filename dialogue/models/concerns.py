@@ -98,6 +98,15 @@ class Concern(MarkedModel, VersionedModel, TimeStampedModel):
                 include=["marking", "id"],
                 name="concern_sector_status_cover",
             ),
+            # Concerns still waiting for their first answer (`first_response_overdue`): few
+            # rows, read by sector and age on the dashboard and the inbox.
+            models.Index(
+                fields=["sector", "created_at"],
+                condition=models.Q(
+                    first_answered_at__isnull=True, status__in=CONCERN_AWAITING_ANSWER
+                ),
+                name="concern_awaiting_first_answer",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from dialogue.enums import DigestFrequency, Language, NoticeFrequency, Role
 from dialogue.names import person_name
-from dialogue.querysets import UserQuerySet
+from dialogue.querysets import UserQuerySet, forget_reader_ids
 
 if TYPE_CHECKING:
     # mypy takes no `from_queryset(...)` call as a base class (django-stubs#2224): the
@@ -117,6 +117,11 @@ class User(AbstractUser):
     @property
     def is_official(self) -> bool:
         return self.role in (Role.OFFICIAL, Role.SECRETARIAT, Role.ADMIN)
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        # Reloaded: its sectors and forums are read again too (querysets.reader_ids).
+        forget_reader_ids(self)
+        super().refresh_from_db(*args, **kwargs)
 
     @property
     def is_secretariat(self) -> bool:

@@ -19,7 +19,7 @@ from dialogue.enums import ActionStatus, Marking
 from dialogue.exports.ical import CalendarEntry
 from dialogue.models import DialogueSession, FollowUpAction
 from dialogue.permissions import is_secretariat
-from dialogue.querysets import official_sector_ids
+from dialogue.querysets import official_sector_id_list
 
 if TYPE_CHECKING:
     from dialogue.models import User
@@ -33,7 +33,7 @@ def my_sessions(user: User) -> QuerySet[DialogueSession, Any]:
     sessions = DialogueSession.objects.visible_to(user).filter(held_on__gte=since)
     mine = Q(created_by=user)
     if not is_secretariat(user):
-        in_my_sectors = DialogueSession.objects.filter(sectors__in=official_sector_ids(user))
+        in_my_sectors = DialogueSession.objects.filter(sectors__in=official_sector_id_list(user))
         mine |= Q(pk__in=in_my_sectors.values("pk"))
     return sessions.filter(mine).order_by("held_on", "pk")
 

@@ -25,7 +25,7 @@ from dialogue.models import (
     ThreatCategory,
 )
 from dialogue.permissions import is_secretariat
-from dialogue.querysets import official_sector_ids
+from dialogue.querysets import official_sector_id_list
 
 if TYPE_CHECKING:
     from dialogue.models import User
@@ -58,7 +58,7 @@ def in_my_sectors(queryset: QuerySet[_M], user: User, field: str = "sector") -> 
     """Limit to the user's sectors; the secretariat's sectors are all sectors."""
     if is_secretariat(user):
         return queryset
-    return queryset.filter(**{f"{field}__in": official_sector_ids(user)})
+    return queryset.filter(**{f"{field}__in": official_sector_id_list(user)})
 
 
 def sessions_with_sectors(queryset: QuerySet[_M]) -> QuerySet[_M]:

@@ -24,7 +24,7 @@ from dialogue.models import (
     Threat,
 )
 from dialogue.permissions import is_secretariat
-from dialogue.querysets import official_sector_ids
+from dialogue.querysets import official_sector_id_list
 from dialogue.selectors.dashboard import Panel, panel, sessions_with_sectors
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def _my_sector_ids(user: User) -> set[int] | None:
     """The sectors the user works on, or None for "all" (the secretariat)."""
     if is_secretariat(user):
         return None
-    return set(official_sector_ids(user).values_list("pk", flat=True))
+    return set(official_sector_id_list(user))
 
 
 def _counted(queryset: QuerySet[Any], field_name: str = "sector") -> Counter[int]:

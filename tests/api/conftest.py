@@ -2,6 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests import factories as f
+from tests.support.auth import signed_in_api
 
 
 @pytest.fixture
@@ -9,10 +10,7 @@ def api():
     """An API client signed in as `user` (None: anonymous), with CSRF enforced like a browser."""
 
     def make(user=None) -> APIClient:
-        client = APIClient(enforce_csrf_checks=True)
-        if user is not None:
-            client.force_authenticate(user)
-        return client
+        return signed_in_api(user, enforce_csrf_checks=True)
 
     return make
 

@@ -1,11 +1,11 @@
 """What a company user may write when submitting a concern through the API."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from dialogue.enums import ConcernStatus, Marking
 from dialogue.models import Concern
 from tests import factories as f
+from tests.support.auth import signed_in_api
 
 
 @pytest.mark.django_db
@@ -14,8 +14,7 @@ def test_a_submitter_cannot_set_what_officials_decide(semiconductors):
     organization = f.OrganizationFactory(sectors=[semiconductors])
     company = f.CompanyUserFactory(organization=organization)
     colleague = f.CompanyUserFactory(organization=organization)
-    client = APIClient()
-    client.force_authenticate(company)
+    client = signed_in_api(company)
     # when: the body also names a status, an assignee and named people
     response = client.post(
         "/api/v1/concerns/",
@@ -45,8 +44,7 @@ def test_a_submitter_cannot_set_what_officials_decide(semiconductors):
 
 @pytest.mark.django_db
 def test_officials_do_not_submit_concerns(semiconductors):
-    client = APIClient()
-    client.force_authenticate(f.OfficialFactory(sectors=[semiconductors]))
+    client = signed_in_api(f.OfficialFactory(sectors=[semiconductors]))
     response = client.post(
         "/api/v1/concerns/",
         {

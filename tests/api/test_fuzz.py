@@ -58,7 +58,7 @@ from dialogue.enums import Marking
 from dialogue.models import Sector
 from dialogue.services.plans import plan_revision_publish, plan_revision_start
 from tests import factories as f
-from tests.support.auth import PASSWORD
+from tests.support.auth import PASSWORD, signed_in_api
 
 MAX_EXAMPLES = 20
 SEED = 20261120
@@ -325,8 +325,7 @@ def test_attachment_download_bytes_and_headers(world, caller):
         assert response.status_code == 404
         assert response["Content-Type"] == "application/json"
         assert set(response.json()) == {"detail"}
-    outsider = APIClient()
-    outsider.force_authenticate(f.CompanyUserFactory(username="fuzz_other_company"))
+    outsider = signed_in_api(f.CompanyUserFactory(username="fuzz_other_company"))
     assert outsider.get(url).status_code == 404
     assert APIClient().get(url).status_code == 401
 

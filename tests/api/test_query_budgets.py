@@ -40,7 +40,7 @@ from tests.support.query_ceilings import assert_within_ceiling
 MANY = 201
 PAGE_SIZES = (1, 50, 200)
 # No request may need more than this, whatever the number of rows.
-CEILING = 10
+CEILING = 14
 ROLES = ("official", "company")
 
 

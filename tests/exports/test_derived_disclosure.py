@@ -29,6 +29,7 @@ from tests.exports.conftest import (
     read_xlsx,
     signed_in,
 )
+from tests.support.auth import signed_in_api
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +39,7 @@ Kind = PlanRevisionItem.Kind
 
 
 def api_as(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
+    client = signed_in_api(user)
     return client
 
 

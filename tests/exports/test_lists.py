@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
-from rest_framework.test import APIClient
 
 from dialogue.enums import Marking
 from dialogue.exports.csv import iter_csv
@@ -21,6 +20,7 @@ from tests.exports.conftest import (
     read_xlsx,
     signed_in,
 )
+from tests.support.auth import signed_in_api
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +47,7 @@ def csv_ids(data: bytes) -> list[int]:
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("kind", list(ENDPOINTS))
 def test_api_export_rows_are_exactly_the_api_list_rows(world, role, kind):
-    client = APIClient()
-    client.force_authenticate(world.people[role])
+    client = signed_in_api(world.people[role])
     for query in QUERIES:
         expected = api_list_ids(client, kind, query)
         response = client.get(f"/api/v1/{kind}/export/?format=csv&{query}")
@@ -113,8 +112,7 @@ def test_max_marking_caps_a_list_export(world):
 
 
 def test_company_users_export_only_what_their_list_shows(world):
-    client = APIClient()
-    client.force_authenticate(world.people["company_b"])
+    client = signed_in_api(world.people["company_b"])
     response = client.get("/api/v1/actions/export/?format=csv")
     data = b"".join(response.streaming_content).decode("utf-8-sig")
     assert ACTION_SEMI not in data

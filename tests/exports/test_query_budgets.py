@@ -5,12 +5,12 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
 
 from dialogue.enums import Marking
 from dialogue.services.exports import plan_export_write
 from dialogue.services.plans import plan_revision_publish, plan_revision_start
 from tests import factories as f
+from tests.support.auth import signed_in_api
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +67,7 @@ def test_plan_export_queries_do_not_grow_with_the_lines(world, code, format, set
 @pytest.mark.parametrize("kind", ["threats", "actions", "chokepoints"])
 @pytest.mark.parametrize("format", ["csv", "xlsx"])
 def test_list_export_queries_do_not_grow_with_the_rows(world, code, kind, format):
-    client = APIClient()
-    client.force_authenticate(world.people["semi_official"])
+    client = signed_in_api(world.people["semi_official"])
 
     def queries():
         def export():

@@ -10,12 +10,12 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from dialogue.enums import ActionStatus, Marking
 from dialogue.models import ExportJob
 from tests import factories as f
 from tests.exports.conftest import parse_csv, read_xlsx, signed_in
+from tests.support.auth import signed_in_api
 
 pytestmark = pytest.mark.django_db
 
@@ -161,8 +161,7 @@ def test_a_large_page_export_builds_the_pages_rows_in_a_job(
 
 @pytest.mark.parametrize("kind", list(PAGES))
 def test_an_api_export_holds_the_api_lists_rows_in_its_order(lists, kind):
-    client = APIClient()
-    client.force_authenticate(lists.people["semi_official"])
+    client = signed_in_api(lists.people["semi_official"])
     expected = api_rows(client, kind)
     query = "&".join(API_QUERIES[kind])
 
@@ -179,8 +178,7 @@ def test_a_large_api_export_builds_the_api_lists_rows_in_a_job(
     lists, kind, settings, django_capture_on_commit_callbacks
 ):
     settings.EXPORT_SYNC_MAX_ROWS = 0
-    client = APIClient()
-    client.force_authenticate(lists.people["semi_official"])
+    client = signed_in_api(lists.people["semi_official"])
     expected = api_rows(client, kind)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -17,12 +17,12 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from dialogue.enums import Marking
 from dialogue.models import Concern, ConcernAttachment, Notification, PortalSubmission
 from tests import factories as f
 from tests.faults.conftest import fill, needs_postgres
+from tests.support.auth import signed_in_api
 from tests.support.files import PDF
 
 pytestmark = [pytest.mark.services, needs_postgres, pytest.mark.django_db]
@@ -154,8 +154,7 @@ def test_an_api_upload_on_a_full_disk_is_a_400_with_the_reason(
         category=code("2-2"),
     )
     filler = fill(media)
-    api = APIClient()
-    api.force_authenticate(people["company"])
+    api = signed_in_api(people["company"])
     url = reverse("api:concern-attachment-list", kwargs={"concern_pk": concern.reference})
 
     # when

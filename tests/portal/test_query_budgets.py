@@ -33,17 +33,17 @@ def grow(world, code, n: int) -> None:
             NoticeRead.objects.create(notice=notice, user=world["a"])
 
 
-# page: (URL, most queries allowed: session, user, organization, the unread-notice badge
+# page: (URL, most queries allowed: session, user, organization, its sectors, the unread-notice badge
 # of the navigation, the page's own reads)
 PAGES = {
-    "home": (lambda w: reverse("portal:home"), 11),
+    "home": (lambda w: reverse("portal:home"), 12),
     "concern-list": (lambda w: reverse("portal:concern-list"), 8),
     "concern-detail": (
         lambda w: reverse("portal:concern-detail", kwargs={"reference": w["concern"].reference}),
-        11,  # the unread-notices badge, the referrals and the foreign measures behind it
+        12,  # the unread-notices badge, the referrals and the foreign measures behind it
     ),
-    "action-list": (lambda w: reverse("portal:action-list"), 7),
-    "guidance": (lambda w: reverse("portal:guidance"), 13),
+    "action-list": (lambda w: reverse("portal:action-list"), 8),
+    "guidance": (lambda w: reverse("portal:guidance"), 14),
     "colleague-list": (lambda w: reverse("portal:colleague-list"), 8),
     "notice-list": (lambda w: reverse("portal:notice-list"), 8),
     "notice-detail": (

@@ -3,6 +3,8 @@
 from django.test import Client
 from rest_framework.test import APIClient
 
+from dialogue.querysets import forget_reader_ids
+
 # What the user factories set (tests/factories.py), so a test can sign in for real.
 PASSWORD = "correct-horse-battery"
 
@@ -14,9 +16,21 @@ def signed_in(user, **client_kwargs) -> Client:
     return client
 
 
+class _ActingApiClient(APIClient):
+    """Each request starts from what the database says about the user, as in production,
+    where every request loads its user afresh: the ids read for an earlier request (the
+    reader's sectors, `querysets.reader_ids`) are not carried over."""
+
+    def request(self, **kwargs):
+        user = getattr(self.handler, "_force_user", None)
+        if user is not None:
+            forget_reader_ids(user)
+        return super().request(**kwargs)
+
+
 def signed_in_api(user=None, **client_kwargs) -> APIClient:
     """An API client acting as `user` (None: anonymous), without a token."""
-    client = APIClient(**client_kwargs)
+    client = _ActingApiClient(**client_kwargs)
     if user is not None:
         client.force_authenticate(user)
     return client

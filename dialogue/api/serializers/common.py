@@ -1,12 +1,79 @@
 """Pieces shared by the register serializers."""
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from rest_framework import serializers
+from rest_framework.fields import Field
+from rest_framework.relations import PKOnlyObject
 
 from dialogue.enums import Marking
 from dialogue.models import ThreatCategory
 
 
-class VersionedSerializer(serializers.ModelSerializer):
+class _NotPlain(Exception):
+    """The value needs DRF's own lookup (a callable, a missing attribute…)."""
+
+
+def _plain_value(instance, attrs):
+    for attr in attrs:
+        instance = getattr(instance, attr)
+        if callable(instance):
+            raise _NotPlain
+    return instance
+
+
+class PlainReadSerializer(serializers.ModelSerializer):
+    """DRF's `to_representation` with a shorter path for plain attributes.
+
+    A list page renders every field of every row; DRF looks each value up through
+    `Field.get_attribute` (Mapping checks, callables, error handling), which costs more
+    than the value itself. Fields that keep that lookup as it is and read model
+    attributes are read here with plain `getattr`; the rest (relations, the visibility
+    marks, anything unusual such as a missing attribute) take DRF's own path, so the
+    output is the same.
+    """
+
+    def to_representation(self, instance):
+        if not isinstance(instance, models.Model):
+            return super().to_representation(instance)
+        ret = {}
+        for field, attrs in self._read_plan:
+            if attrs is not None:
+                try:
+                    value = _plain_value(instance, attrs)
+                except (_NotPlain, AttributeError, KeyError, ObjectDoesNotExist):
+                    pass
+                else:
+                    ret[field.field_name] = (
+                        None if value is None else field.to_representation(value)
+                    )
+                    continue
+            try:
+                value = field.get_attribute(instance)
+            except serializers.SkipField:
+                continue
+            check = value.pk if isinstance(value, PKOnlyObject) else value
+            ret[field.field_name] = None if check is None else field.to_representation(value)
+        return ret
+
+    @property
+    def _read_plan(self):
+        """(field, attribute path or None for DRF's lookup), built once per serializer."""
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            plan = self.__dict__["_plan"] = [
+                (
+                    field,
+                    field.source_attrs
+                    if type(field).get_attribute is Field.get_attribute and field.source != "*"
+                    else None,
+                )
+                for field in self._readable_fields
+            ]
+        return plan
+
+
+class VersionedSerializer(PlainReadSerializer):
     """`version` is shown on reads; an update sends it back (or If-Match): a stale value gets
     409, none at all 428."""
 

@@ -17,7 +17,7 @@ from dialogue.enums import ActionStatus, ChokepointProcessStage, Marking, Sector
 from dialogue.exports.document import ExportDocument
 from dialogue.models import PlanRevision, PlanRevisionItem, Sector, ThreatCategory, User
 from dialogue.permissions import is_secretariat
-from dialogue.querysets import official_sector_ids
+from dialogue.querysets import official_sector_id_list
 from dialogue.selectors.dependencies import dependency_chart_labels
 from dialogue.selectors.plan_sources import SourceIndex
 from dialogue.selectors.plan_summary.changes import ChangeLine, plan_revision_changes
@@ -45,7 +45,7 @@ def may_see_concern_counts(user: User, allowed: list[str] | None) -> set[int] | 
         return set()
     if is_secretariat(user):
         return None
-    return set(official_sector_ids(user).values_list("pk", flat=True))
+    return set(official_sector_id_list(user))
 
 
 class PlanSummary:
