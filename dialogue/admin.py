@@ -147,7 +147,9 @@ class CreatedByAdmin(VisibilityAdmin):
         super().save_model(request, obj, form, change)
 
 
-class SectorChildInline(admin.TabularInline):
+# Stacked rather than tabular: each field keeps its <label> (a table cell has only its
+# column header, which assistive technology does not read as the field's name).
+class SectorChildInline(admin.StackedInline):
     model = m.Sector
     fk_name = "parent"
     fields = ["code", "name_ja", "name_en", "designated_critical_product", "sort_order"]
@@ -253,13 +255,13 @@ class UserAdmin(DjangoUserAdmin, VisibilityAdmin):
 admin.site.register(m.Invitation, InvitationAdmin)
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(admin.StackedInline):
     model = m.Participant
     extra = 0
     autocomplete_fields = ["organization"]
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(admin.StackedInline):
     model = m.AgendaItem
     extra = 0
 
