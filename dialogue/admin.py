@@ -589,6 +589,15 @@ class SupportSchemeAdmin(VisibilityAdmin):
     list_select_related = ["organization"]
 
 
+@admin.register(m.ReplyTemplate)
+class ReplyTemplateAdmin(VisibilityAdmin):
+    """Replies officials start from on a concern's page, per sector or for every sector."""
+
+    list_display = ["title", "sector", "updated_at"]
+    list_filter = ["sector"]
+    search_fields = ["title", "body"]
+
+
 @admin.register(m.Referral)
 class ReferralAdmin(VisibilityAdmin):
     scoped_by = ("concern",)

@@ -436,6 +436,14 @@ class OfficialOnlyQuerySet(models.QuerySet[_M]):
         return self.none()
 
 
+class ReplyTemplateQuerySet(OfficialOnlyQuerySet[_M]):
+    """Reply templates: for officials, who answer concerns; never for companies."""
+
+    def for_sector(self, sector_id: int) -> Self:
+        """The templates offered for a concern of this sector: its own and the general ones."""
+        return self.filter(Q(sector_id=sector_id) | Q(sector__isnull=True))
+
+
 class ReferenceQuerySet(models.QuerySet[_M]):
     """Public reference data (sectors, threat codes, best practices): any signed-in user."""
 

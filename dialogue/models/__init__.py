@@ -18,6 +18,7 @@ from dialogue.models.organizations import Organization
 from dialogue.models.plans import PlanRevision, PlanRevisionItem
 from dialogue.models.reference import BestPractice, ForeignMeasure, ThreatCategory
 from dialogue.models.referrals import Referral
+from dialogue.models.reply_templates import ReplyTemplate
 from dialogue.models.saved_filters import SavedFilter
 from dialogue.models.sectors import Sector
 from dialogue.models.sessions import AgendaItem, DialogueSession, Participant
@@ -57,6 +58,7 @@ __all__ = [
     "Referral",
     "ReferralReminder",
     "Reminder",
+    "ReplyTemplate",
     "SavedFilter",
     "Sector",
     "SupportOrganization",

@@ -40,6 +40,7 @@ from dialogue.lists.filters import (
 from dialogue.models import Concern, ConcernAttachment, ConcernMessage, FollowUpAction, Threat
 from dialogue.permissions import can_handle_concern
 from dialogue.selectors.referrals import concern_measures, concern_referrals
+from dialogue.selectors.reply_templates import chosen_template, reply_templates_for
 from dialogue.selectors.support import referral_targets, scheme_suggestions
 from dialogue.services.common import PermissionDeniedError, StaleVersionError
 from dialogue.services.concerns import (
@@ -207,12 +208,20 @@ def _detail_context(request, concern: Concern, **forms) -> dict:
             referral.status_form = forms.pop(f"referral_{referral.number}_form", None) or (
                 ReferralStatusForm(referral=referral, prefix=f"r{referral.number}")
             )
+        templates = reply_templates_for(user, concern)
+        # "Start from a template": the reply box opens with the chosen template's text.
+        template = chosen_template(templates, request.GET.get("reply_template"))
         context.update(
+            reply_templates=templates,
+            reply_template=template,
             suggestions=suggestions,
             measures_form=ConcernMeasuresForm(concern=concern, user=user, linked=measures),
             refer_form=ReferralProposeForm(organizations=organizations, schemes=schemes),
             assign_form=ConcernAssignForm(concern=concern, user=user),
-            message_form=ConcernMessageForm(attached=len(attachments)),
+            message_form=ConcernMessageForm(
+                attached=len(attachments),
+                initial={"body": template.body} if template is not None else None,
+            ),
             status_form=ConcernStatusForm(concern=concern),
             link_form=ConcernLinkThreatForm(concern=concern, user=user),
         )

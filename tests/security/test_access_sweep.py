@@ -333,6 +333,7 @@ ADMIN_MODELS: dict[str, AdminModel] = {
     "dialogue/supportorganization": AdminModel("read", "support_organization", ALL_OFFICIALS),
     "dialogue/supportscheme": AdminModel("read", "support_scheme", ALL_OFFICIALS),
     "dialogue/referral": AdminModel("read", "referral_a", SEMI_AND_SECRETARIAT),
+    "dialogue/replytemplate": AdminModel("read", "reply_template", ALL_OFFICIALS),
     "dialogue/referralreminder": AdminModel("read", "referral_reminder_a", {"secretariat"}),
     "dialogue/notification": AdminModel("read", "notification_a", {"secretariat"}),
     "dialogue/chokepointreviewreminder": AdminModel("read", "review_reminder_a", {"secretariat"}),

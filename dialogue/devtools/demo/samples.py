@@ -41,6 +41,7 @@ from dialogue.models import (
     Organization,
     Participant,
     PlanRevision,
+    ReplyTemplate,
     Threat,
     User,
 )
@@ -514,6 +515,26 @@ def create_sample(run: SeedRun, orgs: dict[str, Organization], users: dict[str, 
         owner = spec["owner"]
         spec.setdefault("created_by", semicon_official if owner.is_company_user else owner)
         run.get_or_create(FollowUpAction, title=title, defaults=spec)
+
+    # Reply templates ---------------------------------------------------
+    run.get_or_create(
+        ReplyTemplate,
+        title="受付のお知らせ",
+        sector=None,
+        defaults={
+            "body": "ご相談ありがとうございます。担当者が内容を確認し、"
+            "三営業日以内にご連絡いたします。",
+        },
+    )
+    run.get_or_create(
+        ReplyTemplate,
+        title="輸出管理に関する照会への一次回答",
+        sector=semi,
+        defaults={
+            "body": "ご相談ありがとうございます。該当する規制の内容と対象品目を確認のうえ、"
+            "関係部署と連携してご回答いたします。追加の資料があればこのスレッドに添付してください。",
+        },
+    )
 
     # Plan revision -----------------------------------------------------
     run.get_or_create(

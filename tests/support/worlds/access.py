@@ -60,6 +60,7 @@ from dialogue.models import (
     PortalSubmission,
     ReferralReminder,
     Reminder,
+    ReplyTemplate,
     SavedFilter,
     Sector,
     Threat,
@@ -197,6 +198,10 @@ def build_sweep_world() -> dict:
     official, secretariat = users["sector_official"], users["secretariat"]
     authored = {"created_by": secretariat}
     red_reader = User.objects.get(username="red-reader")
+    # Offered on the concern pages of semiconductor officials.
+    world["reply_template"] = ReplyTemplate.objects.create(
+        sector=semi, title="一次回答", body="ご相談ありがとうございます。"
+    )
 
     users["company_a_admin"] = f.CompanyUserFactory(
         username=A_ADMIN_USERNAME, organization=org_a, is_org_admin=True
