@@ -13,6 +13,7 @@ with the axe-core that axe-playwright-python bundles.
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.test import Client, override_settings
 
 from dialogue.enums import Role
@@ -50,10 +51,13 @@ def reader_of(name: str) -> str:
 def scanned(transactional_db, tmp_path):
     """The access world, and the HTML pages it shows each reader (status 200, text/html)."""
     with override_settings(MEDIA_ROOT=tmp_path):
-        world = build_sweep_world()
-        world["users"]["superuser"] = f.UserFactory(
-            username="a11y-admin", role=Role.ADMIN, is_staff=True, is_superuser=True
-        )
+        # Committed (the live server reads it from another thread), in one transaction as
+        # the factories' row locks need on PostgreSQL.
+        with transaction.atomic():
+            world = build_sweep_world()
+            world["users"]["superuser"] = f.UserFactory(
+                username="a11y-admin", role=Role.ADMIN, is_staff=True, is_superuser=True
+            )
         clients: dict[str, Client] = {}
         pages: list[tuple[str, str, str]] = []
         for name in sorted(page_routes()):
