@@ -19,6 +19,7 @@ from dialogue.views import referrals as referral_views
 from dialogue.views import saved_filters as saved_filter_views
 from dialogue.views import sessions as session_views
 from dialogue.views import support as support_views
+from dialogue.views import tracker_import as tracker_import_views
 
 app_name = "workspace"
 
@@ -47,6 +48,7 @@ urlpatterns = [
     path("dependencies/", dependency_views.dependency_list, name="dependency-list"),
     path("dependencies/new/", dependency_views.dependency_create_view, name="dependency-create"),
     path("dependencies/import/", dependency_views.dependency_import_view, name="dependency-import"),
+    path("import/<slug:kind>/", tracker_import_views.tracker_import_view, name="tracker-import"),
     path("dependencies/map/", dependency_views.dependency_map_view, name="dependency-map"),
     path("dependencies/map.svg", dependency_views.dependency_map_svg, name="dependency-map-svg"),
     path("dependencies/chart/", dependency_views.dependency_chart, name="dependency-chart"),

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from dialogue.enums import ShareBasis
@@ -41,6 +40,7 @@ from dialogue.services.dependency_files import discard_staged, stage_upload, sta
 from dialogue.services.dependency_import import dependency_import
 from dialogue.views.access import official_required
 from dialogue.views.history import change_history
+from dialogue.views.imports import errors_on_form, holds_token, remember_token, take_token
 from dialogue.views.lists import filtered_page, query_value
 from dialogue.views.registers import create_record, edit_record
 
@@ -179,39 +179,6 @@ def dependency_edit(request, pk: int):
     )
 
 
-def _errors_on_form(form: DependencyImportForm, report) -> None:
-    """A problem with the whole file under the file field; rows' problems summed up above
-    the form (the table lists them by row)."""
-    for error in report.errors:
-        if error.row == 0:
-            form.add_error("file" if error.column in ("", "file") else None, error.message)
-    rows = sum(1 for error in report.errors if error.row != 0)
-    if rows:
-        form.add_error(
-            None,
-            ngettext(
-                "%(count)d problem in the rows: nothing was saved (see the table).",
-                "%(count)d problems in the rows: nothing was saved (see the table).",
-                rows,
-            )
-            % {"count": rows},
-        )
-
-
-def _remember_token(request: HttpRequest, token: str) -> None:
-    tokens = request.session.get(SESSION_KEY, [])
-    request.session[SESSION_KEY] = [*tokens[-4:], token]
-
-
-def _take_token(request: HttpRequest, token: str) -> bool:
-    """The token was handed to this user's session by their own dry run."""
-    tokens = request.session.get(SESSION_KEY, [])
-    if token not in tokens:
-        return False
-    request.session[SESSION_KEY] = [t for t in tokens if t != token]
-    return True
-
-
 @official_required
 @require_http_methods(["GET", "POST"])
 def dependency_import_view(request):
@@ -231,16 +198,16 @@ def dependency_import_view(request):
         if report.ok:
             # The report is shown by a GET, so reloading it never uploads the file again.
             token = stage_upload(data)
-            _remember_token(request, token)
+            remember_token(request, SESSION_KEY, token)
             query = urlencode({"token": token, "marking": marking})
             return redirect(f"{reverse('workspace:dependency-import')}?{query}")
-        _errors_on_form(form, report)
+        errors_on_form(form, report)
     elif request.method == "GET" and "token" in request.GET:
         confirm = DependencyImportConfirmForm(request.GET)
         token = request.GET.get("token", "")
         data = (
             staged_upload(token)
-            if confirm.is_valid() and token in request.session.get(SESSION_KEY, [])
+            if confirm.is_valid() and holds_token(request, SESSION_KEY, token)
             else None
         )
         if data is None:
@@ -268,7 +235,7 @@ def dependency_import_view(request):
 def _import_confirmed(request: HttpRequest) -> HttpResponse:
     """The confirmation of a dry run: the same file, checked again, saved all or none."""
     form = DependencyImportConfirmForm(request.POST)
-    if not form.is_valid() or not _take_token(request, form.cleaned_data["token"]):
+    if not form.is_valid() or not take_token(request, SESSION_KEY, form.cleaned_data["token"]):
         messages.error(request, _("This import has expired; upload the file again."))
         return redirect("workspace:dependency-import")
     token = form.cleaned_data["token"]

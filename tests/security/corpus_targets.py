@@ -322,6 +322,20 @@ FORMS: dict[str, Form] = {
             )
         },
     ),
+    "workspace:tracker-import": Form(
+        "secretariat",
+        named("workspace:tracker-import", kind=lambda w: "threats"),
+        lambda w: {"marking": "AMBER"},
+        coded=("marking",),
+        files=("file",),
+        valid_files=lambda w: {
+            "file": (
+                "threats.csv",
+                "sector,title,threat_code,likelihood,impact\n"
+                "semiconductors,取り込んだ脅威,1-2,3,4\n".encode(),
+            )
+        },
+    ),
     "workspace:session-create": Form(
         "secretariat",
         named("workspace:session-create"),
@@ -805,6 +819,9 @@ PAGES: dict[str, Page] = {
         "official", at("workspace:dependency-edit", pk=lambda w: w.dependency.pk)
     ),
     "workspace:dependency-import": Page("official", at("workspace:dependency-import")),
+    "workspace:tracker-import": Page(
+        "official", at("workspace:tracker-import", kind=lambda w: "threats")
+    ),
     "workspace:dependency-map": Page("official", at("workspace:dependency-map")),
     "workspace:dependency-map-svg": Page("official", at("workspace:dependency-map-svg")),
     "workspace:dependency-chart": Page(

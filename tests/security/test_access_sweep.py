@@ -131,6 +131,7 @@ PAGES: dict[str, dict[str, dict]] = {
     "workspace:dependency-edit": rows(officials(200, 404, 200), officials(DONE, 404, DONE)),
     # A dry run changes nothing (no file: the form comes back).
     "workspace:dependency-import": rows(officials(200, 200, 200), officials(200, 200, 200)),
+    "workspace:tracker-import": rows(officials(200, 200, 200), officials(200, 200, 200)),
     "workspace:dependency-map": rows(officials(200, 200, 200), officials(200, 200, 200)),
     "workspace:dependency-map-svg": rows(officials(200, 200, 200), officials(200, 200, 200)),
     "workspace:dependency-chart": rows(officials(200, 404, 200), officials(200, 404, 200)),
