@@ -14,11 +14,12 @@ Records are written through the same services as the forms (`threat_create`,
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from dialogue.enums import ActionStatus, Marking, ThreatStatus
 from dialogue.models import FollowUpAction, Sector, Threat, ThreatCategory, User
 from dialogue.permissions import can_manage_sector
 from dialogue.services.actions import action_change_status, action_create, action_update
+from dialogue.services.common import PermissionDeniedError, check_transition
 from dialogue.services.dependency_files import (
     FileRefused,
     RawRow,
@@ -35,6 +37,7 @@ from dialogue.services.dependency_files import (
 )
 from dialogue.services.threats import threat_change_status, threat_create, threat_update
 from dialogue.validators import validate_storable_text
+from dialogue.workflows import ACTION_TRANSITIONS, THREAT_TRANSITIONS
 
 THREATS, ACTIONS = "threats", "actions"
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
@@ -63,7 +66,13 @@ REQUIRED = {
     ACTIONS: ("sector", "title", "owner", "due_on"),
 }
 TEXT_LIMITS = {"title": 200, "description": 5000}
-STATUSES = {THREATS: ThreatStatus, ACTIONS: ActionStatus}
+STATUSES: dict[str, type[models.TextChoices]] = {THREATS: ThreatStatus, ACTIONS: ActionStatus}
+TRANSITIONS: dict[str, Mapping[Any, Set[str]]] = {
+    THREATS: THREAT_TRANSITIONS,
+    ACTIONS: ACTION_TRANSITIONS,
+}
+# The status a record starts in, before the file's status is applied.
+FIRST_STATUS = {THREATS: ThreatStatus.IDENTIFIED, ACTIONS: ActionStatus.OPEN}
 
 
 @dataclass(frozen=True)
@@ -313,6 +322,7 @@ def tracker_import(
     rows = [row for raw in raw_rows if (row := checker.check(raw)) is not None]
     _check_duplicates(rows, report.errors)
     existing = _existing(kind, actor, rows, report.errors) if rows else {}
+    _check_statuses(kind, rows, existing, report.errors)
     if report.errors:
         report.errors.sort(key=lambda e: (e.row, e.column))
         return report
@@ -326,9 +336,42 @@ def tracker_import(
         report.rows.append(PlannedRow(row.number, action, row.sector.code, row.title, changed))
     if dry_run:
         return report
-    for row in rows:
-        _save(actor, kind, row, existing.get((row.sector.pk, row.title)), marking)
+    number = 0
+    try:
+        for row in rows:
+            number = row.number
+            _save(actor, kind, row, existing.get((row.sector.pk, row.title)), marking)
+    except (ValidationError, PermissionDeniedError) as refused:
+        # Checked above; a record changed meanwhile: nothing of the file is kept.
+        transaction.set_rollback(True)
+        message = refused.messages[0] if isinstance(refused, ValidationError) else str(refused)
+        report.errors.append(RowError(number, "", message))
+        report.rows = []
     return report
+
+
+def _check_statuses(
+    kind: str, rows: list[_Row], existing: dict[tuple[int, str], Any], errors: list[RowError]
+) -> None:
+    """A status in the file must be reachable from the record's own, as on its page."""
+    for row in rows:
+        record = existing.get((row.sector.pk, row.title))
+        current = record.status if record is not None else FIRST_STATUS[kind]
+        if not row.status or row.status == current:
+            continue
+        if kind == ACTIONS and row.status == ActionStatus.DONE:
+            errors.append(
+                RowError(
+                    row.number,
+                    "status",
+                    _("Close an action as done on its page, with what was done."),
+                )
+            )
+            continue
+        try:
+            check_transition(TRANSITIONS[kind], STATUSES[kind], current, row.status)
+        except ValidationError as refused:
+            errors.append(RowError(row.number, "status", refused.messages[0]))
 
 
 def _save(actor: User, kind: str, row: _Row, record: Any, marking: str) -> None:

@@ -83,3 +83,29 @@ def test_actions_with_owner_due_date_and_status(official, semiconductors):
         "2027-01-15",
         "in_progress",
     )
+
+
+def test_a_status_the_workflow_does_not_allow_is_a_row_error(official, semiconductors):
+    data = csv(
+        "sector,title,owner,due_on,status\n"
+        "semiconductors,完了済みとして取り込む,importer,2027-01-15,done\n"
+        "semiconductors,不明な状態,importer,2027-01-15,finished\n"
+    )
+    report = tracker_import(actor=official, kind=ACTIONS, data=data, dry_run=False)
+    assert {(e.row, e.column) for e in report.errors} == {(2, "status"), (3, "status")}
+    assert not FollowUpAction.objects.exists()
+
+
+def test_a_threat_status_follows_the_workflow_from_its_current_one(official):
+    with_status = THREATS_CSV.replace("影響度,説明", "影響度,説明,状態")
+    closed = with_status.replace("技術利用\n", "技術利用,closed\n").replace("4,\n", "4,,\n")
+    tracker_import(actor=official, kind=THREATS, data=csv(closed), dry_run=False)
+    threat = Threat.objects.get(title="退職技術者を通じたノウハウ流出")
+    assert threat.status == "closed"
+
+    # Closed → identified is not a step of the workflow: the row says so, nothing changes.
+    reopened = closed.replace("技術利用,closed", "技術利用,identified")
+    report = tracker_import(actor=official, kind=THREATS, data=csv(reopened), dry_run=False)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "status")]
+    threat.refresh_from_db()
+    assert threat.status == "closed"
