@@ -26,6 +26,8 @@ def sample_url(pattern: URLPattern, *, threat, chokepoint) -> str:
         kwargs["code"] = "semiconductors"
     if "<int:number>" in route:  # a concern's referral, by its number within the concern
         kwargs["number"] = 1
+    if "<slug:kind>" in route:  # what a tracker import takes in
+        kwargs["kind"] = "threats"
     return reverse(f"workspace:{pattern.name}", kwargs=kwargs)
 
 
