@@ -19,6 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from dialogue.exports.neutralize import TRIGGERS
 from dialogue.services.attachments import TEXT, XLSX, detect_kind
+from dialogue.validators import validate_storable_text
 
 # A workbook this much larger unpacked than packed is not a table of figures.
 MAX_UNPACKED_RATIO = 20
@@ -197,3 +199,33 @@ def discard_staged(token: str) -> None:
     name = staged_name(token)
     if name is not None:
         default_storage.delete(name)
+
+
+def check_cells(
+    raw: RawRow, required: tuple[str, ...], limits: dict[str, int], errors: list[RowError]
+) -> None:
+    """What every imported row must be, whatever it holds: no formula (a cell's or text that
+    would run as one), storable text, its required columns filled, its texts within limits."""
+    n, cells = raw.number, raw.cells
+
+    def error(column: str, message: str) -> None:
+        errors.append(RowError(row=n, column=column, message=message))
+
+    for column in raw.formulas:
+        error(column, _("The cell holds a formula; enter the value itself."))
+    for column, value in cells.items():
+        if column in raw.formulas:
+            continue
+        if is_formula_text(value):
+            error(column, _("The value starts with = + - or @ and would run as a formula."))
+            continue
+        try:
+            validate_storable_text(value)
+        except ValidationError as refused:
+            error(column, refused.messages[0])
+    for column in required:
+        if not cells.get(column) and column not in raw.formulas:
+            error(column, _("This column is required."))
+    for column, limit in limits.items():
+        if len(cells.get(column, "")) > limit:
+            error(column, _("At most %(limit)d characters.") % {"limit": limit})

@@ -36,14 +36,13 @@ from dialogue.services.dependency_files import (
     FileRefused,
     RawRow,
     RowError,
-    is_formula_text,
+    check_cells,
     read_rows,
 )
 from dialogue.validators import (
     normalize_hs_code,
     validate_country_code,
     validate_hs_code,
-    validate_storable_text,
 )
 
 TRADE = "trade"
@@ -163,28 +162,10 @@ class _RowChecker:
 
     def check(self, raw: RawRow) -> _Row | None:
         before = len(self.errors)
-        n, cells = raw.number, raw.cells
-        for column in raw.formulas:
-            self.error(n, column, _("The cell holds a formula; enter the value itself."))
-        for column, value in cells.items():
-            if column not in raw.formulas and is_formula_text(value):
-                self.error(
-                    n, column, _("The value starts with = + - or @ and would run as a formula.")
-                )
-            else:
-                try:
-                    validate_storable_text(value)
-                except ValidationError as error:
-                    self.error(n, column, error.messages[0])
-        for column in REQUIRED[self.layout]:
-            if not cells.get(column) and column not in raw.formulas:
-                self.error(n, column, _("This column is required."))
-        for column, limit in TEXT_LIMITS.items():
-            if len(cells.get(column, "")) > limit:
-                self.error(n, column, _("At most %(limit)d characters.") % {"limit": limit})
+        check_cells(raw, REQUIRED[self.layout], TEXT_LIMITS, self.errors)
         if len(self.errors) > before:
             return None
-        row = self._checked(n, cells)
+        row = self._checked(raw.number, raw.cells)
         return row if len(self.errors) == before else None
 
     def _checked(self, n: int, cells: dict[str, str]) -> _Row | None:

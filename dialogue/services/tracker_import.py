@@ -32,11 +32,10 @@ from dialogue.services.dependency_files import (
     FileRefused,
     RawRow,
     RowError,
-    is_formula_text,
+    check_cells,
     read_rows,
 )
 from dialogue.services.threats import threat_change_status, threat_create, threat_update
-from dialogue.validators import validate_storable_text
 from dialogue.workflows import ACTION_TRANSITIONS, THREAT_TRANSITIONS
 
 THREATS, ACTIONS = "threats", "actions"
@@ -127,30 +126,10 @@ class _Checker:
 
     def check(self, raw: RawRow) -> _Row | None:
         before = len(self.errors)
-        n, cells = raw.number, raw.cells
-        for column in raw.formulas:
-            self.error(n, column, _("The cell holds a formula; enter the value itself."))
-        for column, value in cells.items():
-            if column in raw.formulas:
-                continue
-            if is_formula_text(value):
-                self.error(
-                    n, column, _("The value starts with = + - or @ and would run as a formula.")
-                )
-                continue
-            try:
-                validate_storable_text(value)
-            except ValidationError as error:
-                self.error(n, column, error.messages[0])
-        for column in REQUIRED[self.kind]:
-            if not cells.get(column) and column not in raw.formulas:
-                self.error(n, column, _("This column is required."))
-        for column, limit in TEXT_LIMITS.items():
-            if len(cells.get(column, "")) > limit:
-                self.error(n, column, _("At most %(limit)d characters.") % {"limit": limit})
+        check_cells(raw, REQUIRED[self.kind], TEXT_LIMITS, self.errors)
         if len(self.errors) > before:
             return None
-        row = self._checked(n, cells)
+        row = self._checked(raw.number, raw.cells)
         return row if len(self.errors) == before else None
 
     def _checked(self, n: int, cells: dict[str, str]) -> _Row | None:
