@@ -31,11 +31,19 @@
         });
     }
 
-    // After the admin's own scripts have turned the selects into select2 boxes.
-    window.addEventListener("load", function () {
-        nameBoxes(document);
-    });
-    document.addEventListener("formset:added", function (event) {
-        nameBoxes(event.target);
-    });
+    function addsSelect2(mutation) {
+        return Array.prototype.some.call(mutation.addedNodes, function (node) {
+            return node.nodeType === 1 && (node.classList.contains("select2") || node.querySelector(".select2"));
+        });
+    }
+
+    // The admin builds its select2 boxes in a jQuery ready handler, which jQuery runs in a
+    // task of its own, sometimes after the page's load event. Watching the document names a
+    // box in the same task that built it, whenever that is (inline rows added later too).
+    new MutationObserver(function (mutations) {
+        if (mutations.some(addsSelect2)) {
+            nameBoxes(document);
+        }
+    }).observe(document.documentElement, { childList: true, subtree: true });
+    nameBoxes(document);
 })();
