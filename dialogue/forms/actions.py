@@ -58,6 +58,8 @@ class ActionBulkStatusForm(forms.Form):
     )
 
     def __init__(self, *args, action_ids=(), **kwargs):
+        # Below the list's filters, which have their own status box: ids of its own.
+        kwargs.setdefault("auto_id", "id_bulk_%s")
         super().__init__(*args, **kwargs)
         self.fields["selected"].choices = [(pk, pk) for pk in action_ids]
         self.fields["selected"].error_messages["required"] = _("Select at least one action.")
