@@ -445,3 +445,30 @@ def test_a_saved_filter_reopens_the_same_list_and_only_for_its_owner(
     page.wait_for_load_state()
     assert page.get_by_role("link", name="自分の未着手").count() == 0
     assert not SavedFilter.objects.exists()
+
+
+def test_times_are_japan_time_in_one_format_per_language_and_names_family_first(
+    live_server, world, page, screenshot
+):
+    action = f.FollowUpActionFactory(
+        sector=world["sector"],
+        owner=world["official"],
+        title="代替調達先の調査",
+        marking=Marking.GREEN,
+        created_by=world["official"],
+    )
+    created = timezone.localtime(action.history.earliest().history_date)  # Asia/Tokyo
+    sign_in(page, live_server, "semicon_official")
+    page.goto(f"{live_server.url}/actions/{action.pk}/")
+    history = page.locator("section", has=page.get_by_role("heading", name="変更履歴"))
+    assert created.strftime("%Y/%m/%d ") + f"{created.hour}:{created:%M}" in history.inner_text()
+    assert "+00:00" not in page.content()
+    assert "半田 一郎" in page.locator(".site-header").inner_text()  # family name first
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    history = page.locator("section", has=page.get_by_role("heading", name="Change history"))
+    assert created.strftime("%Y-%m-%d %H:%M") in history.inner_text()
+    assert "a.m." not in history.inner_text() and "p.m." not in history.inner_text()
+    assert "半田 一郎" in page.locator(".site-header").inner_text()
+    screenshot("daily-07-history-en", full_page=False)
