@@ -1,7 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from dialogue.api.schema_view import EnglishSchemaView
+from dialogue.api.views.errors import API_NOT_FOUND, api_not_found
 from dialogue.views.health import healthz
 
 urlpatterns = [
@@ -9,7 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("dialogue.api.urls", namespace="api")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", EnglishSchemaView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file of its own (?script=),
     # so the page needs no inline script under the Content-Security-Policy.
     path(
@@ -19,6 +21,9 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # Last under /api/: any other address there answers the API's JSON 404, with DEBUG
+    # on too (Django would show its technical 404 page rather than call handler404).
+    re_path(r"^api/", api_not_found, name=API_NOT_FOUND),
     path("", include("dialogue.plans_urls", namespace="plans")),
     # The company portal: invited company users, its own layout and sign-in.
     path("portal/", include("dialogue.portal.urls", namespace="portal")),

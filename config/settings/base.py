@@ -170,11 +170,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "dialogue.api.pagination.DialogueCursorPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-        "rest_framework.parsers.FormParser",
-    ],
+    # JSON bodies (where null can be said); the few operations that take a file declare
+    # multipart/form-data instead (parser_classes on the view), so each operation has one
+    # request content type in the schema and a generated client sends what it documents.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "dialogue.api.exceptions.dialogue_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["dialogue.api.throttles.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
@@ -186,7 +186,23 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Strategic dialogue API",
+    "DESCRIPTION": (
+        "Names (components, enums, parameters, operation ids) and descriptions in this "
+        "schema are in English whatever language the request asks for, so a client "
+        "generated from it keeps its class names. Error messages in responses follow the "
+        "caller's language (Accept-Language or the language cookie; Japanese by default).\n\n"
+        "Authentication: send `Authorization: Token <key>` with a key from "
+        "POST /api/v1/auth/token/, or use a signed-in browser session.\n\n"
+        'Concurrent edits: a versioned record comes with `ETag: "<version>"`; send it '
+        "back as `If-Match` with an update (without it 428, after someone else's change 409)."
+    ),
     "VERSION": "1",
+    # English whatever the request's or the command's language (see dialogue/api/schema.py).
+    "DEFAULT_GENERATOR_CLASS": "dialogue.api.schema.EnglishSchemaGenerator",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "dialogue.api.schema.drop_parameter_titles",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -196,9 +212,40 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Every enum named here, by its choices: a generated name depends on which other
+    # serializers use a field of the same name, so a new field could rename a client's class.
+    # (LevelEnum also serves Priority: the same choices.)
     "ENUM_NAME_OVERRIDES": {
         "MarkingEnum": "dialogue.enums.Marking",
+        "DependencyImportRequestMarkingEnum": ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT"],
         "LevelEnum": "dialogue.enums.ConcernLevel",
+        "ActionEnum": ["create", "update", "unchanged"],
+        "ChangeEnum": ["added", "removed", "changed"],
+        "ActionStatusEnum": "dialogue.enums.ActionStatus",
+        "AudienceEnum": "dialogue.enums.NoticeAudience",
+        "BasisEnum": "dialogue.enums.ShareBasis",
+        "ConcernStatusEnum": "dialogue.enums.ConcernStatus",
+        "CountryEnum": "dialogue.countries.COUNTRIES",
+        "DesiredSupportEnum": "dialogue.enums.DesiredSupport",
+        "ExportJobStatusEnum": "dialogue.models.exports.ExportJob.Status",
+        "FormatEnum": "dialogue.enums.SessionFormat",
+        "LanguageEnum": "dialogue.enums.Language",
+        "NoticeKindEnum": "dialogue.enums.NoticeKind",
+        "NoticeStatusEnum": "dialogue.enums.NoticeStatus",
+        "OrganizationKindEnum": "dialogue.enums.OrganizationKind",
+        "PillarEnum": "dialogue.enums.PolicyPillar",
+        "PlanRevisionStatusEnum": "dialogue.enums.PlanRevisionStatus",
+        "PrecisionEnum": "dialogue.enums.FigurePrecision",
+        "ProcessStageEnum": "dialogue.enums.ChokepointProcessStage",
+        "ReferralStatusEnum": "dialogue.enums.ReferralStatus",
+        "RoleEnum": "dialogue.enums.Role",
+        "SectorKindEnum": "dialogue.enums.SectorKind",
+        "SessionStatusEnum": "dialogue.enums.SessionStatus",
+        "SizeClassEnum": "dialogue.enums.SizeClass",
+        "StageEnum": "dialogue.enums.SupplyChainStage",
+        "SurveyEnum": "dialogue.enums.ChokepointSurvey",
+        "ThreatStatusEnum": "dialogue.enums.ThreatStatus",
+        "TopicEnum": "dialogue.enums.AgendaTopic",
     },
 }
 

@@ -27,9 +27,11 @@ class ExpiringTokenScheme(OpenApiAuthenticationExtension):
             "type": "apiKey",
             "in": "header",
             "name": "Authorization",
+            # An apiKey scheme sends the value as it is, so the description says what it is.
             "description": (
-                'Token-based authentication: "Token <key>", the key from POST '
-                "/api/v1/auth/token/. A token ends at its `expires_at`, when its owner "
-                "changes or resets the password, or when it is revoked."
+                "Send the header `Authorization: Token <key>`: the word `Token`, one space, "
+                "then the key from POST /api/v1/auth/token/. A token ends at its "
+                "`expires_at`, when its owner changes or resets the password, or when it "
+                "is revoked."
             ),
         }

@@ -7,6 +7,7 @@ framework has no Japanese for (a surrogate, an unreadable body) get one of ours.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
@@ -61,6 +62,10 @@ def dialogue_exception_handler(exc, context):
         else:
             detail = {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, Http404):
+        # Django's "No Concern matches the given query." is English only and names the
+        # model: every 404 says DRF's "Not found.", in the caller's language.
+        exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDeniedError):
         exc = exceptions.PermissionDenied(str(exc))
     elif isinstance(exc, StaleVersionError):

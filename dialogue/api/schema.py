@@ -1,11 +1,57 @@
-"""OpenAPI: every operation documents its error responses too."""
+"""OpenAPI: every operation documents its error responses too, in English.
 
+Clients are generated from this schema (openapi-python-client names its modules and classes
+after component, enum and parameter names and `title`s), so the schema is the same whatever
+language the request or `manage.py spectacular --lang` asks for."""
+
+import typing
 from typing import Any
 
+from django.utils import translation
+from django.utils.functional import Promise
 from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import force_instance, is_list_serializer, is_serializer
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
+
+SCHEMA_LANGUAGE = "en"
+
+
+def _resolve_lazy_text(value: Any) -> Any:
+    """`value` with every lazy translation turned into plain text in the active language."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {_resolve_lazy_text(key): _resolve_lazy_text(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_resolve_lazy_text(item) for item in value]
+    return value
+
+
+class EnglishSchemaGenerator(SchemaGenerator):
+    """The schema in English for every caller: the served view and the management command
+    both use the DEFAULT_GENERATOR_CLASS."""
+
+    def get_schema(self, request=None, public=False):
+        with translation.override(SCHEMA_LANGUAGE):
+            schema = super().get_schema(request=request, public=public)
+            # Verbose names and help texts are lazy: rendered after this returns, they would
+            # follow the request's language (Accept-Language, cookie, ?lang=).
+            return _resolve_lazy_text(schema)
+
+
+def drop_parameter_titles(result, generator, request, public):
+    """Postprocessing hook: a query parameter's enum gets no `title` (the model field's
+    verbose name), so client classes are named after the operation and the parameter
+    (`ActionsListPillar`), not after a label that may be reworded."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                parameter.get("schema", {}).pop("title", None)
+    return result
+
 
 Detail = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
 # Raw schema: the keys are the input's own field names, which no serializer can list.
@@ -44,19 +90,76 @@ IF_MATCH = OpenApiParameter(
 )
 
 
-class DialogueAutoSchema(AutoSchema):
-    def _is_versioned_update(self) -> bool:
-        from dialogue.api.views.base import VersionedWriteMixin
+ETAG = {
+    "schema": {"type": "string"},
+    "description": 'The record\'s version, quoted: `"3"`; send it back in If-Match to update it.',
+    "example": '"3"',
+}
 
-        return self.method.upper() in ("PATCH", "PUT") and isinstance(
-            self.view, VersionedWriteMixin
+
+def _is_versioned_view(view) -> bool:
+    from dialogue.api.views.base import VersionedWriteMixin
+
+    return isinstance(view, VersionedWriteMixin)
+
+
+class DialogueAutoSchema(AutoSchema):
+    def _writable_version_field(self) -> serializers.Field | None:
+        serializer = force_instance(self.get_request_serializer())
+        if not is_serializer(serializer) or is_list_serializer(serializer):
+            return None
+        field = typing.cast("dict[str, serializers.Field]", serializer.fields).get("version")
+        return None if field is None or field.read_only else field
+
+    def _is_versioned_write(self) -> bool:
+        """An update of a versioned record, or a transition of one (publish, answer …)
+        whose body names the version: both go through `VersionedWriteMixin.expected_version`."""
+        if not _is_versioned_view(self.view):
+            return False
+        method = self.method.upper()
+        if method in ("PATCH", "PUT"):
+            return True
+        return (
+            method == "POST"
+            and not self._is_create_operation()
+            and self._writable_version_field() is not None
         )
+
+    def _may_omit_version(self) -> bool:
+        """428 is possible where neither If-Match nor the body's `version` is required."""
+        if self.method.upper() in ("PATCH", "PUT"):
+            return True
+        field = self._writable_version_field()
+        return field is not None and not field.required
+
+    def _sends_etag(self, serializer, status_code: str) -> bool:
+        """As `VersionedWriteMixin.finalize_response` does (`carries_a_version`)."""
+        if not status_code.startswith("2") or not _is_versioned_view(self.view):
+            return False
+        if isinstance(serializer, OpenApiResponse):
+            serializer = serializer.response
+        serializer = force_instance(serializer)
+        if not is_serializer(serializer) or is_list_serializer(serializer):
+            return False
+        if self._is_list_view(serializer):
+            return False
+        from dialogue.api.views.base import carries_a_version
+
+        return carries_a_version(serializer.fields)
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
-        if self._is_versioned_update():
+        if self._is_versioned_write():
             parameters = [*parameters, IF_MATCH]
         return parameters
+
+    def _get_response_for_code(
+        self, serializer, status_code, media_types=None, direction="response"
+    ):
+        response = super()._get_response_for_code(serializer, status_code, media_types, direction)
+        if self._sends_etag(serializer, str(status_code)):
+            response["headers"] = {**response.get("headers", {}), "ETag": ETAG}
+        return response
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -77,12 +180,12 @@ class DialogueAutoSchema(AutoSchema):
             extra["415"] = OpenApiResponse(
                 Detail, description="The body is not in one of the documented content types."
             )
-        if method == "PATCH":
+        if self._is_versioned_write():
             extra["409"] = OpenApiResponse(
                 Conflict,
                 description="Changed by someone else since you read it; nothing was saved.",
             )
-        if self._is_versioned_update():
+        if self._is_versioned_write() and self._may_omit_version():
             extra["428"] = OpenApiResponse(
                 Detail,
                 description="Neither If-Match nor `version` said which version you are "

@@ -6,7 +6,12 @@ import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.enums import ConcernStatus
-from dialogue.lists.filters import SectorFilterMixin
+from dialogue.lists.filters import (
+    UNKNOWN_THREAT_CODE,
+    KnownValueFilter,
+    SectorFilterMixin,
+    is_threat_code,
+)
 from dialogue.models import Concern
 
 # ?response=overdue: open concerns past their first-response target, unanswered.
@@ -14,7 +19,12 @@ FIRST_RESPONSE_OVERDUE = "overdue"
 
 
 class ConcernFilter(SectorFilterMixin):
-    category = df.CharFilter(field_name="category__code", label=_("Threat code, e.g. 2-2"))
+    category = KnownValueFilter(
+        field_name="category__code",
+        label=_("Threat code, e.g. 2-2"),
+        known=is_threat_code,
+        unknown=UNKNOWN_THREAT_CODE,
+    )
     status = df.ChoiceFilter(choices=ConcernStatus.choices)
 
     class Meta:

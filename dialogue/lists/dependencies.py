@@ -9,13 +9,26 @@ from django.utils.translation import gettext_lazy as _
 from dialogue.countries import country_choices
 from dialogue.enums import FigurePrecision, Marking, ShareBasis, SupplyChainStage
 from dialogue.lists.base import ApiList, PageList, SortOption
-from dialogue.lists.filters import ALL, RegisterFilterMixin, SearchFilter, SectorFilterMixin
+from dialogue.lists.filters import (
+    ALL,
+    UNKNOWN_COUNTRY,
+    KnownValueFilter,
+    RegisterFilterMixin,
+    SearchFilter,
+    SectorFilterMixin,
+    is_country,
+)
 from dialogue.models import Dependency
 
 
 class DependencyFilter(SectorFilterMixin):
     search = SearchFilter(label=_("Words in the product, HS code or source"))
-    country = df.CharFilter(method="filter_country", label=_("Supplier country (ISO code)"))
+    country = KnownValueFilter(
+        method="filter_country",
+        label=_("Supplier country (ISO code)"),
+        known=is_country,
+        unknown=UNKNOWN_COUNTRY,
+    )
     year = df.NumberFilter(field_name="year")
     min_share = df.NumberFilter(field_name="share_pct", lookup_expr="gte")
 

@@ -3,21 +3,33 @@
 A domain code selects the domain and its sectors; `search` matches every word as a
 substring. A page's FilterSet is its API FilterSet with labelled select boxes whose
 choices depend on the reader (RegisterFilterMixin, which takes `user`).
+
+In the API FilterSets a sector, threat code or country is a `KnownValueFilter`: one
+that does not exist is a field error (400), not a filter that quietly matches nothing.
+The pages replace these filters with select boxes, which show such a value as an
+error on the form and ignore it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import django_filters as df
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dialogue.countries import COUNTRIES
 from dialogue.enums import Marking, SectorKind
 from dialogue.models import Sector, ThreatCategory, User
 from dialogue.permissions import is_secretariat
 from dialogue.querysets import official_sector_id_list
 from dialogue.text_search import search_words, searched
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # As much as the workspace's search page reads (views/search.py). A longer search is
 # refused with the field's message: SQLite cannot match a LIKE pattern over 50,000
@@ -36,17 +48,70 @@ class SearchFilter(df.CharFilter):
         super().__init__(*args, **kwargs)
 
 
+UNKNOWN_SECTOR = _("“%(value)s” is not a sector: give a sector's id or code.")
+UNKNOWN_SECTOR_CODE = _("“%(value)s” is not a sector code.")
+UNKNOWN_THREAT_CODE = _("“%(value)s” is not a threat code.")
+UNKNOWN_COUNTRY = _("“%(value)s” is not a country code (ISO 3166, e.g. CN).")
+
+
+class KnownValueField(forms.CharField):
+    """Text that must name something that exists: `known(value)` says whether it does."""
+
+    def __init__(
+        self, *args: Any, known: Callable[[str], bool], unknown: StrOrPromise, **kwargs: Any
+    ):
+        self.known = known
+        self.unknown = unknown
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        # CharField's own checks first: a NUL is refused before it reaches the database.
+        value = super().clean(value)
+        if value and not self.known(value):
+            raise ValidationError(self.unknown, code="invalid_choice", params={"value": value})
+        return value
+
+
+class KnownValueFilter(df.CharFilter):
+    """A text filter whose value must exist (`known`), else the error `unknown`."""
+
+    field_class = KnownValueField
+
+
 def sector_q(path: str, value: str) -> Q:
+    """Rows of the sector `value` (an id or a code), or of the sectors of that domain."""
     value = value.strip()
-    if value.isdigit():
+    # isdecimal(), not isdigit(): int() takes any decimal digit, but not "²".
+    if value.isdecimal():
         return Q(**{f"{path}__pk": int(value)}) | Q(**{f"{path}__parent__pk": int(value)})
     return Q(**{f"{path}__code": value}) | Q(**{f"{path}__parent__code": value})
 
 
+def is_sector(value: str) -> bool:
+    """A sector's or a domain's id or code."""
+    value = value.strip()
+    return Sector.objects.filter(Q(pk=int(value)) if value.isdecimal() else Q(code=value)).exists()
+
+
+def is_sector_code(value: str) -> bool:
+    return Sector.objects.filter(code=value.strip()).exists()
+
+
+def is_threat_code(value: str) -> bool:
+    """A threat code or a family code ("1-2", "1")."""
+    return ThreatCategory.objects.filter(code=value.strip()).exists()
+
+
+def is_country(value: str) -> bool:
+    return value.strip().upper() in COUNTRIES
+
+
 class SectorFilterMixin(df.FilterSet):
-    sector = df.CharFilter(
+    sector = KnownValueFilter(
         method="filter_sector",
         label=_("Sector id or code (a domain code includes its sectors)"),
+        known=is_sector,
+        unknown=UNKNOWN_SECTOR,
     )
     search = SearchFilter(label=_("Words in the title or description"))
     marking = df.ChoiceFilter(choices=Marking.choices)

@@ -6,13 +6,24 @@ import django_filters as df
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dialogue.lists.filters import SearchFilter, sector_q
+from dialogue.lists.filters import (
+    UNKNOWN_SECTOR,
+    KnownValueFilter,
+    SearchFilter,
+    is_sector,
+    sector_q,
+)
 from dialogue.models import Organization
 
 
 class OrganizationFilter(df.FilterSet):
     search = SearchFilter(label=_("Name or corporate number"))
-    sector = df.CharFilter(method="filter_sector", label=_("Sector id or code"))
+    sector = KnownValueFilter(
+        method="filter_sector",
+        label=_("Sector id or code"),
+        known=is_sector,
+        unknown=UNKNOWN_SECTOR,
+    )
 
     class Meta:
         model = Organization

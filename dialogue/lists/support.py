@@ -7,19 +7,30 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dialogue.enums import SizeClass
-from dialogue.lists.filters import SearchFilter
+from dialogue.lists.filters import (
+    UNKNOWN_SECTOR_CODE,
+    UNKNOWN_THREAT_CODE,
+    KnownValueFilter,
+    SearchFilter,
+    is_sector_code,
+    is_threat_code,
+)
 from dialogue.models import Sector, SupportOrganization, SupportScheme
 from dialogue.text_search import matching, search_words
 
 
 class SupportEntryFilter(df.FilterSet):
-    threat_code = df.CharFilter(
+    threat_code = KnownValueFilter(
         method="filter_threat_code",
         label=_("Threat code (a family code such as 2 includes its codes)"),
+        known=is_threat_code,
+        unknown=UNKNOWN_THREAT_CODE,
     )
-    sector = df.CharFilter(
+    sector = KnownValueFilter(
         method="filter_sector",
         label=_("Sector code: entries for it, its domain, or every sector"),
+        known=is_sector_code,
+        unknown=UNKNOWN_SECTOR_CODE,
     )
     size_class = df.ChoiceFilter(
         method="filter_size_class",

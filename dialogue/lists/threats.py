@@ -17,12 +17,25 @@ from dialogue.lists.columns import (
     marking_column,
     severity_band,
 )
-from dialogue.lists.filters import ALL, RegisterFilterMixin, SearchFilter, SectorFilterMixin
+from dialogue.lists.filters import (
+    ALL,
+    UNKNOWN_THREAT_CODE,
+    KnownValueFilter,
+    RegisterFilterMixin,
+    SearchFilter,
+    SectorFilterMixin,
+    is_threat_code,
+)
 from dialogue.models import Threat
 
 
 class ThreatFilter(SectorFilterMixin):
-    category = df.CharFilter(field_name="category__code", label=_("Threat code, e.g. 1-2"))
+    category = KnownValueFilter(
+        field_name="category__code",
+        label=_("Threat code, e.g. 1-2"),
+        known=is_threat_code,
+        unknown=UNKNOWN_THREAT_CODE,
+    )
     status = df.ChoiceFilter(choices=ThreatStatus.choices)
     severity_min = df.NumberFilter(field_name="severity", lookup_expr="gte")
 

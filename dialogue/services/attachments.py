@@ -58,6 +58,8 @@ PPTX = FileKind(
 )
 LEGACY_OFFICE = FileKind("application/vnd.ms-office", ".doc")
 TEXT = FileKind("text/plain", ".txt")
+# Every type an attachment can be stored as (the API documents its downloads with them).
+FILE_KINDS = (PDF, PNG, JPEG, GIF, WEBP, DOCX, XLSX, PPTX, LEGACY_OFFICE, TEXT)
 
 
 def _office_open_xml(data: bytes) -> FileKind | None:

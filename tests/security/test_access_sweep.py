@@ -261,6 +261,8 @@ PAGES: dict[str, dict[str, dict]] = {
     "set_language": rows(everyone(REDIRECT), everyone(REDIRECT)),
     "api-schema": rows(everyone(200), everyone(405)),
     "api-docs": rows(everyone(200), everyone(405)),
+    # Any other address under /api/: the API's JSON 404, to every method.
+    "api-not-found": rows(everyone(404), everyone(404)),
 }
 
 # API operations of the schema: (method, path) → outcome per role.

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from dialogue.api.fields import VisibleConcernField, VisibleRelatedField, visible_many
-from dialogue.api.serializers.common import VersionedSerializer
+from dialogue.api.serializers.common import VersionedSerializer, allowed_changes
 from dialogue.disclosure import machine_readable
 from dialogue.enums import ActionStatus
 from dialogue.models import (
@@ -15,6 +15,7 @@ from dialogue.models import (
     Threat,
     User,
 )
+from dialogue.workflows import ACTION_TRANSITIONS, PLAN_REVISION_TRANSITIONS
 
 
 class ActionSerializer(VersionedSerializer):
@@ -31,7 +32,11 @@ class ActionSerializer(VersionedSerializer):
         # The service's message, in the caller's language.
         error_messages={"invalid": _("Enter the due date as YYYY-MM-DD, e.g. 2026-12-01.")},
     )
-    status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
+    status = serializers.ChoiceField(
+        choices=ActionStatus.choices,
+        required=False,
+        help_text=allowed_changes(ACTION_TRANSITIONS),
+    )
     completion_note = serializers.CharField(required=False, allow_blank=True)
     session = VisibleRelatedField(model=DialogueSession, required=False, allow_null=True)
     threat = VisibleRelatedField(model=Threat, required=False, allow_null=True)
@@ -72,6 +77,7 @@ class PlanRevisionSerializer(serializers.ModelSerializer):
         model = PlanRevision
         fields = ["id", "number", "label", "status", "published_at", "notes", "created_at"]
         read_only_fields = ["number", "label", "status", "published_at", "created_at"]
+        extra_kwargs = {"status": {"help_text": allowed_changes(PLAN_REVISION_TRANSITIONS)}}
 
 
 class ShownDictField(serializers.DictField):

@@ -1,6 +1,11 @@
 """Pieces shared by the register serializers."""
 
+from collections.abc import Mapping, Set
+from enum import Enum
+from typing import TypeVar
+
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.validators import MinLengthValidator
 from django.db import models
 from rest_framework import serializers
 from rest_framework.fields import Field
@@ -8,6 +13,29 @@ from rest_framework.relations import PKOnlyObject
 
 from dialogue.enums import Marking
 from dialogue.models import ThreatCategory
+
+State = TypeVar("State", bound=Enum)
+
+
+def allowed_changes(transitions: Mapping[State, Set[State]]) -> str:
+    """A status field's description, written from its workflow's table (dialogue/workflows.py),
+    which the services enforce, so that the schema never says otherwise. English, as the
+    schema's own words are."""
+    moves, final = [], []
+    for state, targets in transitions.items():
+        if targets:
+            ordered = [target.value for target in type(state) if target in targets]
+            moves.append(f"{state.value} → {', '.join(ordered)}")
+        else:
+            final.append(state.value)
+    text = f"Allowed changes: {'; '.join(moves)}."
+    return f"{text} Final: {', '.join(final)}." if final else text
+
+
+def not_empty(message) -> MinLengthValidator:
+    """A list field's refusal of `[]`, with `message`. A validator rather than
+    `allow_empty=False`: drf-spectacular writes `minItems: 1` for this one only."""
+    return MinLengthValidator(1, message=message)
 
 
 class _NotPlain(Exception):

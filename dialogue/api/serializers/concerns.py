@@ -4,7 +4,11 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from dialogue.api.fields import VisibleRelatedField, visible_many
-from dialogue.api.serializers.common import ThreatCodeField, VersionedSerializer
+from dialogue.api.serializers.common import (
+    ThreatCodeField,
+    VersionedSerializer,
+    allowed_changes,
+)
 from dialogue.disclosure import sees_global_concern_ids
 from dialogue.enums import ConcernStatus, DesiredSupport
 from dialogue.models import (
@@ -15,6 +19,7 @@ from dialogue.models import (
     Sector,
     User,
 )
+from dialogue.workflows import CONCERN_TRANSITIONS
 
 
 class ConcernSerializer(VersionedSerializer):
@@ -23,7 +28,11 @@ class ConcernSerializer(VersionedSerializer):
     sector = VisibleRelatedField(model=Sector, public=True)
     category = ThreatCodeField()
     desired_support = serializers.ChoiceField(choices=DesiredSupport.choices)
-    status = serializers.ChoiceField(choices=ConcernStatus.choices, required=False)
+    status = serializers.ChoiceField(
+        choices=ConcernStatus.choices,
+        required=False,
+        help_text=allowed_changes(CONCERN_TRANSITIONS),
+    )
     assigned_to = VisibleRelatedField(model=User, required=False, allow_null=True)
     named_users = visible_many(User)
     reference = serializers.CharField(

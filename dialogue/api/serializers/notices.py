@@ -1,9 +1,11 @@
 """Outreach notices: officials write them; company users read those addressed to them."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from dialogue.api.fields import visible_many
+from dialogue.api.serializers.common import not_empty
 from dialogue.enums import NoticeStatus, SizeClass
 from dialogue.models import (
     BestPractice,
@@ -55,8 +57,15 @@ class NoticeSerializer(serializers.ModelSerializer):
         help_text='The version you read; an update needs it (or If-Match: "<version>").',
     )
     title = serializers.CharField(read_only=True, help_text="In the caller's language.")
-    sectors = CodeField(many=True, slug_field="code", queryset=Sector.objects.all())
-    size_classes = SizeClassesField()
+    # Every notice is for at least one sector and one company size (the service and the
+    # model say so too): refused here already, so that the schema says it (minItems).
+    sectors = serializers.ManyRelatedField(
+        child_relation=CodeField(slug_field="code", queryset=Sector.objects.all()),
+        validators=[not_empty(gettext_lazy("Choose at least one sector."))],
+    )
+    size_classes = SizeClassesField(
+        validators=[not_empty(gettext_lazy("Choose at least one company size."))]
+    )
     threat_categories = CodeField(
         many=True, slug_field="code", queryset=ThreatCategory.objects.all(), required=False
     )

@@ -3,7 +3,11 @@
 from rest_framework import serializers
 
 from dialogue.api.fields import VisibleConcernField, VisibleRelatedField, visible_many
-from dialogue.api.serializers.common import ThreatCodeField, VersionedSerializer
+from dialogue.api.serializers.common import (
+    ThreatCodeField,
+    VersionedSerializer,
+    allowed_changes,
+)
 from dialogue.enums import ThreatStatus
 from dialogue.models import (
     ChokepointTechnology,
@@ -13,6 +17,7 @@ from dialogue.models import (
     Threat,
     User,
 )
+from dialogue.workflows import THREAT_TRANSITIONS
 
 
 class ThreatSerializer(VersionedSerializer):
@@ -23,7 +28,11 @@ class ThreatSerializer(VersionedSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
     severity = serializers.IntegerField(read_only=True)
     severity_level = serializers.CharField(read_only=True)
-    status = serializers.ChoiceField(choices=ThreatStatus.choices, required=False)
+    status = serializers.ChoiceField(
+        choices=ThreatStatus.choices,
+        required=False,
+        help_text=allowed_changes(THREAT_TRANSITIONS),
+    )
     source_session = VisibleRelatedField(model=DialogueSession, required=False, allow_null=True)
     source_concern = VisibleConcernField(required=False, allow_null=True)
     source_organization = serializers.CharField(

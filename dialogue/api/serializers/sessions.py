@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from dialogue.api.fields import VisibleRelatedField, visible_many
-from dialogue.api.serializers.common import VersionedSerializer
+from dialogue.api.serializers.common import VersionedSerializer, allowed_changes
 from dialogue.enums import AgendaTopic, SessionStatus
 from dialogue.models import (
     AgendaItem,
@@ -17,6 +17,7 @@ from dialogue.models import (
     Threat,
     User,
 )
+from dialogue.workflows import SESSION_TRANSITIONS
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -43,15 +44,26 @@ class AgendaItemSerializer(serializers.ModelSerializer):
 
 
 class SessionSerializer(VersionedSerializer):
-    # Optional when the session belongs to a forum: at least one of the two (the service says so).
-    sectors = visible_many(Sector, required=False, allow_empty=True)
+    # Optional when the session belongs to a forum: at least one of the two (the service
+    # says so). So no minItems: an international session may name no sector.
+    sectors = visible_many(
+        Sector,
+        required=False,
+        allow_empty=True,
+        help_text="Sector ids. At least one, unless the session belongs to a `forum` (an "
+        "international session), for which they are optional.",
+    )
     forum = VisibleRelatedField(model=Forum, required=False, allow_null=True)
     participating_organizations = visible_many(Organization)
     participants = ParticipantSerializer(many=True, required=False)
     agenda = AgendaItemSerializer(many=True, required=False, source="agenda_items")
     chokepoints = visible_many(ChokepointTechnology)
     named_users = visible_many(User)
-    status = serializers.ChoiceField(choices=SessionStatus.choices, required=False)
+    status = serializers.ChoiceField(
+        choices=SessionStatus.choices,
+        required=False,
+        help_text=allowed_changes(SESSION_TRANSITIONS),
+    )
 
     class Meta:
         model = DialogueSession

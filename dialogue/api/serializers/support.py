@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from dialogue.api.fields import VisibleRelatedField
+from dialogue.api.serializers.common import allowed_changes
 from dialogue.enums import ReferralStatus
 from dialogue.models import (
     ForeignMeasure,
@@ -15,6 +16,7 @@ from dialogue.models import (
     SupportScheme,
     ThreatCategory,
 )
+from dialogue.workflows import REFERRAL_TRANSITIONS
 
 ENTRY_FIELDS = [
     "id",
@@ -73,7 +75,11 @@ class ReferralSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True
     )
     target_name = serializers.SerializerMethodField()
-    status = serializers.ChoiceField(choices=ReferralStatus.choices, required=False)
+    status = serializers.ChoiceField(
+        choices=ReferralStatus.choices,
+        required=False,
+        help_text=allowed_changes(REFERRAL_TRANSITIONS),
+    )
     consented_by = serializers.CharField(
         source="consented_by.username", read_only=True, default=None, allow_null=True
     )
@@ -114,17 +120,23 @@ class ReferralSerializer(serializers.ModelSerializer):
 
 
 class ReferralProposeSerializer(serializers.Serializer):
+    # Either list may be empty, not both (the service refuses that): no schema keyword
+    # says "one of two lists", so the descriptions do.
     support_organizations = serializers.ManyRelatedField(
         child_relation=VisibleRelatedField(
             model=SupportOrganization, queryset=SupportOrganization.objects.all()
         ),
         required=False,
+        help_text="Support organizations to refer the concern to. This list and "
+        "`support_schemes` may not both be empty.",
     )
     support_schemes = serializers.ManyRelatedField(
         child_relation=VisibleRelatedField(
             model=SupportScheme, queryset=SupportScheme.objects.all()
         ),
         required=False,
+        help_text="Support schemes to refer the concern to. This list and "
+        "`support_organizations` may not both be empty.",
     )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -95,10 +95,16 @@ class VersionedWriteMixin(_VersionedWriteBase):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         data = getattr(response, "data", None)
-        # Concerns shown to company users carry `reference` instead of `id`.
-        if isinstance(data, dict) and "version" in data and ("id" in data or "reference" in data):
+        if isinstance(data, dict) and carries_a_version(data):
             response["ETag"] = f'"{data["version"]}"'
         return response
+
+
+def carries_a_version(fields) -> bool:
+    """One record with its `version`, named by its key: an `id`, a concern's `reference`
+    (company users see no id) or a referral's `number`. The ETag goes with such a body;
+    the schema declares it by the same rule."""
+    return "version" in fields and any(key in fields for key in ("id", "reference", "number"))
 
 
 class ReadOnlyVisibleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, VisibleViewSet):

@@ -1,18 +1,17 @@
 """Concerns, their message threads and attachments."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from dialogue.api.binary import binary_responses
 from dialogue.api.querying import Related
 from dialogue.api.serializers.concerns import (
     ConcernAttachmentSerializer,
@@ -26,6 +25,7 @@ from dialogue.downloads import attachment_response
 from dialogue.lists.concerns import ConcernFilter
 from dialogue.models import Concern, ConcernAttachment, ConcernMessage, User
 from dialogue.querysets import visible_rows
+from dialogue.services.attachments import FILE_KINDS
 from dialogue.services.concerns import (
     concern_attach,
     concern_change_status,
@@ -179,7 +179,7 @@ class ConcernMessageViewSet(ConcernChildViewSet):
 class ConcernAttachmentViewSet(mixins.RetrieveModelMixin, ConcernChildViewSet):
     model = ConcernAttachment
     serializer_class = ConcernAttachmentSerializer
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # a file: multipart/form-data only
     ordering = ["created_at", "id"]
 
     def scope(self, queryset):
@@ -195,13 +195,11 @@ class ConcernAttachmentViewSet(mixins.RetrieveModelMixin, ConcernChildViewSet):
         return Response(self.get_serializer(attachment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        responses={
-            # The stored file in its own type (application/pdf, image/png, text/plain …).
-            (200, "*/*"): OpenApiResponse(
-                OpenApiTypes.BINARY,
-                description="The file, as a download, with the content type it was stored with.",
-            )
-        }
+        responses=binary_responses(
+            200,
+            [kind.content_type for kind in FILE_KINDS],
+            "The file, as a download, with the content type it was stored with.",
+        )
     )
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):

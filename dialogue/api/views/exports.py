@@ -16,20 +16,22 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dialogue.api.binary import binary_responses
 from dialogue.api.schema import Detail, FieldErrors
 from dialogue.api.views.base import ReadOnlyVisibleViewSet
 from dialogue.audit import audit_export_downloaded, request_origin
 from dialogue.downloads import export_response, file_download
-from dialogue.lists import API
+from dialogue.lists import API, list_kind
 from dialogue.models import ExportJob, PlanRevision
 from dialogue.selectors.exports import parse_max_marking
 from dialogue.services.export_requests import list_export_request, plan_export_request
@@ -127,9 +129,12 @@ def _media_type(extension: str) -> str:
 
 def file_responses(kind: str, formats) -> dict:
     """200 with the file in its own content type (not JSON), or 202 with a job."""
-    file = OpenApiResponse(OpenApiTypes.BINARY, description="The file (small exports).")
     return {
-        **{(200, _media_type(file_extension(kind, f))): file for f in formats},
+        **binary_responses(
+            200,
+            [_media_type(file_extension(kind, f)) for f in formats],
+            "The file (small exports).",
+        ),
         (202, "application/json"): OpenApiResponse(
             ExportJobSerializer, description="A job to poll (large exports)."
         ),
@@ -189,17 +194,22 @@ class ListExportView(ExportView):
         return export_response(outcome, queued=_queued)
 
 
-def _list_view(kind: str, filters_of: str):
+def _list_view(kind: str):
+    """The export view of list `kind`, declaring that list's own filter and `ordering`
+    parameters (the same ListKind the list view filters with, so the two never differ)."""
+    spec = list_kind(kind).api
+
     # Annotate a function of this view's own: decorating the shared ListExportView.get
     # gave every list export the last one's operationId and description.
     @extend_schema(
         operation_id=f"{kind}_export",
-        description=f"The same filters and `ordering` as GET /api/v1/{filters_of}/.",
+        description=f"The same filters and `ordering` as GET /api/v1/{kind}/.",
         parameters=[
             OpenApiParameter("format", str, enum=list(LIST_FORMATS), required=True),
             MAX_MARKING,
         ],
         responses=file_responses(kind, LIST_FORMATS),
+        filters=True,
     )
     def get(self, request):
         return ListExportView.get(self, request)
@@ -207,13 +217,22 @@ def _list_view(kind: str, filters_of: str):
     return type(
         f"{kind.title()}ExportView",
         (ListExportView,),
-        {"kind": kind, "__doc__": ListExportView.__doc__, "get": get},
+        {
+            "kind": kind,
+            "__doc__": ListExportView.__doc__,
+            "get": get,
+            # For the schema only: the export filters through list_export_request.
+            "queryset": list_kind(kind).model._default_manager.none(),
+            "filter_backends": [DjangoFilterBackend, OrderingFilter],
+            "filterset_class": spec.filterset_class,
+            "ordering_fields": spec.ordering_fields,
+        },
     )
 
 
-ThreatExportView = _list_view("threats", "threats")
-ActionExportView = _list_view("actions", "actions")
-ChokepointExportView = _list_view("chokepoints", "chokepoints")
+ThreatExportView = _list_view("threats")
+ActionExportView = _list_view("actions")
+ChokepointExportView = _list_view("chokepoints")
 
 
 class ExportJobViewSet(ReadOnlyVisibleViewSet):
@@ -228,12 +247,7 @@ class ExportJobViewSet(ReadOnlyVisibleViewSet):
 
     @extend_schema(
         responses={
-            **{
-                (200, _media_type(extension)): OpenApiResponse(
-                    OpenApiTypes.BINARY, description="The file."
-                )
-                for extension in CONTENT_TYPES
-            },
+            **binary_responses(200, [_media_type(e) for e in CONTENT_TYPES], "The file."),
             (409, "application/json"): OpenApiResponse(
                 Detail, description="Not ready yet, failed, or expired."
             ),
