@@ -50,6 +50,8 @@ from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    missing_required_header,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -90,6 +92,11 @@ CHECKS = [
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
+    response_headers_conformance,
+    # A required header left out must be refused. positive_data_acceptance is left out: a
+    # schema-valid id of a sector or person that does not exist, or that the caller may not
+    # name, is rightly refused with 400, and no schema can list which ids exist.
+    missing_required_header,
 ]
 CALLERS = ["secretariat", "company"]
 
