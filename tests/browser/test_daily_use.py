@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from dialogue.enums import ActionStatus, ConcernStatus, Marking, SessionStatus
@@ -284,40 +285,46 @@ def test_every_dashboard_link_opens_the_list_of_what_its_panel_counts(
     live_server, world, page, screenshot
 ):
     sector, official, other = world["sector"], world["official"], world["colleague"]
-    for status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.DONE):
-        f.FollowUpActionFactory(sector=sector, owner=official, status=status, created_by=other)
-    for owner_sector, status in [
-        (sector, ActionStatus.OPEN),
-        (sector, ActionStatus.DONE),
-        (world["batteries"], ActionStatus.OPEN),
-    ]:
-        f.FollowUpActionFactory(
-            sector=owner_sector,
-            owner=other,
-            status=status,
-            due_on=TODAY - DAY,
-            marking=Marking.GREEN,
-            created_by=other,
-        )
-    for concern_sector, status in [
-        (sector, ConcernStatus.SUBMITTED),
-        (sector, ConcernStatus.ANSWERED),
-        (world["batteries"], ConcernStatus.SUBMITTED),
-    ]:
-        f.ConcernFactory(sector=concern_sector, status=status, marking=Marking.GREEN)
-    two_weeks_ago = timezone.now() - 14 * DAY
-    for concern_sector, answered in [(sector, None), (sector, True), (world["batteries"], None)]:
-        late = f.ConcernFactory(sector=concern_sector, marking=Marking.GREEN)
-        Concern.objects.filter(pk=late.pk).update(
-            created_at=two_weeks_ago, first_answered_at=answered and two_weeks_ago + DAY
-        )
-    for held_on, status in [
-        (TODAY, SessionStatus.PLANNED),
-        (TODAY, SessionStatus.HELD),
-        (TODAY - DAY, SessionStatus.HELD),
-        (TODAY + DAY, SessionStatus.PLANNED),
-    ]:
-        f.DialogueSessionFactory(sectors=[sector], held_on=held_on, status=status)
+    # In one transaction, as a request would be (a concern's number is taken under a lock).
+    with transaction.atomic():
+        for status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.DONE):
+            f.FollowUpActionFactory(sector=sector, owner=official, status=status, created_by=other)
+        for owner_sector, status in [
+            (sector, ActionStatus.OPEN),
+            (sector, ActionStatus.DONE),
+            (world["batteries"], ActionStatus.OPEN),
+        ]:
+            f.FollowUpActionFactory(
+                sector=owner_sector,
+                owner=other,
+                status=status,
+                due_on=TODAY - DAY,
+                marking=Marking.GREEN,
+                created_by=other,
+            )
+        for concern_sector, status in [
+            (sector, ConcernStatus.SUBMITTED),
+            (sector, ConcernStatus.ANSWERED),
+            (world["batteries"], ConcernStatus.SUBMITTED),
+        ]:
+            f.ConcernFactory(sector=concern_sector, status=status, marking=Marking.GREEN)
+        two_weeks_ago = timezone.now() - 14 * DAY
+        for concern_sector, answered in [
+            (sector, None),
+            (sector, True),
+            (world["batteries"], None),
+        ]:
+            late = f.ConcernFactory(sector=concern_sector, marking=Marking.GREEN)
+            Concern.objects.filter(pk=late.pk).update(
+                created_at=two_weeks_ago, first_answered_at=answered and two_weeks_ago + DAY
+            )
+        for held_on, status in [
+            (TODAY, SessionStatus.PLANNED),
+            (TODAY, SessionStatus.HELD),
+            (TODAY - DAY, SessionStatus.HELD),
+            (TODAY + DAY, SessionStatus.PLANNED),
+        ]:
+            f.DialogueSessionFactory(sectors=[sector], held_on=held_on, status=status)
 
     sign_in(page, live_server, "semicon_official")
     record = re.compile(r"/(actions|concerns|sessions)/\d+/$")
