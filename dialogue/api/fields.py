@@ -1,5 +1,6 @@
 """Serializer fields that respect `visible_to(user)` in both directions."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from dialogue.disclosure import sees_global_concern_ids
@@ -92,3 +93,29 @@ class VisibleConcernField(VisibleRelatedField):
         if concern is None:
             self.fail("does_not_exist", pk_value=data)
         return concern
+
+
+# DRF's own message for CharField; its Japanese catalogue lacks it, so ours carries it.
+NOT_A_STRING = _("Not a valid string.")
+
+
+class StringOnlyMixin:
+    """Text that must come as a JSON string: DRF's CharField (and its email and slug
+    fields) turn a number into text, though the schema says `string`."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError(NOT_A_STRING, code="invalid")
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class StrictCharField(StringOnlyMixin, serializers.CharField):
+    pass
+
+
+class StrictEmailField(StringOnlyMixin, serializers.EmailField):
+    pass
+
+
+class StrictSlugField(StringOnlyMixin, serializers.SlugField):
+    pass

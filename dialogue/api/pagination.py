@@ -5,6 +5,8 @@ from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from dialogue.lists.filters import EMPTY_VALUE
+
 
 class DialogueCursorPagination(CursorPagination):
     """Cursor pages: deep pages cost the same as the first, and no COUNT(*) is run.
@@ -21,9 +23,12 @@ class DialogueCursorPagination(CursorPagination):
     ordering = "-id"
 
     def get_page_size(self, request):
-        value = request.query_params.get(self.page_size_query_param, "").strip()
-        if not value:  # absent or empty, as an empty filter value: the default
+        value = request.query_params.get(self.page_size_query_param)
+        if value is None:
             return self.page_size
+        value = value.strip()
+        if not value:  # the schema says integer: empty is refused, as an empty filter value
+            raise exceptions.ValidationError({self.page_size_query_param: [EMPTY_VALUE]})
         # Digits only: int() would also take "1_0", "+5" and full-width digits.
         if value.isascii() and value.isdigit() and 1 <= int(value) <= self.max_page_size:
             return int(value)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import FilterSet
 
 from dialogue.lists.columns import Column
+from dialogue.lists.filters import refuse_loose_values
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -82,7 +83,9 @@ class ApiList:
     strict = True
 
     def filterset(self, data, *, queryset: QuerySet, user) -> FilterSet:
-        return self.filterset_class(data, queryset=queryset)
+        filterset = self.filterset_class(data, queryset=queryset)
+        refuse_loose_values(filterset)  # as the API's filter backend does
+        return filterset
 
     def ordering(self, params: Params) -> list:
         """DRF's OrderingFilter: unknown terms are dropped; none left, the default."""

@@ -52,6 +52,41 @@ UNKNOWN_SECTOR = _("“%(value)s” is not a sector: give a sector's id or code.
 UNKNOWN_SECTOR_CODE = _("“%(value)s” is not a sector code.")
 UNKNOWN_THREAT_CODE = _("“%(value)s” is not a threat code.")
 UNKNOWN_COUNTRY = _("“%(value)s” is not a country code (ISO 3166, e.g. CN).")
+EMPTY_VALUE = _("This value is empty; leave the parameter out to not filter by it.")
+NOT_A_BOOLEAN = _("Send true or false.")
+BOOLEANS = ("true", "false")
+
+
+def refuse_loose_values(filterset: df.FilterSet) -> None:
+    """The API's reading of filter values, stricter than a form's: its schema says what
+    each parameter takes, and what it forbids is a field error (400), not "no filter".
+
+    * A present but empty value of a parameter that is not free text (a choice, a number,
+      a date, an id, a boolean): a form reads it as "not given", the schema as invalid.
+    * A boolean other than `true` or `false`: NullBooleanField reads any other text as
+      "not given".
+
+    Free text (search, sector id or code…) may still be empty. The workspace pages keep
+    the form's reading: a select box's "All" is an empty value.
+    """
+    if not filterset.is_bound:
+        return
+    form, data = filterset.form, filterset.data
+    errors = form.errors  # the form's own checks first
+    for name, field in form.fields.items():
+        if name not in data or isinstance(field, forms.CharField):
+            continue
+        values = [value.strip() for value in data.getlist(name)]
+        if not all(values):
+            # One message for "" and " ", whatever the field made of them.
+            errors.pop(name, None)
+            form.add_error(name, ValidationError(EMPTY_VALUE, code="empty"))
+        elif (
+            name not in errors
+            and isinstance(field, forms.NullBooleanField)
+            and any(value not in BOOLEANS for value in values)
+        ):
+            form.add_error(name, ValidationError(NOT_A_BOOLEAN, code="invalid"))
 
 
 class KnownValueField(forms.CharField):

@@ -7,6 +7,9 @@
   its range, and a page gives its neighbours' cursors as they are.
 * A list filter naming a sector, threat code or country that does not exist is a field
   error (400), not an empty list; the workspace pages keep ignoring such a value.
+* What the schema forbids is refused, not read leniently: an empty value of a parameter
+  that is not free text (a choice, number, date, id, boolean, `page_size`), a boolean
+  other than true/false, and a number or other non-string sent for a text field.
 * The schema says what the server refuses: a notice's `sectors` may not be empty, and
   each status field lists its workflow's allowed changes, from the table itself.
 """
@@ -32,6 +35,12 @@ from tests import factories as f
 from tests.support.auth import signed_in, signed_in_api
 
 NOT_FOUND = {"ja": "見つかりませんでした。", "en": "Not found."}
+EMPTY_VALUE = {
+    "ja": "値が空です。絞り込まない場合はパラメータを省いてください。",
+    "en": "This value is empty; leave the parameter out to not filter by it.",
+}
+NOT_A_BOOLEAN = {"ja": "true または false を送ってください。", "en": "Send true or false."}
+NOT_A_STRING = {"ja": "有効な文字列ではありません。", "en": "Not a valid string."}
 PAGE_SIZE_ERROR = {
     "ja": "ページの大きさは 1 から 200 までの整数で指定してください。",
     "en": "Give the page size as a whole number from 1 to 200.",
@@ -199,11 +208,20 @@ def test_a_page_size_out_of_range_is_refused_in_the_callers_language(secretariat
 def test_a_page_size_in_range_or_none_at_all_is_taken(secretariat, semiconductors):
     f.ThreatFactory.create_batch(3, sector=semiconductors, marking=Marking.GREEN)
     client = client_for(secretariat)
-    for value, rows in [("1", 1), ("2", 2), ("200", 3), (" 2 ", 2), ("", 3)]:
+    for value, rows in [("1", 1), ("2", 2), ("200", 3), (" 2 ", 2)]:
         response = client.get("/api/v1/threats/", {"page_size": value})
         assert response.status_code == 200, (value, response.content)
         assert len(response.json()["results"]) == rows
     assert client.get("/api/v1/threats/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["", " "])
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_an_empty_page_size_is_refused_as_an_empty_filter_is(secretariat, value, language):
+    response = client_for(secretariat, language).get("/api/v1/threats/", {"page_size": value})
+    assert response.status_code == 400
+    assert response.json() == {"page_size": [EMPTY_VALUE[language]]}
 
 
 @pytest.mark.django_db
@@ -351,6 +369,117 @@ def test_a_workspace_page_shows_an_unknown_filter_value_and_ignores_it(
     listing = response.context["listing"]
     assert set(listing.filterset.form.errors) == set(params)
     assert list(listing.page.object_list) == list(unfiltered.context["listing"].page.object_list)
+
+
+EMPTY_TYPED_FILTERS = [
+    ("threats", "status"),
+    ("threats", "severity_min"),
+    ("actions", "pillar"),
+    ("actions", "owner"),
+    ("actions", "due_after"),
+    ("actions", "overdue"),
+    ("sessions", "marking"),
+    ("chokepoints", "process_stage"),
+    ("concerns", "assigned_to"),
+    ("dependencies", "year"),
+    ("organizations", "size_class"),
+    ("notices", "kind"),
+    ("export-jobs", "status"),
+    ("support-organizations", "is_active"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("resource", "name"), EMPTY_TYPED_FILTERS)
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_an_empty_value_of_a_typed_filter_is_refused_in_the_callers_language(
+    secretariat, resource, name, language
+):
+    client = client_for(secretariat, language)
+    for value in ("", " "):
+        response = client.get(f"/api/v1/{resource}/", {name: value})
+        assert response.status_code == 400, (value, response.content)
+        assert response.json() == {name: [EMPTY_VALUE[language]]}
+
+
+@pytest.mark.django_db
+def test_an_empty_value_among_several_is_refused_and_a_wrong_one_keeps_its_own_error(
+    secretariat,
+):
+    client = client_for(secretariat, "en")
+    response = client.get("/api/v1/chokepoints/", {"process_stage": "", "survey": ""})
+    assert response.json() == {"process_stage": [EMPTY_VALUE["en"]], "survey": [EMPTY_VALUE["en"]]}
+    response = client.get("/api/v1/threats/", {"status": "nosuch"})
+    assert response.status_code == 400
+    assert "nosuch" in response.json()["status"][0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_an_export_of_the_api_list_refuses_an_empty_typed_value_too(secretariat, language):
+    response = client_for(secretariat, language).get(
+        "/api/v1/chokepoints/export/", {"format": "csv", "survey": ""}
+    )
+    assert response.status_code == 400
+    assert response.json() == {"survey": [EMPTY_VALUE[language]]}
+
+
+@pytest.mark.django_db
+def test_an_empty_free_text_filter_still_means_no_filter(secretariat, semiconductors):
+    f.ThreatFactory(sector=semiconductors, marking=Marking.GREEN)
+    client = client_for(secretariat)
+    everything = client.get("/api/v1/threats/").json()["results"]
+    for params in ({"search": ""}, {"sector": ""}, {"search": "", "sector": "", "ordering": ""}):
+        response = client.get("/api/v1/threats/", params)
+        assert response.status_code == 200, (params, response.content)
+        assert response.json()["results"] == everything
+    assert client.get("/api/v1/export-jobs/", {"kind": ""}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_boolean_filter_takes_only_true_or_false(secretariat, language):
+    client = client_for(secretariat, language)
+    for value in ("yes", "1", "True", "ÜÆ"):
+        response = client.get("/api/v1/support-organizations/", {"is_active": value})
+        assert response.status_code == 400, (value, response.content)
+        assert response.json() == {"is_active": [NOT_A_BOOLEAN[language]]}
+    for value in ("true", "false"):
+        assert client.get("/api/v1/actions/", {"overdue": value}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_workspace_page_still_ignores_empty_filter_values(secretariat, semiconductors):
+    f.ThreatFactory(sector=semiconductors, marking=Marking.GREEN)
+    client = signed_in(secretariat)
+    empty = {"status": "", "marking": "", "sector": "", "category": "", "search": ""}
+    response = client.get(reverse("workspace:threat-list"), empty)
+    assert response.status_code == 200
+    listing = response.context["listing"]
+    assert not listing.filterset.form.errors
+    unfiltered = client.get(reverse("workspace:threat-list")).context["listing"]
+    assert list(listing.page.object_list) == list(unfiltered.page.object_list)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_a_number_sent_for_a_text_field_is_refused(secretariat, semiconductors, language):
+    client = client_for(secretariat, language)
+    for value in (5, 1.5):
+        # A model text field (the serializer's field mapping), then declared ones.
+        response = client.post(
+            "/api/v1/threats/", {"title": value, "sector": semiconductors.pk}, format="json"
+        )
+        assert response.status_code == 400
+        assert response.json()["title"] == [NOT_A_STRING[language]]
+    response = APIClient(HTTP_ACCEPT_LANGUAGE=language).post(
+        "/api/v1/auth/token/", {"username": 123, "password": 456}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "username": [NOT_A_STRING[language]],
+        "password": [NOT_A_STRING[language]],
+    }
 
 
 # -- 4. Constraints in the schema ---------------------------------------------------------

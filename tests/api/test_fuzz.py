@@ -27,6 +27,7 @@ file types).
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import tempfile
@@ -48,9 +49,12 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.jsonschema import make_validator
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     missing_required_header,
+    negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -97,6 +101,8 @@ CHECKS = [
     # schema-valid id of a sector or person that does not exist, or that the caller may not
     # name, is rightly refused with 400, and no schema can list which ids exist.
     missing_required_header,
+    # Input the schema forbids must be refused, not read leniently.
+    negative_data_rejection,
 ]
 CALLERS = ["secretariat", "company"]
 
@@ -229,17 +235,34 @@ class World:
         return values.get(key)
 
     def steer(self, case, caller: str) -> None:
+        # Read before steering: reading `case.meta` revalidates whatever was changed.
+        negative_body = case.meta.is_negative_at(ParameterLocation.BODY)
         for name in list(case.path_parameters or {}):
             value = self.path_value(case.operation.path, name, caller)
             if value is not None:
-                case.path_parameters[name] = value
+                # As sent: an int where the schema says string would count as invalid.
+                case.path_parameters[name] = str(value)
         if isinstance(case.body, dict):
+            generated = copy.deepcopy(case.body)
             for key in list(case.body):
                 value = self.body_value(key, caller)
                 if value is not None:
                     case.body[key] = value
             # A generated `version` is almost always stale (409); leave it out.
             case.body.pop("version", None)
+            # A body made invalid on purpose must stay invalid, or negative_data_rejection
+            # would expect a refusal of what steering has just made valid.
+            if negative_body and case.body != generated and body_is_valid(case):
+                case.body = generated
+
+
+def body_is_valid(case) -> bool:
+    """Whether a JSON body now matches its schema (multipart bodies are never steered)."""
+    body = case.operation.get_body_for_media_type(case.media_type)
+    if body is None or "json" not in case.media_type:
+        return False
+    validator_cls = case.operation.schema.adapter.jsonschema_validator_cls
+    return make_validator(body.optimized_schema, validator_cls).is_valid(case.body)
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from dialogue.api.fields import VisibleConcernField, VisibleRelatedField, visible_many
-from dialogue.api.serializers.common import VersionedSerializer, allowed_changes
+from dialogue.api.fields import (
+    StrictCharField,
+    VisibleConcernField,
+    VisibleRelatedField,
+    visible_many,
+)
+from dialogue.api.serializers.common import ApiModelSerializer, VersionedSerializer, allowed_changes
 from dialogue.disclosure import machine_readable
 from dialogue.enums import ActionStatus
 from dialogue.models import (
@@ -21,7 +26,7 @@ from dialogue.workflows import ACTION_TRANSITIONS, PLAN_REVISION_TRANSITIONS
 class ActionSerializer(VersionedSerializer):
     sector = VisibleRelatedField(model=Sector, public=True)
     owner = VisibleRelatedField(model=User)
-    owner_name = serializers.CharField(
+    owner_name = StrictCharField(
         read_only=True,
         allow_null=True,
         default=None,
@@ -37,7 +42,7 @@ class ActionSerializer(VersionedSerializer):
         required=False,
         help_text=allowed_changes(ACTION_TRANSITIONS),
     )
-    completion_note = serializers.CharField(required=False, allow_blank=True)
+    completion_note = StrictCharField(required=False, allow_blank=True)
     session = VisibleRelatedField(model=DialogueSession, required=False, allow_null=True)
     threat = VisibleRelatedField(model=Threat, required=False, allow_null=True)
     concern = VisibleConcernField(required=False, allow_null=True)
@@ -72,7 +77,7 @@ class ActionSerializer(VersionedSerializer):
         read_only_fields = ["completed_at", "created_at", "updated_at"]
 
 
-class PlanRevisionSerializer(serializers.ModelSerializer):
+class PlanRevisionSerializer(ApiModelSerializer):
     class Meta:
         model = PlanRevision
         fields = ["id", "number", "label", "status", "published_at", "notes", "created_at"]
@@ -94,9 +99,9 @@ class ShownDictField(serializers.DictField):
 
 
 class PlanRevisionChangeSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    key = serializers.CharField()
-    sector = serializers.CharField()
+    kind = StrictCharField()
+    key = StrictCharField()
+    sector = StrictCharField()
     change = serializers.ChoiceField(choices=["added", "removed", "changed"])
     # The serializer metaclass takes declared fields off the class: these names do not
     # replace Serializer.fields and .data at run time, whatever the stubs see.
@@ -108,7 +113,7 @@ class PlanRevisionChangeSerializer(serializers.Serializer):
         )
     )
     hidden = serializers.ListField(
-        child=serializers.CharField(),
+        child=StrictCharField(),
         help_text="Fields naming a record the caller may not see: shown as null, or left "
         "out of a list.",
     )

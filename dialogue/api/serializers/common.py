@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.fields import Field
 from rest_framework.relations import PKOnlyObject
 
+from dialogue.api.fields import StrictCharField, StrictEmailField, StrictSlugField
 from dialogue.enums import Marking
 from dialogue.models import ThreatCategory
 
@@ -50,7 +51,19 @@ def _plain_value(instance, attrs):
     return instance
 
 
-class PlainReadSerializer(serializers.ModelSerializer):
+class ApiModelSerializer(serializers.ModelSerializer):
+    """Every API model serializer: model text fields refuse what is not a JSON string."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.EmailField: StrictEmailField,
+        models.SlugField: StrictSlugField,
+    }
+
+
+class PlainReadSerializer(ApiModelSerializer):
     """DRF's `to_representation` with a shorter path for plain attributes.
 
     A list page renders every field of every row; DRF looks each value up through

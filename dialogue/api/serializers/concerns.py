@@ -3,8 +3,9 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from dialogue.api.fields import VisibleRelatedField, visible_many
+from dialogue.api.fields import StrictCharField, VisibleRelatedField, visible_many
 from dialogue.api.serializers.common import (
+    ApiModelSerializer,
     ThreatCodeField,
     VersionedSerializer,
     allowed_changes,
@@ -24,7 +25,7 @@ from dialogue.workflows import CONCERN_TRANSITIONS
 
 class ConcernSerializer(VersionedSerializer):
     organization = serializers.PrimaryKeyRelatedField[Organization](read_only=True)
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    organization_name = StrictCharField(source="organization.name", read_only=True)
     sector = VisibleRelatedField(model=Sector, public=True)
     category = ThreatCodeField()
     desired_support = serializers.ChoiceField(choices=DesiredSupport.choices)
@@ -35,7 +36,7 @@ class ConcernSerializer(VersionedSerializer):
     )
     assigned_to = VisibleRelatedField(model=User, required=False, allow_null=True)
     named_users = visible_many(User)
-    reference = serializers.CharField(
+    reference = StrictCharField(
         read_only=True,
         help_text=(
             "The organization's own number for the concern (2026-0003: year of submission, "
@@ -88,8 +89,8 @@ class ConcernSubmitSerializer(ConcernSerializer):
     named_users = visible_many(User, read_only=True)
 
 
-class ConcernMessageSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.username", read_only=True)
+class ConcernMessageSerializer(ApiModelSerializer):
+    author = StrictCharField(source="author.username", read_only=True)
     is_internal = serializers.BooleanField(
         default=False, help_text="Internal notes: officials only, never shown to company users."
     )
@@ -100,12 +101,12 @@ class ConcernMessageSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
 
-class ConcernAttachmentSerializer(serializers.ModelSerializer):
+class ConcernAttachmentSerializer(ApiModelSerializer):
     file = serializers.FileField(
         write_only=True, help_text="PDF, Office, image or text; at most 10 MB."
     )
     download_url = serializers.SerializerMethodField()
-    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    uploaded_by = StrictCharField(source="uploaded_by.username", read_only=True)
 
     class Meta:
         model = ConcernAttachment

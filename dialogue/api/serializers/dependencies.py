@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from dialogue.api.fields import VisibleRelatedField, visible_many
+from dialogue.api.fields import StrictCharField, VisibleRelatedField, visible_many
 from dialogue.api.serializers.common import VersionedSerializer
 from dialogue.countries import COUNTRIES, country_name
 from dialogue.disclosure import sees_global_concern_ids
@@ -14,7 +14,7 @@ from dialogue.validators import normalize_hs_code
 
 class DependencySerializer(VersionedSerializer):
     sector = VisibleRelatedField(model=Sector, public=True)
-    sector_code = serializers.CharField(source="sector.code", read_only=True)
+    sector_code = StrictCharField(source="sector.code", read_only=True)
     country = serializers.ChoiceField(
         choices=sorted(COUNTRIES), help_text="ISO 3166-1 alpha-2 code, e.g. CN."
     )
@@ -95,27 +95,27 @@ class DependencyImportRequestSerializer(serializers.Serializer):
 
 class ImportErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField(help_text="The spreadsheet's row number (header = 1; 0 = file).")
-    column = serializers.CharField()
-    message = serializers.CharField()
+    column = StrictCharField()
+    message = StrictCharField()
 
 
 class ImportChangeSerializer(serializers.Serializer):
     row = serializers.IntegerField()
     action = serializers.ChoiceField(choices=["create", "update", "unchanged"])
-    sector = serializers.CharField()
-    product = serializers.CharField()
-    hs_code = serializers.CharField()
-    country = serializers.CharField()
-    country_name = serializers.CharField()
+    sector = StrictCharField()
+    product = StrictCharField()
+    hs_code = StrictCharField()
+    country = StrictCharField()
+    country_name = StrictCharField()
     year = serializers.IntegerField()
-    basis = serializers.CharField()
+    basis = StrictCharField()
     share_pct = serializers.DecimalField(max_digits=5, decimal_places=2)
     previous_share_pct = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
 
 
 class DependencyImportErrorsSerializer(serializers.Serializer):
     file = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="A problem with the whole file."
+        child=StrictCharField(), required=False, help_text="A problem with the whole file."
     )
     # Shadows Serializer.errors, which this output-only serializer never uses.
     errors = ImportErrorSerializer(many=True, required=False)  # type: ignore[assignment]
@@ -124,7 +124,7 @@ class DependencyImportErrorsSerializer(serializers.Serializer):
 class DependencyImportReportSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField()
     saved = serializers.BooleanField()
-    layout = serializers.CharField(help_text="trade (import values) or shares (a share table).")
+    layout = StrictCharField(help_text="trade (import values) or shares (a share table).")
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()

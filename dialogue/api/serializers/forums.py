@@ -2,13 +2,14 @@
 
 from rest_framework import serializers
 
-from dialogue.api.fields import visible_many
+from dialogue.api.fields import StrictCharField, visible_many
+from dialogue.api.serializers.common import ApiModelSerializer
 from dialogue.models import Forum, User
 
 
-class ForumSerializer(serializers.ModelSerializer):
+class ForumSerializer(ApiModelSerializer):
     counterpart_countries = serializers.ListField(
-        child=serializers.CharField(), read_only=True, help_text="ISO 3166 codes (EU: the EU)."
+        child=StrictCharField(), read_only=True, help_text="ISO 3166 codes (EU: the EU)."
     )
     officials = visible_many(User, read_only=True)
 

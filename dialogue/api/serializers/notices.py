@@ -4,8 +4,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from dialogue.api.fields import visible_many
-from dialogue.api.serializers.common import not_empty
+from dialogue.api.fields import StrictCharField, visible_many
+from dialogue.api.serializers.common import ApiModelSerializer, not_empty
 from dialogue.enums import NoticeStatus, SizeClass
 from dialogue.models import (
     BestPractice,
@@ -21,7 +21,7 @@ class SizeClassesField(serializers.ListField):
     """Company size codes ("large", "sme" …), checked against SizeClass when used, so a
     size class added there is accepted at once."""
 
-    child = serializers.CharField(max_length=16)
+    child = StrictCharField(max_length=16)
 
     def to_internal_value(self, data):
         codes = super().to_internal_value(data)
@@ -50,13 +50,13 @@ class CodeField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(ApiModelSerializer):
     version = serializers.IntegerField(
         required=False,
         min_value=1,
         help_text='The version you read; an update needs it (or If-Match: "<version>").',
     )
-    title = serializers.CharField(read_only=True, help_text="In the caller's language.")
+    title = StrictCharField(read_only=True, help_text="In the caller's language.")
     # Every notice is for at least one sector and one company size (the service and the
     # model say so too): refused here already, so that the schema says it (minItems).
     sectors = serializers.ManyRelatedField(

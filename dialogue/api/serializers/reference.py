@@ -2,11 +2,12 @@
 
 from rest_framework import serializers
 
-from dialogue.api.fields import visible_many
+from dialogue.api.fields import StrictCharField, visible_many
+from dialogue.api.serializers.common import ApiModelSerializer
 from dialogue.models import Organization, Sector, ThreatCategory, User
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(ApiModelSerializer):
     sectors = serializers.SlugRelatedField[Sector](slug_field="code", many=True, read_only=True)
     organization = serializers.PrimaryKeyRelatedField[Organization](read_only=True, allow_null=True)
 
@@ -16,7 +17,7 @@ class MeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SectorSerializer(serializers.ModelSerializer):
+class SectorSerializer(ApiModelSerializer):
     # The serializer metaclass takes declared fields off the class, so the name does not
     # replace Field.parent at run time, whatever the stubs see.
     parent = serializers.SlugRelatedField[Sector](  # type: ignore[assignment]
@@ -37,8 +38,8 @@ class SectorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ThreatCategorySerializer(serializers.ModelSerializer):
-    parent_code = serializers.CharField(
+class ThreatCategorySerializer(ApiModelSerializer):
+    parent_code = StrictCharField(
         source="parent.code", read_only=True, default=None, allow_null=True
     )
 
@@ -48,7 +49,7 @@ class ThreatCategorySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(ApiModelSerializer):
     sectors = visible_many(Sector)
 
     class Meta:

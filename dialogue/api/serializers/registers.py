@@ -2,7 +2,12 @@
 
 from rest_framework import serializers
 
-from dialogue.api.fields import VisibleConcernField, VisibleRelatedField, visible_many
+from dialogue.api.fields import (
+    StrictCharField,
+    VisibleConcernField,
+    VisibleRelatedField,
+    visible_many,
+)
 from dialogue.api.serializers.common import (
     ThreatCodeField,
     VersionedSerializer,
@@ -22,12 +27,12 @@ from dialogue.workflows import THREAT_TRANSITIONS
 
 class ThreatSerializer(VersionedSerializer):
     sector = VisibleRelatedField(model=Sector, public=True)
-    sector_code = serializers.CharField(source="sector.code", read_only=True)
-    sector_name = serializers.CharField(source="sector.name", read_only=True)
+    sector_code = StrictCharField(source="sector.code", read_only=True)
+    sector_name = StrictCharField(source="sector.name", read_only=True)
     category = ThreatCodeField()
-    category_name = serializers.CharField(source="category.name", read_only=True)
+    category_name = StrictCharField(source="category.name", read_only=True)
     severity = serializers.IntegerField(read_only=True)
-    severity_level = serializers.CharField(read_only=True)
+    severity_level = StrictCharField(read_only=True)
     status = serializers.ChoiceField(
         choices=ThreatStatus.choices,
         required=False,
@@ -35,7 +40,7 @@ class ThreatSerializer(VersionedSerializer):
     )
     source_session = VisibleRelatedField(model=DialogueSession, required=False, allow_null=True)
     source_concern = VisibleConcernField(required=False, allow_null=True)
-    source_organization = serializers.CharField(
+    source_organization = StrictCharField(
         read_only=True,
         allow_null=True,
         default=None,
@@ -77,7 +82,7 @@ class ThreatSerializer(VersionedSerializer):
 
 class ChokepointSerializer(VersionedSerializer):
     sector = VisibleRelatedField(model=Sector, public=True)
-    sector_code = serializers.CharField(source="sector.code", read_only=True)
+    sector_code = StrictCharField(source="sector.code", read_only=True)
     holder_organizations = visible_many(Organization)
     named_users = visible_many(User)
 

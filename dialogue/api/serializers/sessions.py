@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from dialogue.api.fields import VisibleRelatedField, visible_many
-from dialogue.api.serializers.common import VersionedSerializer, allowed_changes
+from dialogue.api.serializers.common import ApiModelSerializer, VersionedSerializer, allowed_changes
 from dialogue.enums import AgendaTopic, SessionStatus
 from dialogue.models import (
     AgendaItem,
@@ -20,7 +20,7 @@ from dialogue.models import (
 from dialogue.workflows import SESSION_TRANSITIONS
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(ApiModelSerializer):
     # The session's participants are already limited to what the caller may see.
     organization = VisibleRelatedField(
         model=Organization, public=True, required=False, allow_null=True
@@ -31,7 +31,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
         fields = ["name", "organization", "affiliation"]
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
+class AgendaItemSerializer(ApiModelSerializer):
     topic = serializers.ChoiceField(choices=AgendaTopic.choices)
     # Shown only where the caller may see the linked record (SessionViewSet marks them).
     threat = VisibleRelatedField(model=Threat, required=False, allow_null=True)

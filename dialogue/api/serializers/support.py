@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from dialogue.api.fields import VisibleRelatedField
-from dialogue.api.serializers.common import allowed_changes
+from dialogue.api.fields import StrictCharField, VisibleRelatedField
+from dialogue.api.serializers.common import ApiModelSerializer, allowed_changes
 from dialogue.enums import ReferralStatus
 from dialogue.models import (
     ForeignMeasure,
@@ -33,13 +33,13 @@ ENTRY_FIELDS = [
 ]
 
 
-class SupportEntrySerializer(serializers.ModelSerializer):
+class SupportEntrySerializer(ApiModelSerializer):
     threat_codes = serializers.SlugRelatedField[ThreatCategory](
         source="threat_categories", slug_field="code", many=True, read_only=True
     )
     sectors = serializers.SlugRelatedField[Sector](slug_field="code", many=True, read_only=True)
     company_sizes = serializers.ListField(
-        child=serializers.CharField(),
+        child=StrictCharField(),
         read_only=True,
         help_text="Size classes it is for (empty: every size).",
     )
@@ -54,7 +54,7 @@ class SupportOrganizationSerializer(SupportEntrySerializer):
 
 class SupportSchemeSerializer(SupportEntrySerializer):
     support_kinds = serializers.ListField(
-        child=serializers.CharField(),
+        child=StrictCharField(),
         read_only=True,
         help_text="Desired-support codes it answers (finance, business_continuity …).",
     )
@@ -65,7 +65,7 @@ class SupportSchemeSerializer(SupportEntrySerializer):
         read_only_fields = fields
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(ApiModelSerializer):
     """A referral, addressed by its number within the concern (no global id)."""
 
     support_organization = serializers.PrimaryKeyRelatedField[SupportOrganization](
@@ -80,7 +80,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         required=False,
         help_text=allowed_changes(REFERRAL_TRANSITIONS),
     )
-    consented_by = serializers.CharField(
+    consented_by = StrictCharField(
         source="consented_by.username", read_only=True, default=None, allow_null=True
     )
     version = serializers.IntegerField(required=False, min_value=1)
@@ -138,7 +138,7 @@ class ReferralProposeSerializer(serializers.Serializer):
         help_text="Support schemes to refer the concern to. This list and "
         "`support_organizations` may not both be empty.",
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = StrictCharField(required=False, allow_blank=True, default="")
 
 
 class ReferralAnswerSerializer(serializers.Serializer):
@@ -150,7 +150,7 @@ class ReferralAnswerSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class ConcernMeasureSerializer(serializers.ModelSerializer):
+class ConcernMeasureSerializer(ApiModelSerializer):
     """Officials see the measure's id and title; company users only its name."""
 
     class Meta:
@@ -159,7 +159,7 @@ class ConcernMeasureSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ConcernMeasureNameSerializer(serializers.ModelSerializer):
+class ConcernMeasureNameSerializer(ApiModelSerializer):
     class Meta:
         model = ForeignMeasure
         fields = ["title_ja", "title_en"]

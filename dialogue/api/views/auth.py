@@ -8,6 +8,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dialogue.api.fields import StrictCharField
+from dialogue.api.serializers.common import ApiModelSerializer
 from dialogue.api.throttles import TokenLoginThrottle
 from dialogue.audit import audit_token_created, audit_token_revoked
 from dialogue.models import ApiToken, User
@@ -21,9 +23,9 @@ from dialogue.services.tokens import (
 TokenResponse = inline_serializer(
     "TokenResponse",
     fields={
-        "token": serializers.CharField(help_text="The key: shown this once, never again."),
+        "token": StrictCharField(help_text="The key: shown this once, never again."),
         "id": serializers.IntegerField(),
-        "name": serializers.CharField(),
+        "name": StrictCharField(),
         "expires_at": serializers.DateTimeField(
             help_text="The token stops working then (API_TOKEN_TTL_DAYS after issue), or "
             "earlier when its owner changes or resets the password or revokes it."
@@ -37,13 +39,20 @@ class AuthTokenSerializer(authtoken.AuthTokenSerializer):
     checked anyway and then written to the failed-sign-in log (django-axes), whose
     column PostgreSQL refuses it for. An optional name tells the tokens apart."""
 
-    username = serializers.CharField(
+    username = StrictCharField(
         label=authtoken.AuthTokenSerializer._declared_fields["username"].label,
         write_only=True,
         # DRF takes None (no limit) as well; the stubs allow only int.
         max_length=User._meta.get_field("username").max_length,  # type: ignore[arg-type]
     )
-    name = serializers.CharField(
+    # DRF's own, refusing a number as the other text fields do.
+    password = StrictCharField(
+        label=authtoken.AuthTokenSerializer._declared_fields["password"].label,
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        write_only=True,
+    )
+    name = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=ApiToken._meta.get_field("name").max_length,  # type: ignore[arg-type]
@@ -52,7 +61,7 @@ class AuthTokenSerializer(authtoken.AuthTokenSerializer):
     )
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
+class ApiTokenSerializer(ApiModelSerializer):
     current = serializers.SerializerMethodField(
         help_text="True for the token that signed this request."
     )

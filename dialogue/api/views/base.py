@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.filters import OrderingFilter
 from rest_framework.generics import GenericAPIView
@@ -14,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dialogue.api.exceptions import PreconditionRequired
+from dialogue.api.filtering import ApiFilterBackend
 from dialogue.api.querying import Related, mark_visible_related
 from dialogue.models import User
 from dialogue.querysets import visible_rows
@@ -32,7 +32,7 @@ class VisibleViewSet(viewsets.GenericViewSet[Any]):
 
     request: AuthenticatedRequest
     model: ClassVar[type[models.Model]]
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [ApiFilterBackend, OrderingFilter]
     ordering: Sequence[str] = ["-id"]
     # Related records shown as ids only where the caller may see them (`querying.Related`).
     related: tuple[Related, ...] = ()

@@ -16,7 +16,6 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
@@ -27,7 +26,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dialogue.api.binary import binary_responses
+from dialogue.api.filtering import ApiFilterBackend
 from dialogue.api.schema import Detail, FieldErrors
+from dialogue.api.serializers.common import ApiModelSerializer
 from dialogue.api.views.base import ReadOnlyVisibleViewSet
 from dialogue.audit import audit_export_downloaded, request_origin
 from dialogue.downloads import export_response, file_download
@@ -55,7 +56,7 @@ class FormatIsNotARenderer(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-class ExportJobSerializer(serializers.ModelSerializer):
+class ExportJobSerializer(ApiModelSerializer):
     url = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField(
         help_text="Where to fetch the file once `status` is done; null until then."
@@ -223,7 +224,7 @@ def _list_view(kind: str):
             "get": get,
             # For the schema only: the export filters through list_export_request.
             "queryset": list_kind(kind).model._default_manager.none(),
-            "filter_backends": [DjangoFilterBackend, OrderingFilter],
+            "filter_backends": [ApiFilterBackend, OrderingFilter],
             "filterset_class": spec.filterset_class,
             "ordering_fields": spec.ordering_fields,
         },
