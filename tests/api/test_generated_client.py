@@ -344,3 +344,40 @@ def test_a_plan_revision_its_diff_an_xlsx_export_and_a_stale_update(
     assert stale.status_code == 409, stale.content
     assert stale.parsed.current_version == changed.parsed.version
     assert Threat.objects.get(pk=threat.parsed.id).impact == 4
+
+
+def test_a_list_export_as_a_file_and_as_a_job_through_the_generated_client(
+    client_package, live_server, people, semiconductors, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    _, package = client_package
+    official = sign_in(package, live_server.url, "semi_official")
+    for title in ("退職者を通じた技術流出", "原料の供給途絶"):
+        created = official(
+            "threats.threats_create",
+            body={
+                "title": title,
+                "sector": semiconductors.pk,
+                "category": "1-2",
+                "likelihood": 3,
+                "impact": 3,
+            },
+        )
+        assert created.status_code == 201, created.content
+
+    # Small: the file itself, filtered as the list is.
+    small = official("threats.threats_export", format_="csv", sector="semiconductors")
+    assert small.status_code == 200, small.content[:300]
+    text = small.parsed.payload.read().decode("utf-8-sig")
+    assert "退職者を通じた技術流出" in text and "原料の供給途絶" in text
+
+    # Large (over the limit): a job to follow, then its file.
+    settings.EXPORT_SYNC_MAX_ROWS = 1
+    queued = official("threats.threats_export", format_="xlsx", sector="semiconductors")
+    assert queued.status_code == 202, queued.content[:300]
+    job = official("export_jobs.export_jobs_retrieve", queued.parsed.id).parsed
+    assert str(job.status) == "done" and job.rows == 2
+    download = official("export_jobs.export_jobs_download_retrieve", job.id)
+    assert download.status_code == 200
+    workbook = zipfile.ZipFile(io.BytesIO(download.parsed.payload.read()))
+    assert "xl/workbook.xml" in workbook.namelist()
