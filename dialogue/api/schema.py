@@ -83,9 +83,9 @@ IF_MATCH = OpenApiParameter(
     OpenApiParameter.HEADER,
     required=False,
     description=(
-        'The version you read, as its ETag says: `"3"`. An update needs this header or a '
-        "`version` field in the body: without either it is refused with 428, based on an "
-        "older version with 409."
+        'The version you read, as its ETag says: `"3"`, instead of a `version` field in '
+        "the body. Without either, a change is refused: 428, or 400 where the body's "
+        "`version` is required; based on an older version, 409."
     ),
 )
 
