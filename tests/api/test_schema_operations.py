@@ -138,3 +138,25 @@ def test_a_documented_export_filter_filters_the_file(semiconductors, batteries):
     body = b"".join(response.streaming_content) if response.streaming else response.content
     text = body.decode("utf-8-sig")
     assert "蓄電池の脅威" in text and "半導体の脅威" not in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"format": "CSV"},
+        {"format": ""},
+        {"format": "csv", "max_marking": "green"},
+        {"format": "csv", "max_marking": "TLP:GREEN"},
+        {"format": "csv", "max_marking": "RED"},
+        {"format": "csv", "max_marking": ""},
+    ],
+)
+def test_an_export_takes_format_and_max_marking_only_as_the_schema_spells_them(
+    semiconductors, query
+):
+    api = signed_in_api(f.OfficialFactory(sectors=[semiconductors]))
+    response = api.get("/api/v1/threats/export/", query)
+    assert response.status_code == 400
+    [name] = response.json()
+    assert name == ("max_marking" if "max_marking" in query else "format")

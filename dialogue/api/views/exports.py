@@ -34,7 +34,6 @@ from dialogue.audit import audit_export_downloaded, request_origin
 from dialogue.downloads import export_response, file_download
 from dialogue.lists import API, list_kind
 from dialogue.models import ExportJob, PlanRevision
-from dialogue.selectors.exports import parse_max_marking
 from dialogue.services.export_requests import list_export_request, plan_export_request
 from dialogue.services.exports import (
     CONTENT_TYPES,
@@ -101,13 +100,29 @@ class ExportJobSerializer(ApiModelSerializer):
             return None
 
 
-def _format(request, allowed: tuple[str, ...]) -> str:
-    value = (request.query_params.get("format") or "").lower()
+def _choice(request, name: str, allowed, *, required: bool) -> str | None:
+    """Query parameter `name` exactly as the schema spells it (no case folding, no empty
+    value), or None when it may be and is left out."""
+    if name not in request.query_params and not required:
+        return None
+    value = request.query_params.get(name, "")
     if value not in allowed:
         raise exceptions.ValidationError(
-            {"format": [_("Choose one of %(choices)s.") % {"choices": ", ".join(allowed)}]}
+            {name: [_("Choose one of %(choices)s.") % {"choices": ", ".join(allowed)}]}
         )
     return value
+
+
+def _format(request, allowed: tuple[str, ...]) -> str:
+    return _choice(request, "format", allowed, required=True) or ""
+
+
+# The caps a wider circulation can ask for (RED is never exported beyond its names).
+MAX_MARKINGS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT")
+
+
+def _max_marking(request) -> str | None:
+    return _choice(request, "max_marking", MAX_MARKINGS, required=False)
 
 
 def _queued(job: ExportJob) -> Response:
@@ -119,7 +134,7 @@ FORMAT = OpenApiParameter("format", str, required=True, description="File format
 MAX_MARKING = OpenApiParameter(
     "max_marking",
     str,
-    enum=["CLEAR", "GREEN", "AMBER", "AMBER+STRICT"],
+    enum=list(MAX_MARKINGS),
     description="Leave out everything marked above this (for wider circulation).",
 )
 
@@ -164,7 +179,7 @@ class PlanRevisionExportView(ExportView):
     def get(self, request, pk: int):
         revision = get_object_or_404(PlanRevision.objects.visible_to(request.user), pk=pk)
         format = _format(request, PLAN_FORMATS)
-        max_marking = parse_max_marking(request.query_params.get("max_marking"))
+        max_marking = _max_marking(request)
         outcome = plan_export_request(
             user=request.user,
             origin=request_origin(request),
@@ -182,7 +197,7 @@ class ListExportView(ExportView):
 
     def get(self, request):
         format = _format(request, LIST_FORMATS)
-        max_marking = parse_max_marking(request.query_params.get("max_marking"))
+        max_marking = _max_marking(request)
         outcome = list_export_request(
             user=request.user,
             origin=request_origin(request),
