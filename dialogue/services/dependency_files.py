@@ -13,10 +13,11 @@ import csv
 import io
 import secrets
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -41,6 +42,29 @@ class RowError:
     row: int
     column: str
     message: str
+
+
+@dataclass
+class ImportOutcome:
+    """What an import with a dry run found and did: errors (then nothing was saved) or
+    what it plans or made, each with its `action` ("create", "update", "unchanged")."""
+
+    dry_run: bool = True
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def saved(self) -> bool:
+        return self.ok and not self.dry_run
+
+    def planned(self) -> Sequence[Any]:
+        raise NotImplementedError
+
+    def count(self, action: str) -> int:
+        return sum(1 for item in self.planned() if item.action == action)
 
 
 class FileRefused(Exception):

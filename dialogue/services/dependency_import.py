@@ -34,6 +34,7 @@ from dialogue.models import Dependency, Sector, User
 from dialogue.permissions import can_manage_sector
 from dialogue.services.dependency_files import (
     FileRefused,
+    ImportOutcome,
     RawRow,
     RowError,
     check_cells,
@@ -93,24 +94,14 @@ class PlannedChange:
 
 
 @dataclass
-class ImportReport:
-    """What an import found and did: errors (then nothing was saved) or the changes."""
+class ImportReport(ImportOutcome):
+    """The dependency import's outcome: the file's layout and the figures' changes."""
 
     layout: str = ""
-    dry_run: bool = True
-    errors: list[RowError] = field(default_factory=list)
     changes: list[PlannedChange] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def saved(self) -> bool:
-        return self.ok and not self.dry_run
-
-    def count(self, action: str) -> int:
-        return sum(1 for change in self.changes if change.action == action)
+    def planned(self) -> list[PlannedChange]:
+        return self.changes
 
 
 @dataclass

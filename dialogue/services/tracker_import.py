@@ -30,6 +30,7 @@ from dialogue.services.actions import action_change_status, action_create, actio
 from dialogue.services.common import PermissionDeniedError, check_transition
 from dialogue.services.dependency_files import (
     FileRefused,
+    ImportOutcome,
     RawRow,
     RowError,
     check_cells,
@@ -84,22 +85,12 @@ class PlannedRow:
 
 
 @dataclass
-class TrackerImportReport:
-    kind: str
-    dry_run: bool = True
-    errors: list[RowError] = field(default_factory=list)
+class TrackerImportReport(ImportOutcome):
+    kind: str = ""
     rows: list[PlannedRow] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def saved(self) -> bool:
-        return self.ok and not self.dry_run
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
+    def planned(self) -> list[PlannedRow]:
+        return self.rows
 
 
 @dataclass

@@ -40,7 +40,13 @@ from dialogue.services.dependency_files import discard_staged, stage_upload, sta
 from dialogue.services.dependency_import import dependency_import
 from dialogue.views.access import official_required
 from dialogue.views.history import change_history
-from dialogue.views.imports import errors_on_form, holds_token, remember_token, take_token
+from dialogue.views.imports import (
+    errors_on_form,
+    holds_token,
+    remember_token,
+    say_imported,
+    take_token,
+)
 from dialogue.views.lists import filtered_page, query_value
 from dialogue.views.registers import create_record, edit_record
 
@@ -260,15 +266,7 @@ def _import_confirmed(request: HttpRequest) -> HttpResponse:
             },
             status=400,
         )
-    messages.success(
-        request,
-        _("Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
-        % {
-            "created": report.count("create"),
-            "updated": report.count("update"),
-            "unchanged": report.count("unchanged"),
-        },
-    )
+    say_imported(request, report)
     return redirect("workspace:dependency-map")
 
 

@@ -5,7 +5,9 @@ confirmation, and the report's problems on the upload form."""
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 
@@ -45,3 +47,16 @@ def errors_on_form(form: forms.Form, report) -> None:
             )
             % {"count": rows},
         )
+
+
+def say_imported(request: HttpRequest, report) -> None:
+    """The message after a confirmed import: how many records it created and changed."""
+    messages.success(
+        request,
+        _("Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
+        % {
+            "created": report.count("create"),
+            "updated": report.count("update"),
+            "unchanged": report.count("unchanged"),
+        },
+    )

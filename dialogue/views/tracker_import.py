@@ -17,7 +17,13 @@ from dialogue.forms.tracker_import import TrackerImportConfirmForm, TrackerImpor
 from dialogue.services.dependency_files import discard_staged, stage_upload, staged_upload
 from dialogue.services.tracker_import import ACTIONS, COLUMNS, THREATS, tracker_import
 from dialogue.views.access import official_required
-from dialogue.views.imports import errors_on_form, holds_token, remember_token, take_token
+from dialogue.views.imports import (
+    errors_on_form,
+    holds_token,
+    remember_token,
+    say_imported,
+    take_token,
+)
 
 SESSION_KEY = "tracker_import_tokens"
 LIST_PAGES = {THREATS: "workspace:threat-list", ACTIONS: "workspace:action-list"}
@@ -108,13 +114,5 @@ def _confirmed(request: HttpRequest, kind: str, here: str) -> HttpResponse:
     if not report.ok:
         # Something changed since the dry run (a record, the user's sectors): show why.
         return _page(request, kind, TrackerImportForm(), report, None, status=400)
-    messages.success(
-        request,
-        _("Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
-        % {
-            "created": report.count("create"),
-            "updated": report.count("update"),
-            "unchanged": report.count("unchanged"),
-        },
-    )
+    say_imported(request, report)
     return redirect(LIST_PAGES[kind])
